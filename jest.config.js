@@ -1,0 +1,27 @@
+/** One jest run covers every workspace; `--selectProjects` picks unit or integration. */
+const tsJest = (tsconfig) => ({ '^.+\\.ts$': ['ts-jest', { tsconfig }] });
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      displayName: 'chaincode',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/chaincode/test'],
+      transform: tsJest('<rootDir>/chaincode/tsconfig.test.json'),
+    },
+    {
+      displayName: 'gateway',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/gateway/test'],
+      transform: tsJest('<rootDir>/gateway/tsconfig.test.json'),
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/integration'],
+      transform: tsJest('<rootDir>/test/integration/tsconfig.json'),
+      testTimeout: 120000,
+    },
+  ],
+};
