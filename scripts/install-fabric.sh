@@ -34,7 +34,7 @@ all_present() {
 # install_pinned <bin dir> <module> <version> <tool...>
 install_pinned() {
   local bin_dir="$1" module="$2" version="$3"; shift 3
-  if all_present "$bin_dir" "$@"; then
+  if all_present "$bin_dir" "$@" && [[ "$module" != */fabric || -f "$FABRIC_CONFIG/core.yaml" ]]; then
     step "$module@$version: cached in $bin_dir"
     return
   fi
@@ -60,9 +60,22 @@ install_pinned() {
   done
 }
 
+# The nodes start from upstream's sampleconfig (core.yaml, orderer.yaml) and override it per node with
+# environment variables, so keep the copy that matches the pinned binaries next to them.
+cache_sampleconfig() {
+  [[ -f "$FABRIC_CONFIG/core.yaml" && -f "$FABRIC_CONFIG/orderer.yaml" ]] && return
+  local src
+  src="$(go env GOMODCACHE)/github.com/hyperledger/fabric@$FABRIC_GO_VERSION/sampleconfig"
+  [[ -f "$src/core.yaml" ]] || die "no sampleconfig at $src: run this script again to download the Fabric module"
+  mkdir -p "$FABRIC_CONFIG"
+  cp "$src/core.yaml" "$src/orderer.yaml" "$FABRIC_CONFIG/"
+  chmod u+w "$FABRIC_CONFIG"/*.yaml
+}
+
 main() {
   check_go
   install_pinned "$FABRIC_BIN" github.com/hyperledger/fabric "$FABRIC_GO_VERSION" "${fabric_tools[@]}"
+  cache_sampleconfig
   install_pinned "$FABRIC_CA_BIN" github.com/hyperledger/fabric-ca "$FABRIC_CA_VERSION" "${fabric_ca_tools[@]}"
   step "Fabric binaries ready: $FABRIC_BIN $FABRIC_CA_BIN"
 }

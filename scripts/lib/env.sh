@@ -13,6 +13,7 @@ export FABRIC_CA_VERSION=v1.5.21
 GOVSHARE_CACHE="${GOVSHARE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/govshare}"
 export GOVSHARE_CACHE
 export FABRIC_BIN="$GOVSHARE_CACHE/fabric-$FABRIC_COMMIT/bin"
+export FABRIC_CONFIG="$GOVSHARE_CACHE/fabric-$FABRIC_COMMIT/config"
 export FABRIC_CA_BIN="$GOVSHARE_CACHE/fabric-ca-$FABRIC_CA_VERSION/bin"
 
 # Everything generated at run time (crypto, ledgers, logs, pids, wallets) lives here, ignored by git.
@@ -21,3 +22,55 @@ export GOVSHARE_STATE
 
 step() { printf '[govshare %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf '[govshare] error: %s\n' "$*" >&2; exit 1; }
+
+export PATH="$FABRIC_BIN:$FABRIC_CA_BIN:$PATH"
+
+export CHANNEL_NAME="${CHANNEL_NAME:-govchannel}"
+export CHAINCODE_NAME="${CHAINCODE_NAME:-govshare}"
+
+# The departments (peer orgs) and the orderer org. Each org's index fixes its ports.
+PEER_ORGS=(education finance justice audit)
+ORDERERS=(orderer1 orderer2 orderer3)
+
+# Every listener is on loopback; ports derive from one configurable base so that two checkouts
+# (or a CI run beside a developer's network) can coexist by choosing different bases.
+GOVSHARE_HOST=127.0.0.1
+GOVSHARE_PORT_BASE="${GOVSHARE_PORT_BASE:-7000}"
+GOVSHARE_GATEWAY_PORT_BASE="${GOVSHARE_GATEWAY_PORT_BASE:-3000}"
+
+# org_index <org>: 0 for the orderer org, 1.. for departments in PEER_ORGS order.
+org_index() {
+  local org="$1" i
+  [[ "$org" == orderer ]] && { echo 0; return; }
+  for i in "${!PEER_ORGS[@]}"; do
+    [[ "${PEER_ORGS[$i]}" == "$org" ]] && { echo $((i + 1)); return; }
+  done
+  die "unknown org '$org' (known: orderer ${PEER_ORGS[*]})"
+}
+msp_id() { # education -> EducationMSP
+  local org="$1"
+  echo "${org^}MSP"
+}
+ca_port() { echo $((GOVSHARE_PORT_BASE + 50 + $(org_index "$1"))); }
+ca_ops_port() { echo $((GOVSHARE_PORT_BASE + 70 + $(org_index "$1"))); }
+orderer_port() { echo $((GOVSHARE_PORT_BASE + 100 + 10 * ${1#orderer})); }        # orderer1 -> 7110
+orderer_admin_port() { echo $(($(orderer_port "$1") + 1)); }
+orderer_ops_port() { echo $(($(orderer_port "$1") + 2)); }
+peer_port() { echo $((GOVSHARE_PORT_BASE + 200 + 10 * $(org_index "$1"))); }      # education -> 7210
+peer_chaincode_port() { echo $(($(peer_port "$1") + 1)); }
+peer_ops_port() { echo $(($(peer_port "$1") + 2)); }
+gateway_port() { echo $((GOVSHARE_GATEWAY_PORT_BASE + $(org_index "$1"))); }      # education -> 3001
+
+# Layout of the state directory.
+org_dir() { echo "$GOVSHARE_STATE/orgs/$1"; }
+ca_home() { echo "$GOVSHARE_STATE/ca/$1"; }
+ca_cert() { echo "$(ca_home "$1")/ca-cert.pem"; }  # signs identities and TLS certs of that org
+node_dir() { echo "$GOVSHARE_STATE/nodes/$1"; }     # ledger data of one node
+user_msp() { echo "$(org_dir "$1")/users/$2/msp"; }
+admin_msp() { user_msp "$1" "$1-admin"; }
+admin_tls_dir() { echo "$(org_dir "$1")/users/$1-admin/tls"; }
+peer_name() { echo "peer0.$1"; }
+LOG_DIR="$GOVSHARE_STATE/logs"
+PID_DIR="$GOVSHARE_STATE/pids"
+CHANNEL_DIR="$GOVSHARE_STATE/channel"
+NODE_CONFIG_DIR="$GOVSHARE_STATE/config"   # core.yaml/orderer.yaml derived from the cached sampleconfig

@@ -1,0 +1,4 @@
+export * from './keys';
+export * from './json';
+export * from './state';
+export * from './iterators';

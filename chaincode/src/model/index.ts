@@ -1,0 +1,6 @@
+/**
+ * Shapes shared with the gateway (`govshare-chaincode/model`): zod schemas are the single source
+ * of validation, TypeScript types and OpenAPI. No fabric imports here.
+ */
+export * from './common';
+export * from './dataset';

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { z } from 'zod';
+
+export const ORGANISATIONS = ['education', 'finance', 'justice', 'audit'] as const;
+export const ROLES = ['officer', 'approver', 'auditor', 'admin'] as const;
+
+export type Organisation = (typeof ORGANISATIONS)[number];
+export type Role = (typeof ROLES)[number];
+
+/** The gateway holds signing keys for its users, so it must never be reachable from outside the host. */
+const LOOPBACK_HOSTS = ['127.0.0.1', '::1'] as const;
+
+const absolutePath = z.string().min(1).refine(isAbsolute, { error: 'must be an absolute path' });
+
+const fabricName = z.string().regex(/^[a-z][a-z0-9._-]{0,248}$/, 'must be a lower-case Fabric channel/chaincode name');
+
+export const UserConfigSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 characters [A-Za-z0-9._-]'),
+  role: z.enum(ROLES),
+  certPath: absolutePath,
+  keyPath: absolutePath,
+  tokenSha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be the hex SHA-256 of the bearer token')
+    .transform((hex) => hex.toLowerCase()),
+});
+
+export const GatewayConfigSchema = z
+  .strictObject({
+    org: z.enum(ORGANISATIONS),
+    mspId: z.string().regex(/^[A-Za-z][A-Za-z0-9.-]{0,63}$/, 'must be an MSP id such as EducationMSP'),
+    listen: z.strictObject({
+      host: z.enum(LOOPBACK_HOSTS, { error: 'the gateway listens on a loopback address only (127.0.0.1 or ::1)' }),
+      port: z.number().int().min(1).max(65535),
+    }),
+    peer: z.strictObject({
+      endpoint: z.string().regex(/^[A-Za-z0-9.[\]:-]+:\d{1,5}$/, 'must be host:port'),
+      hostAlias: z.string().min(1),
+      tlsRootCertPath: absolutePath,
+    }),
+    channel: fabricName,
+    chaincode: fabricName,
+    users: z.array(UserConfigSchema).min(1),
+  })
+  .superRefine((config, ctx) => {
+    const seenIds = new Set<string>();
+    const seenTokens = new Set<string>();
+    config.users.forEach((user, index) => {
+      if (seenIds.has(user.id)) {
+        ctx.addIssue({ code: 'custom', path: ['users', index, 'id'], message: `duplicate user id "${user.id}"` });
+      }
+      if (seenTokens.has(user.tokenSha256)) {
+        ctx.addIssue({ code: 'custom', path: ['users', index, 'tokenSha256'], message: 'duplicate token hash' });
+      }
+      seenIds.add(user.id);
+      seenTokens.add(user.tokenSha256);
+    });
+  });
+
+export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
+export type UserConfig = z.infer<typeof UserConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Validates an already-parsed config object; the message lists every invalid field. */
+export function parseConfig(raw: unknown, source = 'gateway config'): GatewayConfig {
+  const result = GatewayConfigSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(`Invalid ${source}:\n${z.prettifyError(result.error)}`);
+  }
+  return result.data;
+}
+
+export function loadConfigFile(path: string): GatewayConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`Cannot read gateway config ${path}: ${(err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`Gateway config ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseConfig(raw, `gateway config ${path}`);
+}
+
+/** Reads the config named by GOVSHARE_GATEWAY_CONFIG (written by the operator scripts). */
+export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const path = env.GOVSHARE_GATEWAY_CONFIG;
+  if (path === undefined || path === '') {
+    throw new ConfigError('GOVSHARE_GATEWAY_CONFIG is not set: it must name the gateway config JSON file');
+  }
+  return loadConfigFile(path);
+}

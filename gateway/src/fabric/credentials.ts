@@ -1,0 +1,31 @@
+import { createPrivateKey } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+
+import { signers, type Identity, type Signer } from '@hyperledger/fabric-gateway';
+
+export interface SigningCredentials {
+  readonly identity: Identity;
+  readonly signer: Signer;
+}
+
+export interface CredentialFiles {
+  readonly certPath: string;
+  readonly keyPath: string;
+}
+
+/** Reads a user's enrolment certificate and private key (PEM); throws naming the file that is unusable. */
+export async function loadSigningCredentials(mspId: string, files: CredentialFiles): Promise<SigningCredentials> {
+  const credentials = await readFile(files.certPath).catch((err: unknown) => {
+    throw new Error(`Cannot read certificate ${files.certPath}: ${(err as Error).message}`);
+  });
+  const keyPem = await readFile(files.keyPath).catch((err: unknown) => {
+    throw new Error(`Cannot read private key ${files.keyPath}: ${(err as Error).message}`);
+  });
+  let signer: Signer;
+  try {
+    signer = signers.newPrivateKeySigner(createPrivateKey(keyPem));
+  } catch (err) {
+    throw new Error(`Unusable private key ${files.keyPath}: ${(err as Error).message}`);
+  }
+  return { identity: { mspId, credentials }, signer };
+}

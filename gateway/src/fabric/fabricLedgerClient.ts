@@ -1,0 +1,99 @@
+import * as grpc from '@grpc/grpc-js';
+import { connect, hash, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
+
+import type { AuthenticatedUser } from '../identity/user';
+import type { SigningCredentials } from './credentials';
+import { FabricUnavailableError } from './errors';
+import type { LedgerClient, SubmitResult } from './ledgerClient';
+import { DEFAULT_RETRY_POLICY, realRetryEnvironment, type RetryEnvironment, type RetryPolicy } from './retry';
+import { evaluateTransaction, submitTransaction } from './transactions';
+
+export interface FabricLedgerClientOptions {
+  readonly peer: { readonly endpoint: string; readonly hostAlias: string; readonly tlsRootCert: Buffer };
+  readonly channel: string;
+  readonly chaincode: string;
+  /** Signing credentials by user id: each request is signed by its caller's own identity. */
+  readonly credentials: ReadonlyMap<string, SigningCredentials>;
+  readonly readyTimeoutMs?: number;
+  readonly retryPolicy?: RetryPolicy;
+  readonly retryEnvironment?: RetryEnvironment;
+}
+
+const EVALUATE_TIMEOUT_MS = 5_000;
+const ENDORSE_TIMEOUT_MS = 15_000;
+const SUBMIT_TIMEOUT_MS = 5_000;
+const COMMIT_STATUS_TIMEOUT_MS = 60_000;
+const DEFAULT_READY_TIMEOUT_MS = 2_000;
+
+const deadlineIn = (ms: number) => () => ({ deadline: Date.now() + ms });
+
+/** The production LedgerClient: one gRPC connection to the org's peer, one fabric-gateway Gateway per user. */
+export class FabricLedgerClient implements LedgerClient {
+  readonly #client: grpc.Client;
+  readonly #gateways = new Map<string, Gateway>();
+  readonly #options: FabricLedgerClientOptions;
+
+  constructor(options: FabricLedgerClientOptions) {
+    this.#options = options;
+    this.#client = new grpc.Client(options.peer.endpoint, grpc.credentials.createSsl(options.peer.tlsRootCert), {
+      'grpc.ssl_target_name_override': options.peer.hostAlias,
+    });
+  }
+
+  async submit(user: AuthenticatedUser, txName: string, args: readonly string[]): Promise<SubmitResult> {
+    return await submitTransaction(
+      this.#contractFor(user),
+      txName,
+      args,
+      this.#options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+      this.#options.retryEnvironment ?? realRetryEnvironment,
+    );
+  }
+
+  async evaluate(user: AuthenticatedUser, txName: string, args: readonly string[]): Promise<Buffer> {
+    return await evaluateTransaction(this.#contractFor(user), txName, args);
+  }
+
+  checkReady(): Promise<void> {
+    const timeoutMs = this.#options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+    return new Promise((resolve, reject) => {
+      this.#client.waitForReady(Date.now() + timeoutMs, (err) => {
+        if (err) {
+          reject(new FabricUnavailableError(`Peer ${this.#options.peer.endpoint} not reachable: ${err.message}`));
+        } else {
+          resolve();
+        }
+      });
+    });
+  }
+
+  close(): void {
+    for (const gateway of this.#gateways.values()) {
+      gateway.close();
+    }
+    this.#gateways.clear();
+    this.#client.close();
+  }
+
+  #contractFor(user: AuthenticatedUser): Contract {
+    let gateway = this.#gateways.get(user.id);
+    if (gateway === undefined) {
+      const credentials = this.#options.credentials.get(user.id);
+      if (credentials === undefined) {
+        throw new Error(`No Fabric signing credentials configured for user ${user.id}`);
+      }
+      gateway = connect({
+        client: this.#client,
+        identity: credentials.identity,
+        signer: credentials.signer,
+        hash: hash.sha256,
+        evaluateOptions: deadlineIn(EVALUATE_TIMEOUT_MS),
+        endorseOptions: deadlineIn(ENDORSE_TIMEOUT_MS),
+        submitOptions: deadlineIn(SUBMIT_TIMEOUT_MS),
+        commitStatusOptions: deadlineIn(COMMIT_STATUS_TIMEOUT_MS),
+      });
+      this.#gateways.set(user.id, gateway);
+    }
+    return gateway.getNetwork(this.#options.channel).getContract(this.#options.chaincode);
+  }
+}

@@ -1,0 +1,23 @@
+import type { AuthenticatedUser } from '../identity/user';
+
+export interface SubmitResult {
+  /** The transaction's return value (the chaincode's response payload). */
+  readonly result: Buffer;
+  readonly txId: string;
+  readonly blockNumber: bigint;
+}
+
+/**
+ * The one facade services use to reach the ledger. Every call is signed with `user`'s own Fabric identity.
+ * Failures are thrown as the LedgerError hierarchy in ./errors (never as fabric-gateway types).
+ */
+export interface LedgerClient {
+  /** Endorses, orders and waits for commit; resolves only once the transaction is VALID on the ledger. */
+  submit(user: AuthenticatedUser, txName: string, args: readonly string[]): Promise<SubmitResult>;
+  /** Evaluates a read-only transaction on the gateway peer; nothing is written. */
+  evaluate(user: AuthenticatedUser, txName: string, args: readonly string[]): Promise<Buffer>;
+  /** Resolves when the peer is reachable; rejects with FabricUnavailableError otherwise. */
+  checkReady(): Promise<void>;
+  /** Closes every per-user Fabric gateway and the shared gRPC connection. */
+  close(): void;
+}

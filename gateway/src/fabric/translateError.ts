@@ -1,0 +1,94 @@
+import { parseErrorCode } from 'govshare-chaincode/errors';
+
+import {
+  CommitFailedError,
+  EndorsementFailedError,
+  FabricTimeoutError,
+  FabricUnavailableError,
+  GovshareChaincodeError,
+  type NodeErrorDetail,
+} from './errors';
+
+/** Where in the transaction flow a fabric-gateway call failed. */
+export type FabricStage = 'evaluate' | 'endorse' | 'submit' | 'commitStatus';
+
+/** gRPC status codes we treat specially (https://grpc.io/docs/guides/status-codes/). */
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_UNAVAILABLE = 14;
+
+/** The shape of fabric-gateway's GatewayError and its subclasses, matched structurally. */
+interface GatewayErrorLike {
+  readonly code: number;
+  readonly message: string;
+  readonly details: readonly NodeErrorDetail[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function asGatewayError(err: unknown): GatewayErrorLike | undefined {
+  if (!isRecord(err) || typeof err.code !== 'number') {
+    return undefined;
+  }
+  const details = Array.isArray(err.details) ? (err.details as unknown[]) : [];
+  return {
+    code: err.code,
+    message: typeof err.message === 'string' ? err.message : '',
+    details: details.filter(isRecord).map((d) => ({
+      address: typeof d.address === 'string' ? d.address : '',
+      mspId: typeof d.mspId === 'string' ? d.mspId : '',
+      message: typeof d.message === 'string' ? d.message : '',
+    })),
+  };
+}
+
+/**
+ * The chaincode's error reaches us only as text: in each endorsing peer's detail message
+ * ("chaincode response 500, DATASET_EXISTS: ...") or, for some calls, in the error message itself.
+ */
+export function findChaincodeError(texts: readonly string[]): { code: string; message: string } | undefined {
+  for (const text of texts) {
+    const code = parseErrorCode(text);
+    if (code !== undefined) {
+      const marker = `${code}:`;
+      const message = text.slice(text.indexOf(marker) + marker.length).trim();
+      return { code, message: message === '' ? code : message };
+    }
+  }
+  return undefined;
+}
+
+/** Translates an error thrown by fabric-gateway into our hierarchy; anything unrecognised is returned as is. */
+export function translateFabricError(err: unknown, stage: FabricStage, txId?: string): unknown {
+  const gatewayError = asGatewayError(err);
+  if (gatewayError === undefined) {
+    return err;
+  }
+  const options = { txId, details: gatewayError.details, cause: err };
+  const texts = [...gatewayError.details.map((d) => d.message), gatewayError.message];
+
+  const chaincodeError = findChaincodeError(texts);
+  if (chaincodeError !== undefined) {
+    return new GovshareChaincodeError(chaincodeError.code, chaincodeError.message, options);
+  }
+  if (gatewayError.code === GRPC_DEADLINE_EXCEEDED) {
+    return new FabricTimeoutError(`Fabric ${stage} timed out`, options);
+  }
+  if (gatewayError.code === GRPC_UNAVAILABLE) {
+    return new FabricUnavailableError(`Fabric peer unavailable during ${stage}`, options);
+  }
+  switch (stage) {
+    case 'evaluate':
+    case 'endorse':
+      return new EndorsementFailedError(`Fabric ${stage} failed: ${gatewayError.message}`, options);
+    case 'submit':
+      return new FabricUnavailableError(`Ordering failed: ${gatewayError.message}`, options);
+    case 'commitStatus':
+      return new CommitFailedError(
+        'COMMIT_STATUS_UNKNOWN',
+        `Commit status unavailable: ${gatewayError.message}`,
+        options,
+      );
+  }
+}

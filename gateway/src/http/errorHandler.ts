@@ -1,0 +1,127 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ERROR_CATALOGUE, isErrorCode } from 'govshare-chaincode/errors';
+
+import {
+  CommitFailedError,
+  EndorsementFailedError,
+  FabricTimeoutError,
+  FabricUnavailableError,
+  GovshareChaincodeError,
+} from '../fabric/errors';
+import { HttpProblem, problem, sendProblem, type Problem } from './problem';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** body-parser (express.json) errors carry a `type` such as 'entity.parse.failed' and a 4xx `status`. */
+function bodyParserProblem(err: unknown): Problem | undefined {
+  if (!isRecord(err) || typeof err.type !== 'string' || typeof err.status !== 'number') {
+    return undefined;
+  }
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return problem({
+        status: 400,
+        code: 'INVALID_ARGUMENT',
+        title: 'Invalid request',
+        detail: 'The request body is not valid JSON',
+      });
+    case 'entity.too.large':
+      return problem({
+        status: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        title: 'Payload too large',
+        detail: 'The request body exceeds 256kb',
+      });
+    default:
+      return err.status >= 400 && err.status < 500
+        ? problem({ status: err.status, code: 'BAD_REQUEST', title: 'Bad request', detail: 'The request body could not be read' })
+        : undefined;
+  }
+}
+
+/** Maps any thrown error to the problem sent to the client. Unknown errors become a bare 500: no internals leak. */
+export function toProblem(err: unknown): Problem {
+  if (err instanceof HttpProblem) {
+    return problem(err.init);
+  }
+  if (err instanceof GovshareChaincodeError) {
+    const definition = isErrorCode(err.code) ? ERROR_CATALOGUE[err.code] : undefined;
+    return problem({
+      status: definition?.httpStatus ?? 500,
+      code: err.code,
+      title: definition?.description ?? 'Chaincode error',
+      detail: err.message,
+      txId: err.txId,
+    });
+  }
+  if (err instanceof FabricUnavailableError) {
+    return problem({
+      status: 503,
+      code: 'FABRIC_UNAVAILABLE',
+      title: 'Ledger unavailable',
+      detail: 'The Fabric network could not be reached or did not order the transaction; retry later',
+      txId: err.txId,
+    });
+  }
+  if (err instanceof FabricTimeoutError) {
+    return problem({
+      status: 504,
+      code: 'FABRIC_TIMEOUT',
+      title: 'Ledger timeout',
+      detail: 'The Fabric network did not answer in time; the transaction may still commit',
+      txId: err.txId,
+    });
+  }
+  if (err instanceof EndorsementFailedError) {
+    return problem({
+      status: 502,
+      code: 'ENDORSEMENT_FAILED',
+      title: 'Endorsement failed',
+      detail: 'The endorsing peers rejected the transaction',
+      txId: err.txId,
+    });
+  }
+  if (err instanceof CommitFailedError) {
+    return problem({
+      status: 502,
+      code: 'COMMIT_FAILED',
+      title: 'Commit failed',
+      detail: `The transaction was not committed as valid (${err.validationCode})`,
+      txId: err.txId,
+    });
+  }
+  return (
+    bodyParserProblem(err) ??
+    problem({ status: 500, code: 'INTERNAL', title: 'Internal error', detail: 'An unexpected error occurred' })
+  );
+}
+
+/** The one error middleware: every failure leaves as application/problem+json. */
+export const problemErrorHandler: ErrorRequestHandler = (err: unknown, req, res, next) => {
+  if (res.headersSent) {
+    next(err);
+    return;
+  }
+  const body = toProblem(err);
+  if (body.status >= 500 && !(err instanceof HttpProblem)) {
+    // pino-http logs this with the request's completion line (error level, with the cause chain).
+    res.err = err instanceof Error ? err : new Error(String(err));
+  } else {
+    req.log.debug({ code: body.code }, 'request rejected');
+  }
+  if (err instanceof HttpProblem) {
+    res.set(err.headers);
+  }
+  sendProblem(res, body);
+};
+
+export const routeNotFound: RequestHandler = (req) => {
+  throw new HttpProblem({
+    status: 404,
+    code: 'NOT_FOUND',
+    title: 'Not found',
+    detail: `No route for ${req.method} ${req.path}`,
+  });
+};

@@ -1,0 +1,60 @@
+import type { Response } from 'express';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export interface FieldIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** RFC 9457 problem details, plus govshare's stable `code` (shared with the chaincode catalogue). */
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly code: string;
+  readonly detail: string;
+  readonly txId?: string;
+  readonly issues?: readonly FieldIssue[];
+}
+
+export function problemType(code: string): string {
+  return `urn:govshare:problem:${code.toLowerCase().replaceAll('_', '-')}`;
+}
+
+export interface ProblemInit {
+  readonly status: number;
+  readonly code: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly txId?: string | undefined;
+  readonly issues?: readonly FieldIssue[] | undefined;
+}
+
+export function problem(init: ProblemInit): Problem {
+  return {
+    type: problemType(init.code),
+    title: init.title,
+    status: init.status,
+    code: init.code,
+    detail: init.detail,
+    ...(init.txId === undefined ? {} : { txId: init.txId }),
+    ...(init.issues === undefined ? {} : { issues: init.issues }),
+  };
+}
+
+/** An error raised by the HTTP layer itself (authentication, validation, routing). */
+export class HttpProblem extends Error {
+  override readonly name = 'HttpProblem';
+
+  constructor(
+    readonly init: ProblemInit,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(init.detail);
+  }
+}
+
+export function sendProblem(res: Response, body: Problem): void {
+  res.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+}

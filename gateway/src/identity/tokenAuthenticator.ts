@@ -1,0 +1,40 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+import type { Role } from '../config';
+import type { AuthenticatedUser } from './user';
+
+export interface TokenAuthenticator {
+  /** The user whose token this is, or undefined for an unknown token. */
+  authenticate(token: string): AuthenticatedUser | undefined;
+}
+
+export interface TokenHolder {
+  readonly id: string;
+  readonly role: Role;
+  /** Hex SHA-256 of the bearer token; the token itself is never stored. */
+  readonly tokenSha256: string;
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+export function createTokenAuthenticator(mspId: string, holders: readonly TokenHolder[]): TokenAuthenticator {
+  const entries = holders.map((holder) => ({
+    digest: Buffer.from(holder.tokenSha256, 'hex'),
+    user: Object.freeze({ id: holder.id, role: holder.role, mspId }),
+  }));
+  return {
+    authenticate(token) {
+      const presented = createHash('sha256').update(token, 'utf8').digest();
+      let match: AuthenticatedUser | undefined;
+      // Compare against every entry, without an early exit, so timing reveals nothing about which hash matched.
+      for (const entry of entries) {
+        if (entry.digest.length === presented.length && timingSafeEqual(entry.digest, presented)) {
+          match = entry.user;
+        }
+      }
+      return match;
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import {
+  CommitFailedError,
+  EndorsementFailedError,
+  FabricTimeoutError,
+  FabricUnavailableError,
+  GovshareChaincodeError,
+} from '../src/fabric/errors';
+import { translateFabricError } from '../src/fabric/translateError';
+import { toProblem } from '../src/http/errorHandler';
+
+/** Shaped like fabric-gateway's GatewayError / EndorseError: a gRPC `code` and per-node `details`. */
+function gatewayError(code: number, message: string, detailMessages: string[] = []) {
+  return Object.assign(new Error(message), {
+    code,
+    details: detailMessages.map((m, i) => ({ address: `peer${i}.education.govshare.local:7051`, mspId: 'EducationMSP', message: m })),
+  });
+}
+
+const ABORTED = 10;
+const UNKNOWN = 2;
+
+describe('translateFabricError', () => {
+  it('recovers the chaincode code and message from an endorsing peer detail', () => {
+    const err = gatewayError(ABORTED, '10 ABORTED: failed to endorse transaction, see attached details for more info', [
+      'chaincode response 500, DATASET_EXISTS: dataset edu-1 is already registered',
+    ]);
+
+    const translated = translateFabricError(err, 'endorse', 'tx1');
+
+    expect(translated).toBeInstanceOf(GovshareChaincodeError);
+    expect(translated).toMatchObject({
+      code: 'DATASET_EXISTS',
+      message: 'dataset edu-1 is already registered',
+      txId: 'tx1',
+    });
+    expect(toProblem(translated)).toMatchObject({ status: 409, code: 'DATASET_EXISTS', txId: 'tx1' });
+  });
+
+  it('recovers the chaincode code from the error message when there are no details', () => {
+    const err = gatewayError(
+      UNKNOWN,
+      '2 UNKNOWN: evaluate call to endorser returned error: chaincode response 500, DATASET_NOT_FOUND: dataset x does not exist',
+    );
+
+    const translated = translateFabricError(err, 'evaluate', 'tx2');
+
+    expect(translated).toMatchObject({ code: 'DATASET_NOT_FOUND', message: 'dataset x does not exist' });
+    expect(toProblem(translated)).toMatchObject({ status: 404, code: 'DATASET_NOT_FOUND' });
+  });
+
+  it.each([
+    ['INVALID_ARGUMENT', 400],
+    ['FORBIDDEN', 403],
+  ])('maps chaincode %s to HTTP %i through the shared catalogue', (code, status) => {
+    const err = gatewayError(ABORTED, 'failed', [`chaincode response 500, ${code}: nope`]);
+
+    expect(toProblem(translateFabricError(err, 'endorse'))).toMatchObject({ status, code, detail: 'nope' });
+  });
+
+  it('maps gRPC UNAVAILABLE to FabricUnavailableError (503)', () => {
+    const translated = translateFabricError(gatewayError(14, '14 UNAVAILABLE: No connection established'), 'evaluate');
+
+    expect(translated).toBeInstanceOf(FabricUnavailableError);
+    expect(toProblem(translated).status).toBe(503);
+  });
+
+  it('maps gRPC DEADLINE_EXCEEDED to FabricTimeoutError (504)', () => {
+    const translated = translateFabricError(gatewayError(4, '4 DEADLINE_EXCEEDED: Deadline exceeded'), 'endorse', 'tx3');
+
+    expect(translated).toBeInstanceOf(FabricTimeoutError);
+    expect(toProblem(translated)).toMatchObject({ status: 504, code: 'FABRIC_TIMEOUT', txId: 'tx3' });
+  });
+
+  it('maps an ordering failure to FabricUnavailableError (503)', () => {
+    const translated = translateFabricError(gatewayError(ABORTED, '10 ABORTED: failed to send transaction to orderer'), 'submit', 'tx4');
+
+    expect(translated).toBeInstanceOf(FabricUnavailableError);
+    expect(toProblem(translated).status).toBe(503);
+  });
+
+  it('maps an endorsement failure without a govshare code to EndorsementFailedError (502) without leaking peer text', () => {
+    const err = gatewayError(ABORTED, 'failed to endorse', ['chaincode response 500, TypeError: cannot read x of undefined']);
+
+    const translated = translateFabricError(err, 'endorse', 'tx5');
+
+    expect(translated).toBeInstanceOf(EndorsementFailedError);
+    const body = toProblem(translated);
+    expect(body).toMatchObject({ status: 502, code: 'ENDORSEMENT_FAILED', txId: 'tx5' });
+    expect(JSON.stringify(body)).not.toContain('TypeError');
+    expect((translated as EndorsementFailedError).details).toHaveLength(1);
+  });
+
+  it('maps a commit status failure to CommitFailedError (502)', () => {
+    const translated = translateFabricError(gatewayError(UNKNOWN, 'commit status failed'), 'commitStatus', 'tx6');
+
+    expect(translated).toBeInstanceOf(CommitFailedError);
+    expect(toProblem(translated)).toMatchObject({ status: 502, code: 'COMMIT_FAILED' });
+  });
+
+  it('does not mistake a code embedded in a longer identifier for a govshare code', () => {
+    const err = gatewayError(ABORTED, 'failed', ['chaincode response 500, MY_DATASET_EXISTS: something']);
+
+    expect(translateFabricError(err, 'endorse')).toBeInstanceOf(EndorsementFailedError);
+  });
+
+  it('passes non-gateway errors through unchanged, and they become a bare 500', () => {
+    const bug = new TypeError('boom');
+
+    expect(translateFabricError(bug, 'endorse')).toBe(bug);
+    expect(toProblem(bug)).toEqual({
+      type: 'urn:govshare:problem:internal',
+      title: 'Internal error',
+      status: 500,
+      code: 'INTERNAL',
+      detail: 'An unexpected error occurred',
+    });
+  });
+});

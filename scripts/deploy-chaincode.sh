@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Deploys (or upgrades) the govshare chaincode through the real Fabric lifecycle:
+# build → self-contained package → install on every peer → approve for every org → commit.
+# The package is reproducible (same code, same package id), so re-running with unchanged code is a
+# no-op, and changed code becomes the next sequence: an in-place upgrade that keeps all state.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/lib/env.sh
+source "$here/lib/env.sh"
+# shellcheck source=scripts/lib/process.sh
+source "$here/lib/process.sh"
+# shellcheck source=scripts/lib/ca.sh
+source "$here/lib/ca.sh"
+# shellcheck source=scripts/lib/admin.sh
+source "$here/lib/admin.sh"
+
+CC_DIR="$GOVSHARE_STATE/chaincode"
+
+# stage_package: dist/ + package.json + the production dependency closure, copied from the
+# lockfile-installed tree (exact versions, no network, same layout).
+stage_package() {
+  local stage="$1"
+  step "building the chaincode"
+  (cd "$GOVSHARE_ROOT" && npx tsc -b chaincode)
+  rm -rf "$stage"
+  mkdir -p "$stage"
+  cp -a "$GOVSHARE_ROOT/chaincode/dist" "$stage/dist"
+  rm -f "$stage/dist/"*.tsbuildinfo
+  node -e '
+    const pkg = require(process.argv[1]);
+    delete pkg.devDependencies; delete pkg.scripts.build;
+    process.stdout.write(JSON.stringify(pkg, null, 2) + "\n");
+  ' "$GOVSHARE_ROOT/chaincode/package.json" >"$stage/package.json"
+  local dep
+  while read -r dep; do
+    [[ "$dep" == "$GOVSHARE_ROOT/node_modules/"* ]] || continue
+    local target="$stage/${dep#"$GOVSHARE_ROOT/"}"
+    mkdir -p "$target"
+    # Copy the package without its nested node_modules: nested dependencies are listed separately.
+    (cd "$dep" && tar --exclude=./node_modules -cf - .) | tar -C "$target" -xf -
+  done < <(cd "$GOVSHARE_ROOT" && npm ls --omit=dev --workspace chaincode --all --parseable 2>/dev/null | sort -u)
+  [[ -f "$stage/node_modules/fabric-shim/cli.js" ]] || die "staging the chaincode dependencies failed"
+}
+
+# build_package: a chaincode package for the govshare-node external builder. tar and gzip are
+# told to ignore times and owners so that identical code yields an identical package id.
+build_package() {
+  local stage="$CC_DIR/stage" work="$CC_DIR/package"
+  stage_package "$stage"
+  rm -rf "$work"
+  mkdir -p "$work"
+  local tar_flags=(--sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner)
+  tar "${tar_flags[@]}" -C "$stage" -cf - . | gzip -n >"$work/code.tar.gz"
+  local hash label
+  hash="$(sha256sum "$work/code.tar.gz" | cut -c1-12)"
+  label="${CHAINCODE_NAME}_$hash"
+  printf '{"type":"govshare-node","label":"%s"}\n' "$label" >"$work/metadata.json"
+  tar "${tar_flags[@]}" -C "$work" -cf - metadata.json code.tar.gz | gzip -n >"$CC_DIR/$label.tar.gz"
+  echo "$label"
+}
+
+installed_package_id() { # installed_package_id <org> <label>
+  { peer_as_admin "$1" lifecycle chaincode queryinstalled -O json 2>/dev/null || true; } |
+    node -e '
+      let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+        const found = (JSON.parse(s || "{}").installed_chaincodes || []).find(c => c.label === process.argv[1]);
+        if (found) process.stdout.write(found.package_id);
+      });' "$2"
+}
+
+committed_field() { # committed_field <version|sequence>: of the committed definition, empty if none
+  # querycommitted fails when nothing is committed yet: that is the empty answer, not an error.
+  { peer_as_admin education lifecycle chaincode querycommitted -C "$CHANNEL_NAME" -n "$CHAINCODE_NAME" -O json 2>/dev/null || true; } |
+    node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+      try { process.stdout.write(String(JSON.parse(s)[process.argv[1]] ?? "")); } catch { /* none */ } });' "$1"
+}
+
+orderer_flags() {
+  echo -o "$(orderer_address)" --tls --cafile "$(orderer_ca)"
+}
+
+install_everywhere() {
+  local label="$1" package="$CC_DIR/$1.tar.gz" org pids=()
+  for org in "${PEER_ORGS[@]}"; do
+    if [[ -n "$(installed_package_id "$org" "$label")" ]]; then continue; fi
+    step "installing $label on $(peer_name "$org")"
+    peer_as_admin "$org" lifecycle chaincode install "$package" >>"$LOG_DIR/deploy.log" 2>&1 &
+    pids+=($!)
+  done
+  local pid
+  for pid in "${pids[@]}"; do wait "$pid" || die "chaincode install failed; see $LOG_DIR/deploy.log"; done
+}
+
+approve_and_commit() {
+  local label="$1" package_id sequence committed_sequence org
+  package_id="$(installed_package_id education "$label")"
+  [[ -n "$package_id" ]] || die "package $label is not installed on $(peer_name education)"
+  committed_sequence="$(committed_field sequence)"
+  sequence=$((${committed_sequence:-0} + 1))
+  step "approving $label as sequence $sequence for every org"
+  for org in "${PEER_ORGS[@]}"; do
+    # shellcheck disable=SC2046 # orderer_flags is a list of words
+    peer_as_admin "$org" lifecycle chaincode approveformyorg $(orderer_flags) -C "$CHANNEL_NAME" \
+      -n "$CHAINCODE_NAME" --version "$label" --package-id "$package_id" --sequence "$sequence" \
+      >>"$LOG_DIR/deploy.log" 2>&1 || die "approval by $org failed; see $LOG_DIR/deploy.log"
+  done
+  local peers=()
+  for org in "${PEER_ORGS[@]}"; do
+    peers+=(--peerAddresses "$GOVSHARE_HOST:$(peer_port "$org")" --tlsRootCertFiles "$(ca_cert "$org")")
+  done
+  step "committing sequence $sequence to $CHANNEL_NAME"
+  # shellcheck disable=SC2046
+  peer_as_admin education lifecycle chaincode commit $(orderer_flags) -C "$CHANNEL_NAME" \
+    -n "$CHAINCODE_NAME" --version "$label" --sequence "$sequence" "${peers[@]}" \
+    >>"$LOG_DIR/deploy.log" 2>&1 || die "commit failed; see $LOG_DIR/deploy.log"
+}
+
+# wait_until_serving: the first invocation on each peer launches the chaincode process.
+wait_until_serving() {
+  local org i
+  for org in "${PEER_ORGS[@]}"; do
+    for i in $(seq 1 60); do
+      if peer_as_admin "$org" chaincode query -C "$CHANNEL_NAME" -n "$CHAINCODE_NAME" \
+        -c '{"function":"org.hyperledger.fabric:GetMetadata","Args":[]}' >/dev/null 2>>"$LOG_DIR/deploy.log"; then
+        continue 2
+      fi
+      sleep 1
+    done
+    die "chaincode did not start on $(peer_name "$org"); see $LOG_DIR/$(peer_name "$org").log"
+  done
+}
+
+main() {
+  local started=$SECONDS label
+  mkdir -p "$CC_DIR" "$LOG_DIR"
+  label="$(build_package)"
+  install_everywhere "$label"
+  if [[ "$(committed_field version)" == "$label" ]]; then
+    step "$label is already the committed definition (sequence $(committed_field sequence))"
+  else
+    approve_and_commit "$label"
+  fi
+  wait_until_serving
+  step "chaincode $CHAINCODE_NAME ($label) serving on every peer, deployed in $((SECONDS - started))s"
+}
+
+main "$@"

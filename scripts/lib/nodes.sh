@@ -1,0 +1,115 @@
+# Orderers, peers and the channel. Sourced, never executed.
+# shellcheck shell=bash
+
+BUILDERS_DIR="$GOVSHARE_ROOT/network/builders"
+# Fabric's default log format colours every line; logs go to files, so keep them plain.
+NODE_LOG_FORMAT='%{time:2006-01-02 15:04:05.000 MST} %{level:.4s} [%{module}] %{shortfunc} -> %{message}'
+
+
+# render_node_config: core.yaml and orderer.yaml come from the sampleconfig cached with the pinned
+# binaries; every per-node value is overridden by environment variables at start. Only the list of
+# external builders cannot be expressed as an environment variable, so it is written into core.yaml.
+render_node_config() {
+  mkdir -p "$NODE_CONFIG_DIR"
+  [[ -f "$FABRIC_CONFIG/core.yaml" ]] || die "missing $FABRIC_CONFIG/core.yaml: run scripts/install-fabric.sh"
+  cp "$FABRIC_CONFIG/orderer.yaml" "$NODE_CONFIG_DIR/orderer.yaml"
+  awk -v builders="$BUILDERS_DIR" '
+    /^  externalBuilders:/ {
+      print "  externalBuilders:"
+      print "    - name: govshare-node"
+      print "      path: " builders "/node"
+      print "      propagateEnvironment:"
+      print "        - HOME"
+      print "        - PATH"
+      print "        - GOVSHARE_STATE"
+      skipping = 1; next
+    }
+    skipping && /^  [A-Za-z#]/ { skipping = 0 }
+    skipping { next }
+    { print }
+  ' "$FABRIC_CONFIG/core.yaml" >"$NODE_CONFIG_DIR/core.yaml"
+  grep -q 'govshare-node' "$NODE_CONFIG_DIR/core.yaml" || die "could not configure the external builder in core.yaml"
+}
+
+orderer_env() {
+  local name="$1" dir tls
+  dir="$(org_dir orderer)/nodes/$name"
+  tls="$dir/tls"
+  cat <<ENV
+FABRIC_CFG_PATH=$NODE_CONFIG_DIR
+FABRIC_LOGGING_SPEC=${GOVSHARE_ORDERER_LOGGING:-info:grpc,comm.grpc.server=warning}
+FABRIC_LOGGING_FORMAT=$NODE_LOG_FORMAT
+ORDERER_GENERAL_LISTENADDRESS=$GOVSHARE_HOST
+ORDERER_GENERAL_LISTENPORT=$(orderer_port "$name")
+ORDERER_GENERAL_LOCALMSPID=OrdererMSP
+ORDERER_GENERAL_LOCALMSPDIR=$dir/msp
+ORDERER_GENERAL_TLS_ENABLED=true
+ORDERER_GENERAL_TLS_PRIVATEKEY=$tls/server.key
+ORDERER_GENERAL_TLS_CERTIFICATE=$tls/server.crt
+ORDERER_GENERAL_TLS_ROOTCAS=[$tls/ca.crt]
+ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE=$tls/server.crt
+ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY=$tls/server.key
+ORDERER_GENERAL_CLUSTER_ROOTCAS=[$tls/ca.crt]
+ORDERER_GENERAL_BOOTSTRAPMETHOD=none
+ORDERER_CHANNELPARTICIPATION_ENABLED=true
+ORDERER_ADMIN_LISTENADDRESS=$GOVSHARE_HOST:$(orderer_admin_port "$name")
+ORDERER_ADMIN_TLS_ENABLED=true
+ORDERER_ADMIN_TLS_CERTIFICATE=$tls/server.crt
+ORDERER_ADMIN_TLS_PRIVATEKEY=$tls/server.key
+ORDERER_ADMIN_TLS_ROOTCAS=[$tls/ca.crt]
+ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true
+ORDERER_ADMIN_TLS_CLIENTROOTCAS=[$tls/ca.crt]
+ORDERER_OPERATIONS_LISTENADDRESS=$GOVSHARE_HOST:$(orderer_ops_port "$name")
+ORDERER_METRICS_PROVIDER=prometheus
+ORDERER_FILELEDGER_LOCATION=$(node_dir "$name")/ledger
+ORDERER_CONSENSUS_WALDIR=$(node_dir "$name")/etcdraft/wal
+ORDERER_CONSENSUS_SNAPDIR=$(node_dir "$name")/etcdraft/snapshot
+ENV
+}
+
+peer_env() {
+  local org="$1" peer dir tls port
+  peer="$(peer_name "$org")"
+  dir="$(org_dir "$org")/nodes/$peer"
+  tls="$dir/tls"
+  port="$(peer_port "$org")"
+  cat <<ENV
+FABRIC_CFG_PATH=$NODE_CONFIG_DIR
+FABRIC_LOGGING_SPEC=${GOVSHARE_PEER_LOGGING:-info:gossip,grpc,comm.grpc.server=warning}
+FABRIC_LOGGING_FORMAT=$NODE_LOG_FORMAT
+CORE_PEER_ID=$peer
+CORE_PEER_ADDRESS=$GOVSHARE_HOST:$port
+CORE_PEER_LISTENADDRESS=$GOVSHARE_HOST:$port
+CORE_PEER_CHAINCODEADDRESS=$GOVSHARE_HOST:$(peer_chaincode_port "$org")
+CORE_PEER_CHAINCODELISTENADDRESS=$GOVSHARE_HOST:$(peer_chaincode_port "$org")
+CORE_PEER_GOSSIP_BOOTSTRAP=$GOVSHARE_HOST:$port
+CORE_PEER_GOSSIP_EXTERNALENDPOINT=$GOVSHARE_HOST:$port
+CORE_PEER_LOCALMSPID=$(msp_id "$org")
+CORE_PEER_MSPCONFIGPATH=$dir/msp
+CORE_PEER_TLS_ENABLED=true
+CORE_PEER_TLS_CERT_FILE=$tls/server.crt
+CORE_PEER_TLS_KEY_FILE=$tls/server.key
+CORE_PEER_TLS_ROOTCERT_FILE=$tls/ca.crt
+CORE_PEER_FILESYSTEMPATH=$(node_dir "$peer")/data
+CORE_LEDGER_SNAPSHOTS_ROOTDIR=$(node_dir "$peer")/snapshots
+CORE_OPERATIONS_LISTENADDRESS=$GOVSHARE_HOST:$(peer_ops_port "$org")
+CORE_METRICS_PROVIDER=prometheus
+CORE_VM_ENDPOINT=
+CORE_CHAINCODE_LOGGING_SHIM=warning
+ENV
+}
+
+start_orderer() {
+  local name="$1" vars=()
+  mkdir -p "$(node_dir "$name")"
+  mapfile -t vars < <(orderer_env "$name")
+  start_daemon "$name" "${vars[@]}" -- orderer
+}
+
+start_peer() {
+  local org="$1" peer vars=()
+  peer="$(peer_name "$org")"
+  mkdir -p "$(node_dir "$peer")"
+  mapfile -t vars < <(peer_env "$org")
+  start_daemon "$peer" "${vars[@]}" -- peer node start
+}

@@ -1,0 +1,67 @@
+# Starting and stopping the network's daemons. Sourced, never executed.
+# shellcheck shell=bash
+#
+# Each daemon runs in its own session (setsid) so that stopping its process group also stops the
+# children it spawned (a peer's chaincode processes), and nothing else. Its pid file records the
+# process-group leader and the command it ran, so that `down` never signals a recycled pid.
+
+pid_file() { echo "$PID_DIR/$1.pid"; }
+log_file() { echo "$LOG_DIR/$1.log"; }
+
+# is_running <name>: the recorded process exists and is still the program we started.
+is_running() {
+  local file pid expected
+  file="$(pid_file "$1")"
+  [[ -f "$file" ]] || return 1
+  read -r pid expected <"$file" || return 1
+  [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
+  [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" == *"$expected"* ]]
+}
+
+running_pid() { awk '{print $1}' "$(pid_file "$1")"; }
+
+# start_daemon <name> [VAR=value ...] -- <command...>: runs the command in the background, with the
+# caller's environment plus the given variables.
+start_daemon() {
+  local name="$1"; shift
+  local vars=()
+  while [[ "$1" != -- ]]; do vars+=("$1"); shift; done
+  shift
+  if is_running "$name"; then
+    step "$name already running (pid $(running_pid "$name"))"
+    return
+  fi
+  mkdir -p "$PID_DIR" "$LOG_DIR"
+  setsid env "${vars[@]}" "$@" >>"$(log_file "$name")" 2>&1 </dev/null &
+  echo "$! $(basename "$1")" >"$(pid_file "$name")"
+}
+
+# stop_daemon <name>: TERM the process group, then KILL what is left after a grace period.
+stop_daemon() {
+  local name="$1" pid i
+  if ! is_running "$name"; then
+    rm -f "$(pid_file "$name")"
+    return
+  fi
+  pid="$(running_pid "$name")"
+  kill -TERM -- "-$pid" 2>/dev/null || true
+  for i in $(seq 1 50); do
+    kill -0 -- "-$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  rm -f "$(pid_file "$name")"
+  step "stopped $name (pid $pid)"
+}
+
+# wait_for_port <name> <port> [seconds]: a daemon is up once it accepts TCP connections.
+wait_for_port() {
+  local name="$1" port="$2" seconds="${3:-60}" i
+  for ((i = 0; i < seconds * 5; i++)); do
+    if (exec 3<>"/dev/tcp/$GOVSHARE_HOST/$port") 2>/dev/null; then return 0; fi
+    is_running "$name" || die "$name exited during start-up; last log lines:
+$(tail -n 20 "$(log_file "$name")" 2>/dev/null)"
+    sleep 0.2
+  done
+  die "$name did not open port $port within ${seconds}s; see $(log_file "$name")"
+}

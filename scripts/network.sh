@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# The govshare Fabric network on this machine: 5 Fabric CAs, 3 Raft orderers, 4 department peers.
+#   network.sh up       start (or finish starting) everything; running twice is harmless
+#   network.sh down     stop exactly the processes this script started (chaincode included)
+#   network.sh status   each node with pid, port, state, ledger height; the Raft leader
+#   network.sh logs [node]  list the logs, or follow one node's log (e.g. logs peer0.justice)
+#   network.sh clean    down, then delete all generated state (crypto, ledgers, logs)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/lib/env.sh
+source "$here/lib/env.sh"
+# shellcheck source=scripts/lib/process.sh
+source "$here/lib/process.sh"
+# shellcheck source=scripts/lib/ca.sh
+source "$here/lib/ca.sh"
+# shellcheck source=scripts/lib/admin.sh
+source "$here/lib/admin.sh"
+# shellcheck source=scripts/lib/nodes.sh
+source "$here/lib/nodes.sh"
+# shellcheck source=scripts/lib/channel.sh
+source "$here/lib/channel.sh"
+
+all_orgs() { echo orderer "${PEER_ORGS[@]}"; }
+
+# Every daemon the network runs, in start order: name and the port that shows it is up.
+daemons() {
+  local org orderer
+  for org in $(all_orgs); do echo "ca.$org $(ca_port "$org")"; done
+  for orderer in "${ORDERERS[@]}"; do echo "$orderer $(orderer_port "$orderer")"; done
+  for org in "${PEER_ORGS[@]}"; do echo "$(peer_name "$org") $(peer_port "$org")"; done
+}
+
+up() {
+  local started=$SECONDS org orderer
+  "$here/install-fabric.sh"
+  mkdir -p "$GOVSHARE_STATE" "$LOG_DIR"
+  chmod 700 "$GOVSHARE_STATE"
+  render_node_config
+
+  step "starting the Fabric CAs"
+  for org in $(all_orgs); do start_ca "$org"; done
+  for org in $(all_orgs); do wait_for_ca "$org"; done
+
+  step "enrolling identities (nodes, admins, demo users) from each org's CA"
+  for org in $(all_orgs); do enroll_org_identities "$org"; done
+
+  step "starting 3 Raft orderers and 4 peers"
+  for orderer in "${ORDERERS[@]}"; do start_orderer "$orderer"; done
+  for org in "${PEER_ORGS[@]}"; do start_peer "$org"; done
+  for orderer in "${ORDERERS[@]}"; do wait_for_port "$orderer" "$(orderer_admin_port "$orderer")"; done
+  for org in "${PEER_ORGS[@]}"; do wait_for_port "$(peer_name "$org")" "$(peer_port "$org")"; done
+
+  step "creating channel $CHANNEL_NAME"
+  create_genesis_block
+  for orderer in "${ORDERERS[@]}"; do join_orderer "$orderer"; done
+  for org in "${PEER_ORGS[@]}"; do join_peer "$org"; done
+  wait_for_channel_height
+  step "network up in $((SECONDS - started))s (state in $GOVSHARE_STATE)"
+}
+
+# wait_for_channel_height: every peer has received the genesis block from the orderers.
+wait_for_channel_height() {
+  local org i height
+  for org in "${PEER_ORGS[@]}"; do
+    for i in $(seq 1 60); do
+      height="$(ledger_height "$org")"
+      [[ "$height" =~ ^[0-9]+$ && "$height" -ge 1 ]] && break
+      sleep 1
+    done
+    [[ "$height" =~ ^[0-9]+$ ]] || die "$(peer_name "$org") reports no ledger height for $CHANNEL_NAME"
+  done
+}
+
+down() {
+  local name _port lines=()
+  mapfile -t lines < <(daemons)
+  # Stop in reverse start order: peers (and their chaincode), orderers, then CAs.
+  for ((i = ${#lines[@]} - 1; i >= 0; i--)); do
+    read -r name _port <<<"${lines[$i]}"
+    stop_daemon "$name"
+  done
+}
+
+status() {
+  local name port state pid height org
+  printf '%-20s %-8s %-7s %-8s %s\n' NODE PID PORT STATE HEIGHT
+  while read -r name port; do
+    pid=-; state=down; height=
+    if is_running "$name"; then
+      pid="$(running_pid "$name")"
+      state=up
+    fi
+    if [[ "$name" == peer0.* && "$state" == up ]]; then
+      org="${name#peer0.}"
+      height="$(ledger_height "$org")"
+    fi
+    printf '%-20s %-8s %-7s %-8s %s\n' "$name" "$pid" "$port" "$state" "$height"
+  done < <(daemons)
+  echo "Raft leader of $CHANNEL_NAME: $(raft_leader)"
+}
+
+logs() {
+  local node="${1:-}"
+  if [[ -z "$node" ]]; then
+    echo "Logs in $LOG_DIR (follow one with: scripts/network.sh logs <node>):"
+    ls -1 "$LOG_DIR" 2>/dev/null | sed 's/\.log$//; s/^/  /'
+    return
+  fi
+  [[ -f "$(log_file "$node")" ]] || die "no log for '$node'; run 'scripts/network.sh logs' to list them"
+  exec tail -n 100 -F "$(log_file "$node")"
+}
+
+clean() {
+  down
+  rm -rf "$GOVSHARE_STATE"
+  step "removed $GOVSHARE_STATE"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  logs) logs "${2:-}" ;;
+  clean) clean ;;
+  *) echo "usage: $0 up|down|status|logs [node]|clean" >&2; exit 2 ;;
+esac
