@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# One REST gateway per department, each with its own org's identities and peer.
+#   gateways.sh start    build, write configs and tokens, start all four, wait until ready
+#   gateways.sh stop     stop them
+#   gateways.sh status   pid, URL and readiness of each
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/lib/env.sh
+source "$here/lib/env.sh"
+# shellcheck source=scripts/lib/process.sh
+source "$here/lib/process.sh"
+
+gateway_name() { echo "gateway.$1"; }
+gateway_url() { echo "http://$GOVSHARE_HOST:$(gateway_port "$1")"; }
+
+write_configs() {
+  local specs=() org
+  for org in "${PEER_ORGS[@]}"; do
+    specs+=("$org=$(msp_id "$org"),$(gateway_port "$org"),$(peer_port "$org")")
+  done
+  node "$here/lib/write-gateway-config.js" "$GOVSHARE_STATE" "${specs[@]}"
+}
+
+wait_until_ready() {
+  local org="$1" i
+  for i in $(seq 1 150); do
+    if curl -fs --max-time 2 "$(gateway_url "$org")/readyz" >/dev/null; then return; fi
+    is_running "$(gateway_name "$org")" || die "gateway for $org exited; see $(log_file "$(gateway_name "$org")")"
+    sleep 0.2
+  done
+  die "gateway for $org is not ready after 30s; see $(log_file "$(gateway_name "$org")")"
+}
+
+start() {
+  [[ -d "$GOVSHARE_STATE/orgs" ]] || die "the network is not set up: run scripts/network.sh up first"
+  step "building the gateway"
+  (cd "$GOVSHARE_ROOT" && npx tsc -b gateway)
+  write_configs
+  local org
+  for org in "${PEER_ORGS[@]}"; do
+    start_daemon "$(gateway_name "$org")" \
+      GOVSHARE_GATEWAY_CONFIG="$GOVSHARE_STATE/gateways/$org.json" NODE_ENV=production \
+      -- node "$GOVSHARE_ROOT/gateway/dist/server.js"
+  done
+  for org in "${PEER_ORGS[@]}"; do wait_until_ready "$org"; done
+  step "gateways ready; URLs and tokens in $GOVSHARE_STATE/gateways.json"
+}
+
+stop() {
+  local org
+  for org in "${PEER_ORGS[@]}"; do stop_daemon "$(gateway_name "$org")"; done
+}
+
+status() {
+  local org name pid ready
+  printf '%-20s %-8s %-24s %s\n' GATEWAY PID URL READY
+  for org in "${PEER_ORGS[@]}"; do
+    name="$(gateway_name "$org")"
+    pid=-; ready=no
+    is_running "$name" && pid="$(running_pid "$name")"
+    curl -fs --max-time 2 "$(gateway_url "$org")/readyz" >/dev/null 2>&1 && ready=yes
+    printf '%-20s %-8s %-24s %s\n' "$name" "$pid" "$(gateway_url "$org")" "$ready"
+  done
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac

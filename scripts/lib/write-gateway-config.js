@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// Writes each department gateway's configuration (.govshare/gateways/<org>.json) and the operator's
+// token file (.govshare/gateways.json, mode 0600). Tokens are random, kept across restarts, and the
+// gateways only ever see their SHA-256.
+// Usage: write-gateway-config.js <state dir> <org>=<mspId>,<gatewayPort>,<peerPort> ...
+'use strict';
+const { createHash, randomBytes } = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROLES = ['officer', 'approver', 'auditor', 'admin'];
+const HOST = '127.0.0.1';
+
+function keyFileIn(mspDir) {
+  const keystore = path.join(mspDir, 'keystore');
+  const key = fs.readdirSync(keystore).find((name) => name.endsWith('_sk'));
+  if (!key) throw new Error(`no private key in ${keystore}`);
+  return path.join(keystore, key);
+}
+
+function writePrivate(file, value) {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+}
+
+function main() {
+  const [stateDir, ...orgSpecs] = process.argv.slice(2);
+  if (!stateDir || orgSpecs.length === 0) throw new Error('usage: write-gateway-config.js <state dir> <org>=<msp>,<port>,<peerPort>...');
+  const tokensFile = path.join(stateDir, 'gateways.json');
+  const previous = fs.existsSync(tokensFile) ? JSON.parse(fs.readFileSync(tokensFile, 'utf8')) : {};
+  const summary = {};
+  for (const spec of orgSpecs) {
+    const [org, rest] = spec.split('=');
+    const [mspId, port, peerPort] = rest.split(',');
+    const tokens = {};
+    const users = ROLES.map((role) => {
+      const token = previous[org]?.tokens?.[role] ?? randomBytes(32).toString('base64url');
+      tokens[role] = token;
+      const msp = path.join(stateDir, 'orgs', org, 'users', `${org}-${role}`, 'msp');
+      return {
+        id: `${org}-${role}`,
+        role,
+        certPath: path.join(msp, 'signcerts', 'cert.pem'),
+        keyPath: keyFileIn(msp),
+        tokenSha256: createHash('sha256').update(token).digest('hex'),
+      };
+    });
+    writePrivate(path.join(stateDir, 'gateways', `${org}.json`), {
+      org,
+      mspId,
+      listen: { host: HOST, port: Number(port) },
+      peer: {
+        endpoint: `${HOST}:${peerPort}`,
+        hostAlias: 'localhost',
+        tlsRootCertPath: path.join(stateDir, 'ca', org, 'ca-cert.pem'),
+      },
+      channel: process.env.CHANNEL_NAME || 'govchannel',
+      chaincode: process.env.CHAINCODE_NAME || 'govshare',
+      users,
+    });
+    summary[org] = { url: `http://${HOST}:${port}`, tokens };
+  }
+  writePrivate(tokensFile, { ...previous, ...summary });
+}
+
+main();

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# `npm test`: typecheck + lint, unit tests, then integration tests against a real Fabric network.
+# If a network with ready gateways is already running it is reused (the checkout's chaincode is
+# deployed to it and its gateways restarted, so the code under test is this checkout's);
+# otherwise the network is started here and stopped again afterwards.
+# Ends with the line "N passed, N failed" and exits non-zero on any failure.
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/lib/env.sh
+source "$here/lib/env.sh"
+# shellcheck source=scripts/lib/node-deps.sh
+source "$here/lib/node-deps.sh"
+# shellcheck source=scripts/lib/process.sh
+source "$here/lib/process.sh"
+
+results="$GOVSHARE_STATE/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+checks_passed=0
+checks_failed=0
+record_check() { # record_check <name> <exit status>
+  if [[ "$2" -eq 0 ]]; then
+    checks_passed=$((checks_passed + 1))
+  else
+    checks_failed=$((checks_failed + 1))
+    step "FAILED: $1"
+  fi
+}
+
+set -e
+ensure_node_deps
+set +e
+cd "$GOVSHARE_ROOT" || exit 1
+
+step "typecheck"
+npx tsc -b chaincode gateway && npx tsc -p test/integration/tsconfig.json
+record_check typecheck $?
+
+step "lint (ESLint strictTypeChecked + chaincode determinism rules)"
+npx eslint . --max-warnings 0
+record_check lint $?
+
+step "unit tests"
+npx jest --selectProjects chaincode gateway --json --outputFile="$results/unit.json"
+
+# gateways_ready: this checkout's gateways (by their pid files) are running and ready.
+gateways_ready() {
+  local org
+  for org in "${PEER_ORGS[@]}"; do
+    is_running "gateway.$org" || return 1
+    curl -fs --max-time 2 "http://$GOVSHARE_HOST:$(gateway_port "$org")/readyz" >/dev/null 2>&1 || return 1
+  done
+}
+
+started_here=false
+if gateways_ready; then
+  step "reusing the running network: deploying this checkout's chaincode, restarting its gateways"
+  "$here/deploy-chaincode.sh" && "$here/gateways.sh" stop && "$here/gateways.sh" start
+  record_check "deploy to the running network" $?
+else
+  step "starting a network for the integration tests"
+  started_here=true
+  "$here/start.sh"
+  record_check "npm start from scratch" $?
+  step "npm start again must be harmless"
+  "$here/start.sh" >"$results/second-start.log" 2>&1
+  record_check "second npm start is harmless" $?
+fi
+
+if gateways_ready; then
+  step "integration tests on the real network"
+  npx jest --selectProjects integration --runInBand --forceExit --json --outputFile="$results/integration.json"
+else
+  record_check "gateways ready for integration tests" 1
+fi
+
+# no_process_left <pgid...>: every process group that govshare started is gone.
+no_process_left() {
+  local pgid left=0
+  for pgid in "$@"; do
+    if kill -0 -- "-$pgid" 2>/dev/null; then
+      step "process group $pgid is still running after npm stop"
+      left=1
+    fi
+  done
+  return "$left"
+}
+
+if [[ "$started_here" == true ]]; then
+  step "stopping the network started for the tests"
+  pgids=()
+  for file in "$PID_DIR"/*.pid; do pgids+=("$(awk '{print $1}' "$file")"); done
+  "$here/stop.sh" >/dev/null
+  no_process_left "${pgids[@]}"
+  record_check "npm stop leaves no process behind" $?
+fi
+
+node "$here/lib/test-totals.js" "$checks_passed" "$checks_failed" "$results/unit.json" "$results/integration.json" |
+  tee "$results/summary.txt"
+grep -qE '^[0-9]+ passed, 0 failed$' "$results/summary.txt"

@@ -1,0 +1,59 @@
+/**
+ * What the integration tests know about the running network: the same layout the operator
+ * scripts write under the state directory (.govshare/), read from disk, never hard-coded secrets.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+export const STATE_DIR = process.env.GOVSHARE_STATE ?? path.join(REPO_ROOT, '.govshare');
+export const CHANNEL = process.env.CHANNEL_NAME ?? 'govchannel';
+export const CHAINCODE = process.env.CHAINCODE_NAME ?? 'govshare';
+
+export const DEPARTMENTS = ['education', 'finance', 'justice', 'audit'] as const;
+export type Department = (typeof DEPARTMENTS)[number];
+export const ROLES = ['officer', 'approver', 'auditor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const portBase = Number(process.env.GOVSHARE_PORT_BASE ?? '7000');
+
+export function mspIdOf(department: Department): string {
+  return `${department.charAt(0).toUpperCase()}${department.slice(1)}MSP`;
+}
+
+export function peerEndpointOf(department: Department): string {
+  return `127.0.0.1:${String(portBase + 200 + 10 * (DEPARTMENTS.indexOf(department) + 1))}`;
+}
+
+export function tlsRootCertOf(department: Department): Buffer {
+  return readFileSync(path.join(STATE_DIR, 'ca', department, 'ca-cert.pem'));
+}
+
+export interface UserCredentials {
+  readonly mspId: string;
+  readonly certificate: Buffer;
+  readonly privateKey: Buffer;
+}
+
+/** The demo user of a department with a role, enrolled from that department's Fabric CA. */
+export function credentialsOf(department: Department, role: Role): UserCredentials {
+  const msp = path.join(STATE_DIR, 'orgs', department, 'users', `${department}-${role}`, 'msp');
+  const keystore = path.join(msp, 'keystore');
+  const keyFile = readdirSync(keystore).find((name) => name.endsWith('_sk'));
+  if (keyFile === undefined) throw new Error(`no private key in ${keystore}`);
+  return {
+    mspId: mspIdOf(department),
+    certificate: readFileSync(path.join(msp, 'signcerts', 'cert.pem')),
+    privateKey: readFileSync(path.join(keystore, keyFile)),
+  };
+}
+
+export interface GatewayEntry {
+  readonly url: string;
+  readonly tokens: Readonly<Record<Role, string>>;
+}
+
+/** The gateways written by `npm start` / the test harness: URL and bearer token per role. */
+export function gatewaysFile(): Readonly<Record<Department, GatewayEntry>> {
+  return JSON.parse(readFileSync(path.join(STATE_DIR, 'gateways.json'), 'utf8')) as Record<Department, GatewayEntry>;
+}
