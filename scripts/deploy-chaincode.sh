@@ -21,7 +21,7 @@ CC_DIR="$GOVSHARE_STATE/chaincode"
 stage_package() {
   local stage="$1"
   step "building the chaincode"
-  (cd "$GOVSHARE_ROOT" && npx tsc -b chaincode)
+  (cd "$GOVSHARE_ROOT" && npx tsc -b chaincode) >&2 || die "the chaincode does not compile"
   rm -rf "$stage"
   mkdir -p "$stage"
   cp -a "$GOVSHARE_ROOT/chaincode/dist" "$stage/dist"
@@ -130,6 +130,33 @@ wait_until_serving() {
   done
 }
 
+# peers_with_chaincode <org>: how many peers that org's peer knows (through gossip) to run the chaincode.
+peers_with_chaincode() {
+  local org="$1" msp
+  msp="$(admin_msp "$org")"
+  { discover peers --channel "$CHANNEL_NAME" --server "$GOVSHARE_HOST:$(peer_port "$org")" \
+    --peerTLSCA "$(ca_cert "$org")" --userKey "$(echo "$msp"/keystore/*_sk)" \
+    --userCert "$msp/signcerts/cert.pem" --MSP "$(msp_id "$org")" 2>/dev/null || echo '[]'; } |
+    node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+      let peers = []; try { peers = JSON.parse(s); } catch { /* not ready */ }
+      process.stdout.write(String(peers.filter(p => (p.Chaincodes || []).includes(process.argv[1])).length));
+    });' "$CHAINCODE_NAME"
+}
+
+# wait_for_discovery: clients' gateways plan endorsements from discovery, which learns through gossip
+# which peers run the chaincode; until every peer sees every other one, requests may fail with
+# "no peers available".
+wait_for_discovery() {
+  local org i
+  for org in "${PEER_ORGS[@]}"; do
+    for i in $(seq 1 120); do
+      [[ "$(peers_with_chaincode "$org")" -ge "${#PEER_ORGS[@]}" ]] && continue 2
+      sleep 0.5
+    done
+    die "discovery on $(peer_name "$org") does not see $CHAINCODE_NAME on all ${#PEER_ORGS[@]} peers after 60s"
+  done
+}
+
 main() {
   local started=$SECONDS label
   mkdir -p "$CC_DIR" "$LOG_DIR"
@@ -141,6 +168,7 @@ main() {
     approve_and_commit "$label"
   fi
   wait_until_serving
+  wait_for_discovery
   step "chaincode $CHAINCODE_NAME ($label) serving on every peer, deployed in $((SECONDS - started))s"
 }
 

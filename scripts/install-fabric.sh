@@ -11,7 +11,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib/env.sh"
 
 readonly required_go_minor=26   # fabric v3.1.5's go.mod says `go 1.26.4`
-readonly fabric_tools=(peer orderer configtxgen configtxlator osnadmin)
+readonly fabric_tools=(peer orderer configtxgen configtxlator osnadmin discover)
 readonly fabric_ca_tools=(fabric-ca-server fabric-ca-client)
 
 check_go() {

@@ -72,12 +72,14 @@ wait_for_channel_height() {
 }
 
 down() {
-  local name _port lines=()
-  mapfile -t lines < <(daemons)
-  # Stop in reverse start order: peers (and their chaincode), orderers, then CAs.
-  for ((i = ${#lines[@]} - 1; i >= 0; i--)); do
-    read -r name _port <<<"${lines[$i]}"
-    stop_daemon "$name"
+  local name _port
+  # Peers (and their chaincode) first, then orderers, then CAs; each tier stops in parallel.
+  for tier in 'peer0.*' 'orderer*' 'ca.*'; do
+    while read -r name _port; do
+      # shellcheck disable=SC2053 # $tier is a glob on purpose
+      [[ "$name" == $tier ]] && stop_daemon "$name" &
+    done < <(daemons)
+    wait
   done
 }
 

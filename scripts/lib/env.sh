@@ -1,6 +1,9 @@
 # Every path and pin the scripts use, in one place. Sourced, never executed.
 # shellcheck shell=bash
 
+# A failure inside $(...) must stop the script too, not become a value.
+shopt -s inherit_errexit
+
 GOVSHARE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export GOVSHARE_ROOT
 
