@@ -105,7 +105,8 @@ logs() {
   local node="${1:-}"
   if [[ -z "$node" ]]; then
     echo "Logs in $LOG_DIR (follow one with: scripts/network.sh logs <node>):"
-    ls -1 "$LOG_DIR" 2>/dev/null | sed 's/\.log$//; s/^/  /'
+    local log
+    for log in "$LOG_DIR"/*.log; do [[ -e "$log" ]] && echo "  $(basename "$log" .log)"; done
     return
   fi
   [[ -f "$(log_file "$node")" ]] || die "no log for '$node'; run 'scripts/network.sh logs' to list them"

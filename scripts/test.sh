@@ -38,7 +38,12 @@ record_check typecheck $?
 
 step "lint (ESLint strictTypeChecked + chaincode determinism rules)"
 npx eslint . --max-warnings 0
-record_check lint $?
+record_check eslint $?
+
+step "lint shell scripts (shellcheck)"
+ensure_shellcheck && mapfile -t scripts < <(shell_sources) &&
+  "$SHELLCHECK" -x -P SCRIPTDIR:scripts:scripts/lib "${scripts[@]}"
+record_check shellcheck $?
 
 step "unit tests"
 npx jest --selectProjects chaincode gateway --json --outputFile="$results/unit.json"
@@ -78,7 +83,7 @@ fi
 no_process_left() {
   local pgid left=0
   for pgid in "$@"; do
-    if kill -0 -- "-$pgid" 2>/dev/null; then
+    if group_alive "$pgid"; then
       step "process group $pgid is still running after npm stop"
       left=1
     fi

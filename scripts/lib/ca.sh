@@ -33,8 +33,7 @@ start_ca() {
 wait_for_ca() {
   local org="$1"
   wait_for_port "ca.$org" "$(ca_port "$org")" 60
-  local i
-  for i in $(seq 1 50); do [[ -s "$(ca_cert "$org")" ]] && return; sleep 0.2; done
+  for _ in $(seq 1 50); do [[ -s "$(ca_cert "$org")" ]] && return; sleep 0.2; done
   die "ca.$org has no CA certificate at $(ca_cert "$org")"
 }
 

@@ -51,10 +51,9 @@ join_peer() {
   if peer_as_admin "$org" channel list 2>/dev/null | grep -qx "$CHANNEL_NAME"; then
     return
   fi
-  local i
   # The orderers need a moment to elect a Raft leader before peers can pull the first blocks;
   # joining itself only needs the genesis block, but retry in case the peer is still starting.
-  for i in 1 2 3 4 5; do
+  for _ in 1 2 3 4 5; do
     if peer_as_admin "$org" channel join -b "$(genesis_block)" >>"$LOG_DIR/channel-join.log" 2>&1; then
       step "$(peer_name "$org") joined $CHANNEL_NAME"
       return

@@ -1,5 +1,7 @@
 # Every path and pin the scripts use, in one place. Sourced, never executed.
 # shellcheck shell=bash
+# The variables below are read by the scripts that source this file.
+# shellcheck disable=SC2034
 
 # A failure inside $(...) must stop the script too, not become a value.
 shopt -s inherit_errexit

