@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Deploys (or upgrades) the govshare chaincode through the real Fabric lifecycle:
+# Deploys (or upgrades) a chaincode through the real Fabric lifecycle:
 # build → self-contained package → install on every peer → approve for every org → commit.
 # The package is reproducible (same code, same package id), so re-running with unchanged code is a
 # no-op, and changed code becomes the next sequence: an in-place upgrade that keeps all state.
+#   deploy-chaincode.sh                              the govshare chaincode (chaincode/, TypeScript)
+#   deploy-chaincode.sh --name N --source DIR        a plain JavaScript chaincode from DIR whose
+#                                                    dependencies are among govshare's (benchmarks)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/lib/env.sh
@@ -14,23 +17,36 @@ source "$here/lib/ca.sh"
 # shellcheck source=scripts/lib/admin.sh
 source "$here/lib/admin.sh"
 
-CC_DIR="$GOVSHARE_STATE/chaincode"
+SOURCE_DIR=""   # empty: the govshare chaincode workspace
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --name) CHAINCODE_NAME="$2"; shift 2 ;;
+    --source) SOURCE_DIR="$(cd "$2" && pwd)"; shift 2 ;;
+    *) die "unknown argument '$1' (usage: $0 [--name NAME --source DIR])" ;;
+  esac
+done
+[[ -z "$SOURCE_DIR" || "$CHAINCODE_NAME" != govshare ]] || die "--source needs a --name other than govshare"
+CC_DIR="$GOVSHARE_STATE/chaincode/$CHAINCODE_NAME"
 
 # stage_package: dist/ + package.json + the production dependency closure, copied from the
 # lockfile-installed tree (exact versions, no network, same layout).
 stage_package() {
   local stage="$1"
-  step "building the chaincode"
-  (cd "$GOVSHARE_ROOT" && npx tsc -b chaincode) >&2 || die "the chaincode does not compile"
   rm -rf "$stage"
   mkdir -p "$stage"
-  cp -a "$GOVSHARE_ROOT/chaincode/dist" "$stage/dist"
-  rm -f "$stage/dist/"*.tsbuildinfo
-  node -e '
-    const pkg = require(process.argv[1]);
-    delete pkg.devDependencies; delete pkg.scripts.build;
-    process.stdout.write(JSON.stringify(pkg, null, 2) + "\n");
-  ' "$GOVSHARE_ROOT/chaincode/package.json" >"$stage/package.json"
+  if [[ -n "$SOURCE_DIR" ]]; then
+    cp -a "$SOURCE_DIR/." "$stage/"
+  else
+    step "building the chaincode"
+    (cd "$GOVSHARE_ROOT" && npx tsc -b chaincode) >&2 || die "the chaincode does not compile"
+    cp -a "$GOVSHARE_ROOT/chaincode/dist" "$stage/dist"
+    find "$stage/dist" -name '*.tsbuildinfo' -delete
+    node -e '
+      const pkg = require(process.argv[1]);
+      delete pkg.devDependencies; delete pkg.scripts.build;
+      process.stdout.write(JSON.stringify(pkg, null, 2) + "\n");
+    ' "$GOVSHARE_ROOT/chaincode/package.json" >"$stage/package.json"
+  fi
   local dep
   while read -r dep; do
     [[ "$dep" == "$GOVSHARE_ROOT/node_modules/"* ]] || continue

@@ -2,10 +2,18 @@
  * What the integration tests know about the running network: the same layout the operator
  * scripts write under the state directory (.govshare/), read from disk, never hard-coded secrets.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const REPO_ROOT = path.resolve(__dirname, '../../..');
+/** The checkout's root, found upwards from here (this module is also compiled into bench/dist). */
+function findRepoRoot(start: string): string {
+  for (let directory = start; ; directory = path.dirname(directory)) {
+    if (existsSync(path.join(directory, 'scripts', 'lib', 'env.sh'))) return directory;
+    if (path.dirname(directory) === directory) throw new Error(`no govshare checkout above ${start}`);
+  }
+}
+
+export const REPO_ROOT = findRepoRoot(__dirname);
 export const STATE_DIR = process.env.GOVSHARE_STATE ?? path.join(REPO_ROOT, '.govshare');
 export const CHANNEL = process.env.CHANNEL_NAME ?? 'govchannel';
 export const CHAINCODE = process.env.CHAINCODE_NAME ?? 'govshare';

@@ -1,0 +1,213 @@
+/**
+ * govshare benchmarks, measured side by side in one run on the running network (npm start first):
+ *   P1 gateway overhead: RegisterDataset submits and ReadDataset evaluates through the REST gateway
+ *      (autocannon) vs directly with @hyperledger/fabric-gateway, at equal concurrency.
+ *   P2 chaincode cost: RegisterDataset vs the single-putState chaincode `benchnoop`, equal concurrency.
+ *   P3 latency: p95 submit latency of both at the same fixed arrival rate (open loop).
+ * Trials of the compared pair alternate (A B A B …) so that machine noise hits both alike.
+ * Prints a table and writes bench/results/<time>.json. Everything targets 127.0.0.1 and is bounded.
+ */
+import autocannon from 'autocannon';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { connectAs, type FabricSession } from '../../test/integration/support/fabric';
+import { gatewaysFile, REPO_ROOT, STATE_DIR } from '../../test/integration/support/network';
+import { closedLoop, openLoop, type Samples } from './load';
+import { pool, summarise, type TrialResult } from './stats';
+
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? '8');
+const seconds = Number(process.env.BENCH_SECONDS ?? '15');
+const rounds = Number(process.env.BENCH_ROUNDS ?? '2');
+const arrivalRate = Number(process.env.BENCH_RATE ?? '20');
+const runId = Date.now().toString(36);
+
+function registration(id: string): { id: string; title: string; description: string; classification: string; fingerprint: string } {
+  return {
+    id,
+    title: `Benchmark dataset ${id}`,
+    description: 'Synthetic catalogue entry written by the benchmark',
+    classification: 'INTERNAL',
+    fingerprint: createHash('sha256').update(id).digest('hex'),
+  };
+}
+
+/** The chaincode arguments of RegisterDataset: the same call the gateway makes (one JSON argument). */
+function registerArgs(id: string): string[] {
+  return [JSON.stringify(registration(id))];
+}
+
+async function submitDirect(session: FabricSession, name: string, args: string[]): Promise<void> {
+  const commit = await session.contract.submitAsync(name, { arguments: args });
+  const status = await commit.getStatus();
+  if (!status.successful) throw new Error(`transaction ${status.transactionId} committed as ${String(status.code)}`);
+}
+
+/** One closed-loop trial against the REST gateway with autocannon; latencies of 2xx answers only. */
+async function httpTrial(request: autocannon.Request, expectedStatus: number): Promise<Samples> {
+  const gateway = gatewaysFile().education;
+  const samples: Samples = { latenciesMs: [], errors: 0, firstErrors: [], seconds };
+  await new Promise<void>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: gateway.url,
+        connections: concurrency,
+        duration: seconds,
+        timeout: 60,
+        requests: [{ ...request, headers: { ...request.headers, authorization: `Bearer ${gateway.tokens.officer}` } }],
+      },
+      (error: Error | null) => {
+        if (error) reject(error);
+        else resolve();
+      },
+    );
+    instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+      if (statusCode === expectedStatus) samples.latenciesMs.push(responseTime);
+      else {
+        samples.errors += 1;
+        if (samples.firstErrors.length < 3) samples.firstErrors.push(`HTTP ${String(statusCode)}`);
+      }
+    });
+  });
+  return samples;
+}
+
+interface Comparison {
+  readonly name: string;
+  readonly a: TrialResult;
+  readonly b: TrialResult;
+  readonly ratio: number;
+  readonly ratioOf: string;
+  readonly goal: string;
+  readonly met: boolean;
+}
+
+/** Runs A and B alternately for `rounds` rounds each and pools each side's samples. */
+async function alternate(
+  labels: [string, string],
+  trials: [() => Promise<Samples>, () => Promise<Samples>],
+): Promise<[TrialResult, TrialResult]> {
+  const pooled: [number[], number[]] = [[], []];
+  const results: [TrialResult[], TrialResult[]] = [[], []];
+  for (let round = 0; round < rounds; round += 1) {
+    for (const side of [0, 1] as const) {
+      const samples = await trials[side]();
+      if (samples.firstErrors.length > 0) console.error(`  ${labels[side]}: ${String(samples.errors)} errors, e.g. ${samples.firstErrors.join(' | ')}`);
+      const result = summarise(labels[side], samples.latenciesMs, samples.errors, samples.seconds);
+      console.error(`  round ${String(round + 1)} ${labels[side]}: ${result.throughput.toFixed(1)}/s p95 ${result.p95.toFixed(0)} ms`);
+      results[side].push(result);
+      pooled[side].push(...samples.latenciesMs);
+    }
+  }
+  return [pool(labels[0], results[0], pooled[0]), pool(labels[1], results[1], pooled[1])];
+}
+
+function blockCutting(): { batchTimeout: string; maxMessageCount: string } {
+  const configtx = readFileSync(path.join(STATE_DIR, 'channel', 'configtx.yaml'), 'utf8');
+  return {
+    batchTimeout: /BatchTimeout:\s*(\S+)/.exec(configtx)?.[1] ?? 'unknown',
+    maxMessageCount: /MaxMessageCount:\s*(\S+)/.exec(configtx)?.[1] ?? 'unknown',
+  };
+}
+
+async function main(): Promise<void> {
+  const session = connectAs('education', 'officer');
+  const comparisons: Comparison[] = [];
+  try {
+    let sequence = 0;
+    const nextId = (prefix: string): string => {
+      sequence += 1;
+      return `${prefix}-${runId}-${String(sequence)}`;
+    };
+    const readId = nextId('bench-read');
+    await submitDirect(session, 'RegisterDataset', registerArgs(readId));
+
+    console.error(`P1 submit: REST gateway vs direct, ${String(concurrency)} concurrent, ${String(seconds)} s x ${String(rounds)}`);
+    const [httpSubmit, directSubmit] = await alternate(
+      ['gateway RegisterDataset', 'direct RegisterDataset'],
+      [
+        () =>
+          httpTrial(
+            {
+              method: 'POST',
+              path: '/api/v1/datasets',
+              headers: { 'content-type': 'application/json' },
+              setupRequest: (request) => ({ ...request, body: JSON.stringify(registration(nextId('bench-http'))) }),
+            },
+            201,
+          ),
+        () => closedLoop(concurrency, seconds, () => submitDirect(session, 'RegisterDataset', registerArgs(nextId('bench-direct')))),
+      ],
+    );
+    comparisons.push(compare('P1 gateway overhead, submit (throughput)', httpSubmit, directSubmit, 'throughput', '>= 0.90x', 0.9));
+
+    console.error('P1 evaluate: REST gateway vs direct');
+    const [httpRead, directRead] = await alternate(
+      ['gateway ReadDataset', 'direct ReadDataset'],
+      [
+        () => httpTrial({ method: 'GET', path: `/api/v1/datasets/${readId}` }, 200),
+        () => closedLoop(concurrency, seconds, () => session.contract.evaluateTransaction('ReadDataset', readId)),
+      ],
+    );
+    comparisons.push(compare('P1 gateway overhead, evaluate (throughput)', httpRead, directRead, 'throughput', '>= 0.90x', 0.9));
+
+    console.error('P2: RegisterDataset vs single-putState chaincode, closed loop');
+    const noop = session.network.getContract('benchnoop');
+    const putNoop = async (key: string): Promise<void> => {
+      const commit = await noop.submitAsync('Put', { arguments: [key, JSON.stringify(registration(key))] });
+      const status = await commit.getStatus();
+      if (!status.successful) throw new Error(`noop ${status.transactionId} committed as ${String(status.code)}`);
+    };
+    const [govClosed, noopClosed] = await alternate(
+      ['govshare RegisterDataset', 'benchnoop Put'],
+      [
+        () => closedLoop(concurrency, seconds, () => submitDirect(session, 'RegisterDataset', registerArgs(nextId('bench-p2')))),
+        () => closedLoop(concurrency, seconds, () => putNoop(nextId('noop-p2'))),
+      ],
+    );
+    comparisons.push(compare('P2 chaincode cost (throughput)', govClosed, noopClosed, 'throughput', '>= 0.80x', 0.8));
+
+    console.error(`P3: open loop at ${String(arrivalRate)}/s`);
+    const [govOpen, noopOpen] = await alternate(
+      ['govshare RegisterDataset', 'benchnoop Put'],
+      [
+        () => openLoop(arrivalRate, seconds, () => submitDirect(session, 'RegisterDataset', registerArgs(nextId('bench-p3')))),
+        () => openLoop(arrivalRate, seconds, () => putNoop(nextId('noop-p3'))),
+      ],
+    );
+    comparisons.push(compare('P3 submit latency at fixed rate (p95)', govOpen, noopOpen, 'p95', '<= 1.3x', 1.3));
+  } finally {
+    session.close();
+  }
+  report(comparisons);
+}
+
+function compare(name: string, a: TrialResult, b: TrialResult, metric: 'throughput' | 'p95', goal: string, bound: number): Comparison {
+  const ratio = a[metric] / b[metric];
+  return { name, a, b, ratio, ratioOf: metric, goal, met: metric === 'throughput' ? ratio >= bound : ratio <= bound };
+}
+
+function report(comparisons: readonly Comparison[]): void {
+  const settings = { concurrency, seconds, rounds, arrivalRate, ...blockCutting() };
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+  const row = (result: TrialResult): string =>
+    `${result.label.padEnd(26)} ${result.throughput.toFixed(1).padStart(7)}/s  p50 ${result.p50.toFixed(0).padStart(5)}  p95 ${result.p95.toFixed(0).padStart(5)}  p99 ${result.p99.toFixed(0).padStart(5)} ms  (${String(result.completed)} ok, ${String(result.errors)} errors)`;
+  console.log(`settings: ${JSON.stringify(settings)}`);
+  console.log(`machine:  ${JSON.stringify(machine)}`);
+  for (const comparison of comparisons) {
+    console.log(`\n${comparison.name}: ratio ${comparison.ratio.toFixed(2)}x (goal ${comparison.goal}) ${comparison.met ? 'MET' : 'NOT MET'}`);
+    console.log(`  ${row(comparison.a)}`);
+    console.log(`  ${row(comparison.b)}`);
+  }
+  const directory = path.join(REPO_ROOT, 'bench', 'results');
+  mkdirSync(directory, { recursive: true });
+  const file = path.join(directory, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify({ settings, machine, comparisons }, null, 2)}\n`);
+  console.log(`\nresults: ${path.relative(REPO_ROOT, file)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
