@@ -23,5 +23,13 @@ module.exports = {
       transform: tsJest('<rootDir>/test/integration/tsconfig.json'),
       testTimeout: 120000,
     },
+    {
+      // Not part of `npm test`: kills and restarts nodes under load (`npm run test:faults`).
+      displayName: 'faults',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/faults'],
+      transform: tsJest('<rootDir>/test/integration/tsconfig.json'),
+      testTimeout: 600000,
+    },
   ],
 };

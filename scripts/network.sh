@@ -5,6 +5,7 @@
 #   network.sh status   each node with pid, port, state, ledger height; the Raft leader
 #   network.sh logs [node]  list the logs, or follow one node's log (e.g. logs peer0.justice)
 #   network.sh clean    down, then delete all generated state (crypto, ledgers, logs)
+#   network.sh stop|start|kill <node>   one node (kill = SIGKILL, for fault tests); e.g. stop orderer2
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/lib/env.sh
@@ -113,6 +114,28 @@ logs() {
   exec tail -n 100 -F "$(log_file "$node")"
 }
 
+# node_start <node>: (re)starts one node of an already set-up network and waits for its port.
+node_start() {
+  local node="$1" port
+  port="$(daemons | awk -v n="$node" '$1 == n {print $2}')"
+  [[ -n "$port" ]] || die "unknown node '$node'; nodes: $(daemons | awk '{print $1}' | tr '\n' ' ')"
+  render_node_config
+  case "$node" in
+    ca.*) start_ca "${node#ca.}" ;;
+    orderer*) start_orderer "$node" ;;
+    peer0.*) start_peer "${node#peer0.}" ;;
+  esac
+  wait_for_port "$node" "$port"
+  step "$node running (pid $(running_pid "$node"))"
+}
+
+node_kill() {
+  local node="$1"
+  is_running "$node" || die "$node is not running"
+  kill -KILL -- "-$(running_pid "$node")"
+  step "killed $node (pid $(running_pid "$node"), SIGKILL)"
+}
+
 clean() {
   down
   rm -rf "$GOVSHARE_STATE"
@@ -125,5 +148,8 @@ case "${1:-}" in
   status) status ;;
   logs) logs "${2:-}" ;;
   clean) clean ;;
-  *) echo "usage: $0 up|down|status|logs [node]|clean" >&2; exit 2 ;;
+  start) node_start "${2:?usage: $0 start <node>}" ;;
+  stop) stop_daemon "${2:?usage: $0 stop <node>}" ;;
+  kill) node_kill "${2:?usage: $0 kill <node>}" ;;
+  *) echo "usage: $0 up|down|status|logs [node]|clean|start <node>|stop <node>|kill <node>" >&2; exit 2 ;;
 esac
