@@ -13,7 +13,9 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'DATASET_NOT_FOUND',
   'DATASET_EXISTS',
-  // Reserved for the next slices (access grants, audit trail, e-certificates).
+  'DATASET_RETIRED',
+  'OWN_DATASET',
+  'UNKNOWN_FIELDS',
   'GRANT_NOT_FOUND',
   'GRANT_CONFLICT',
   'INVALID_STATE',
@@ -51,6 +53,21 @@ export const ERROR_CATALOGUE = {
     httpStatus: 409,
     description: 'A dataset with this id is already registered.',
   },
+  DATASET_RETIRED: {
+    code: 'DATASET_RETIRED',
+    httpStatus: 409,
+    description: 'The dataset is retired: it can no longer be changed or requested.',
+  },
+  OWN_DATASET: {
+    code: 'OWN_DATASET',
+    httpStatus: 409,
+    description: "An organisation cannot request access to its own dataset.",
+  },
+  UNKNOWN_FIELDS: {
+    code: 'UNKNOWN_FIELDS',
+    httpStatus: 400,
+    description: 'The request names fields the dataset does not have (or, on approval, fields outside the request).',
+  },
   GRANT_NOT_FOUND: {
     code: 'GRANT_NOT_FOUND',
     httpStatus: 404,
@@ -69,12 +86,12 @@ export const ERROR_CATALOGUE = {
   CERTIFICATE_NOT_FOUND: {
     code: 'CERTIFICATE_NOT_FOUND',
     httpStatus: 404,
-    description: 'No e-certificate with this id exists.',
+    description: 'No e-certificate with this document digest exists.',
   },
   CERTIFICATE_EXISTS: {
     code: 'CERTIFICATE_EXISTS',
     httpStatus: 409,
-    description: 'An e-certificate with this id already exists.',
+    description: 'An e-certificate for this document digest already exists.',
   },
   INTERNAL: {
     code: 'INTERNAL',

@@ -1,7 +1,16 @@
-import { buildDataset, validateRegistration } from '../src/domain/datasets';
+import {
+  buildDataset,
+  datasetIndexDiff,
+  datasetIndexEntries,
+  retireDataset,
+  updateDataset,
+  validateRegistration,
+  validateUpdate,
+} from '../src/domain/datasets';
 import { enrolmentIdFromX509Id, isoFromTimestamp, type TxInfo } from '../src/domain/tx';
 import { GovshareError } from '../src/errors';
 import { Dataset } from '../src/model';
+import { caller, dataset, errorOf, T0, txAt } from './support/domain-fixtures';
 
 const FINGERPRINT = 'a'.repeat(64);
 const valid = {
@@ -11,10 +20,11 @@ const valid = {
   classification: 'RESTRICTED',
   fingerprint: FINGERPRINT,
 };
+const DEFAULTS = { themes: [], keywords: [], fields: [], updateFrequency: 'IRREGULAR', license: 'UNSPECIFIED', contactUnit: 'UNASSIGNED' };
 const tx: TxInfo = {
   txId: 'tx-1',
   timestamp: '2025-01-15T09:30:00.000Z',
-  caller: { mspId: 'Org1MSP', id: 'alice', role: 'data-steward' },
+  caller: { mspId: 'EducationMSP', id: 'education-officer', role: 'officer' },
 };
 
 function rejection(input: unknown): string {
@@ -28,8 +38,21 @@ function rejection(input: unknown): string {
 }
 
 describe('validateRegistration', () => {
-  it('accepts a valid registration', () => {
-    expect(validateRegistration(valid)).toEqual(valid);
+  it('accepts the five core properties and defaults the rest', () => {
+    expect(validateRegistration(valid)).toEqual({ ...valid, ...DEFAULTS });
+  });
+
+  it('accepts a full registration', () => {
+    const full = {
+      ...valid,
+      themes: ['population', 'households'],
+      keywords: ['census'],
+      fields: [{ name: 'household_size', type: 'INTEGER', sensitivity: 'NONE' }],
+      updateFrequency: 'NEVER',
+      license: 'CC-BY-4.0',
+      contactUnit: 'STATS.CENSUS',
+    };
+    expect(validateRegistration(full)).toEqual(full);
   });
 
   it('normalises an uppercase fingerprint to lowercase', () => {
@@ -54,8 +77,19 @@ describe('validateRegistration', () => {
     ['fingerprint', 'a'.repeat(63)],
     ['fingerprint', 'g'.repeat(64)],
     ['fingerprint', `sha256:${'a'.repeat(64)}`],
+    ['themes', ['Education']],
+    ['themes', ['a', 'a']],
+    ['keywords', ['with space']],
+    ['fields', [{ name: 'x', type: 'STRING', sensitivity: 'NONE' }, { name: 'x', type: 'DATE', sensitivity: 'NONE' }]],
+    ['fields', [{ name: 'x', type: 'STRING', sensitivity: 'SECRETISH' }]],
+    ['fields', [{ name: '1x', type: 'STRING', sensitivity: 'NONE' }]],
+    ['updateFrequency', 'HOURLY'],
+    ['license', ''],
+    ['contactUnit', 'jane.doe@example.org'],
+    ['contactUnit', 'Jane Doe'],
+    ['contactUnit', '+44 20 7946 0000'],
   ])('rejects %s %j with INVALID_ARGUMENT naming the field', (field, value) => {
-    expect(rejection({ ...valid, [field]: value })).toMatch(new RegExp(`^INVALID_ARGUMENT: ${field}: \\S`));
+    expect(rejection({ ...valid, [field]: value })).toMatch(new RegExp(`^INVALID_ARGUMENT: ${field}(\\.\\d+(\\.\\w+)?)?: \\S`));
   });
 
   it('accepts boundary lengths', () => {
@@ -65,24 +99,84 @@ describe('validateRegistration', () => {
     expect(() => validateRegistration({ ...valid, description: 'd'.repeat(2000) })).not.toThrow();
   });
 
-  it('rejects unknown fields', () => {
-    expect(rejection({ ...valid, ownerMsp: 'Org2MSP' })).toMatch(/^INVALID_ARGUMENT: /);
+  it('rejects unknown properties such as an owner chosen by the caller', () => {
+    expect(rejection({ ...valid, ownerMsp: 'FinanceMSP' })).toMatch(/^INVALID_ARGUMENT: /);
   });
 });
 
 describe('buildDataset', () => {
   it('makes the caller organisation the owner of a new ACTIVE version-1 dataset stamped with the tx', () => {
-    const dataset = buildDataset(validateRegistration(valid), tx);
-    const stamp = { txId: 'tx-1', timestamp: '2025-01-15T09:30:00.000Z', actor: { mspId: 'Org1MSP', id: 'alice' } };
-    expect(dataset).toEqual({
+    const built = buildDataset(validateRegistration(valid), tx);
+    const created = { txId: 'tx-1', timestamp: '2025-01-15T09:30:00.000Z', actor: { mspId: 'EducationMSP', id: 'education-officer' } };
+    expect(built).toEqual({
       ...valid,
-      ownerMsp: 'Org1MSP',
+      ...DEFAULTS,
+      ownerMsp: 'EducationMSP',
       version: 1,
+      contentVersion: 1,
       status: 'ACTIVE',
-      created: stamp,
-      updated: stamp,
+      created,
+      updated: created,
     });
-    expect(Dataset.parse(dataset)).toEqual(dataset);
+    expect(Dataset.parse(built)).toEqual(built);
+  });
+});
+
+describe('updateDataset', () => {
+  const later = txAt('2026-03-02T00:00:00.000Z', caller('EducationMSP'), 'tx-2');
+
+  it('bumps version on every change, and contentVersion only for a new fingerprint', () => {
+    const retitled = updateDataset(dataset(), validateUpdate({ title: 'New title' }), later);
+    expect(retitled).toMatchObject({ title: 'New title', version: 2, contentVersion: 1, updated: { txId: 'tx-2' } });
+    expect(retitled.created).toEqual(dataset().created);
+    const sameFingerprint = updateDataset(dataset(), validateUpdate({ fingerprint: 'f'.repeat(64) }), later);
+    expect(sameFingerprint).toMatchObject({ version: 2, contentVersion: 1 });
+    const newContent = updateDataset(dataset(), validateUpdate({ fingerprint: 'e'.repeat(64) }), later);
+    expect(newContent).toMatchObject({ version: 2, contentVersion: 2, fingerprint: 'e'.repeat(64) });
+  });
+
+  it('refuses another organisation with FORBIDDEN', () => {
+    expect(errorOf(() => updateDataset(dataset(), validateUpdate({ title: 'x' }), txAt(T0, caller('FinanceMSP'))))).toMatch(/^FORBIDDEN: /);
+  });
+
+  it('refuses a retired dataset with DATASET_RETIRED', () => {
+    expect(errorOf(() => updateDataset(dataset({ status: 'RETIRED' }), validateUpdate({ title: 'x' }), later))).toMatch(/^DATASET_RETIRED: /);
+  });
+
+  it('rejects an empty update and unknown or immutable properties', () => {
+    expect(errorOf(() => validateUpdate({}))).toMatch(/^INVALID_ARGUMENT: input: must change at least one property/);
+    expect(errorOf(() => validateUpdate({ ownerMsp: 'FinanceMSP' }))).toMatch(/^INVALID_ARGUMENT: /);
+    expect(errorOf(() => validateUpdate({ id: 'other' }))).toMatch(/^INVALID_ARGUMENT: /);
+  });
+});
+
+describe('retireDataset', () => {
+  it('retires once, by the owner only', () => {
+    const retired = retireDataset(dataset(), txAt(T0, caller('EducationMSP', 'approver')));
+    expect(retired).toMatchObject({ status: 'RETIRED', version: 2 });
+    expect(errorOf(() => retireDataset(retired, txAt(T0)))).toMatch(/^DATASET_RETIRED: /);
+    expect(errorOf(() => retireDataset(dataset(), txAt(T0, caller('JusticeMSP'))))).toMatch(/^FORBIDDEN: /);
+  });
+});
+
+describe('dataset indexes', () => {
+  it('indexes owner, classification and every theme', () => {
+    expect(datasetIndexEntries(dataset({ themes: ['schools', 'education'] }))).toEqual([
+      ['classification', 'RESTRICTED'],
+      ['owner', 'EducationMSP'],
+      ['theme', 'education'],
+      ['theme', 'schools'],
+    ]);
+  });
+
+  it('computes which index entries to remove and add on a change', () => {
+    const before = dataset({ themes: ['education', 'schools'] });
+    const after = dataset({ themes: ['schools', 'pupils'], classification: 'SECRET' });
+    expect(datasetIndexDiff(before, after)).toEqual({
+      remove: [['classification', 'RESTRICTED'], ['theme', 'education']],
+      add: [['classification', 'SECRET'], ['theme', 'pupils']],
+    });
+    expect(datasetIndexDiff(before, before)).toEqual({ remove: [], add: [] });
   });
 });
 

@@ -18,6 +18,17 @@ describe('error catalogue', () => {
     expect(ERROR_CATALOGUE.DATASET_NOT_FOUND.httpStatus).toBe(404);
     expect(ERROR_CATALOGUE.DATASET_EXISTS.httpStatus).toBe(409);
   });
+
+  it('maps the grant, certificate and state codes to their HTTP statuses', () => {
+    expect(ERROR_CATALOGUE.DATASET_RETIRED.httpStatus).toBe(409);
+    expect(ERROR_CATALOGUE.OWN_DATASET.httpStatus).toBe(409);
+    expect(ERROR_CATALOGUE.UNKNOWN_FIELDS.httpStatus).toBe(400);
+    expect(ERROR_CATALOGUE.GRANT_NOT_FOUND.httpStatus).toBe(404);
+    expect(ERROR_CATALOGUE.GRANT_CONFLICT.httpStatus).toBe(409);
+    expect(ERROR_CATALOGUE.INVALID_STATE.httpStatus).toBe(409);
+    expect(ERROR_CATALOGUE.CERTIFICATE_NOT_FOUND.httpStatus).toBe(404);
+    expect(ERROR_CATALOGUE.CERTIFICATE_EXISTS.httpStatus).toBe(409);
+  });
 });
 
 describe('GovshareError', () => {

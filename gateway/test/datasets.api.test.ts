@@ -35,7 +35,21 @@ describe('POST /api/v1/datasets', () => {
         kind: 'submit',
         userId: 'education-officer',
         txName: 'RegisterDataset',
-        args: ['edu.enrolment-2025', 'School enrolment 2025', 'Pupils enrolled per school and year group', 'INTERNAL', 'a'.repeat(64)],
+        args: [
+          JSON.stringify({
+            id: 'edu.enrolment-2025',
+            title: 'School enrolment 2025',
+            description: 'Pupils enrolled per school and year group',
+            classification: 'INTERNAL',
+            fingerprint: 'a'.repeat(64),
+            themes: [],
+            keywords: [],
+            fields: [],
+            updateFrequency: 'IRREGULAR',
+            license: 'UNSPECIFIED',
+            contactUnit: 'UNASSIGNED',
+          }),
+        ],
       },
     ]);
   });

@@ -1,9 +1,5 @@
 import { GovshareError } from '../errors';
-import {
-  type Dataset,
-  DatasetRegistration,
-  type DatasetRegisteredEvent,
-} from '../model';
+import { type Dataset, DatasetRegistration, DatasetUpdate } from '../model';
 import { stampOf, type TxInfo } from './tx';
 import { parseArgument } from './validation';
 
@@ -14,25 +10,78 @@ export function validateRegistration(input: unknown): DatasetRegistration {
   return parseArgument(DatasetRegistration, input);
 }
 
+export function validateUpdate(input: unknown): DatasetUpdate {
+  return parseArgument(DatasetUpdate, input);
+}
+
 /** A new dataset is owned by the caller's organisation and starts ACTIVE at version 1. */
 export function buildDataset(registration: DatasetRegistration, tx: TxInfo): Dataset {
   const stamp = stampOf(tx);
   return {
-    id: registration.id,
+    ...registration,
     ownerMsp: tx.caller.mspId,
-    title: registration.title,
-    description: registration.description,
-    classification: registration.classification,
-    fingerprint: registration.fingerprint,
     version: 1,
+    contentVersion: 1,
     status: 'ACTIVE',
     created: stamp,
     updated: stamp,
   };
 }
 
-export function datasetRegisteredEvent(dataset: Dataset, tx: TxInfo): DatasetRegisteredEvent {
-  return { datasetId: dataset.id, ownerMsp: dataset.ownerMsp, txId: tx.txId };
+/** Only the owner organisation changes its dataset (the key-level endorsement policy enforces it too). */
+export function assertOwner(dataset: Dataset, tx: TxInfo): void {
+  if (dataset.ownerMsp !== tx.caller.mspId) {
+    throw new GovshareError('FORBIDDEN', `dataset '${dataset.id}' is owned by ${dataset.ownerMsp}, not ${tx.caller.mspId}`);
+  }
+}
+
+function assertActive(dataset: Dataset): void {
+  if (dataset.status === 'RETIRED') {
+    throw new GovshareError('DATASET_RETIRED', `dataset '${dataset.id}' is retired`);
+  }
+}
+
+/** Every update bumps `version`; a new fingerprint is new content and also bumps `contentVersion`. */
+export function updateDataset(dataset: Dataset, update: DatasetUpdate, tx: TxInfo): Dataset {
+  assertOwner(dataset, tx);
+  assertActive(dataset);
+  const changed = Object.fromEntries(Object.entries(update).filter(([, value]: [string, unknown]) => value !== undefined));
+  const newContent = update.fingerprint !== undefined && update.fingerprint !== dataset.fingerprint;
+  return {
+    ...dataset,
+    ...changed,
+    version: dataset.version + 1,
+    contentVersion: dataset.contentVersion + (newContent ? 1 : 0),
+    updated: stampOf(tx),
+  };
+}
+
+export function retireDataset(dataset: Dataset, tx: TxInfo): Dataset {
+  assertOwner(dataset, tx);
+  assertActive(dataset);
+  return { ...dataset, status: 'RETIRED', version: dataset.version + 1, updated: stampOf(tx) };
+}
+
+/** Secondary index entries of a dataset: [index name, attribute] pairs, sorted so writes are ordered. */
+export type DatasetIndex = 'owner' | 'theme' | 'classification';
+export function datasetIndexEntries(dataset: Dataset): [DatasetIndex, string][] {
+  const entries: [DatasetIndex, string][] = [
+    ['owner', dataset.ownerMsp],
+    ['classification', dataset.classification],
+    ...dataset.themes.map((theme): [DatasetIndex, string] => ['theme', theme]),
+  ];
+  return entries.sort((a, b) => (a.join('\u0000') < b.join('\u0000') ? -1 : 1));
+}
+
+/** Index entries to delete and to add when a dataset changes from `before` to `after`. */
+export function datasetIndexDiff(before: Dataset, after: Dataset): { remove: [DatasetIndex, string][]; add: [DatasetIndex, string][] } {
+  const key = (entry: [DatasetIndex, string]): string => entry.join('\u0000');
+  const old = new Set(datasetIndexEntries(before).map(key));
+  const next = new Set(datasetIndexEntries(after).map(key));
+  return {
+    remove: datasetIndexEntries(before).filter((entry) => !next.has(key(entry))),
+    add: datasetIndexEntries(after).filter((entry) => !old.has(key(entry))),
+  };
 }
 
 export function datasetExists(id: string): GovshareError {

@@ -1,15 +1,22 @@
+import type { Context } from 'fabric-contract-api';
 import type { Iterators } from 'fabric-shim-api';
 import type { z } from 'zod';
 import { parseJson } from './json';
-import { printableKey } from './keys';
+import { printableKey, type ObjectType } from './keys';
+
+/** The shim's state and history iterators. */
+export interface ClosableIterator<V> {
+  next(): Promise<Iterators.NextResult<V>>;
+  close(): Promise<void>;
+}
 
 /**
  * Drains a state query iterator and always closes it: an unclosed iterator keeps a query open on
  * the peer until the transaction ends.
  */
-export async function collect<T>(
-  query: Promise<Iterators.StateQueryIterator>,
-  map: (kv: Iterators.KV) => T,
+export async function collect<V, T>(
+  query: Promise<ClosableIterator<V>>,
+  map: (value: V) => T,
 ): Promise<T[]> {
   const iterator = await query;
   const results: T[] = [];
@@ -31,5 +38,42 @@ export async function collectJson<S extends z.ZodType>(
   query: Promise<Iterators.StateQueryIterator>,
   schema: S,
 ): Promise<z.output<S>[]> {
-  return collect(query, (kv) => parseJson(kv.value, schema, `state at key '${printableKey(kv.key)}'`));
+  return collect(query, (kv: Iterators.KV) => parseJson(kv.value, schema, `state at key '${printableKey(kv.key)}'`));
+}
+
+/** Record ids stored as values of an index, for a partial key. Non-paginated: use only on narrow indexes. */
+export async function indexIds(ctx: Context, index: ObjectType, attributes: readonly string[]): Promise<string[]> {
+  return collect(ctx.stub.getStateByPartialCompositeKey(index, [...attributes]), (kv: Iterators.KV) =>
+    Buffer.from(kv.value).toString('utf8'),
+  );
+}
+
+export interface IdPage {
+  readonly ids: string[];
+  readonly bookmark: string;
+  readonly fetchedRecordsCount: number;
+}
+
+/**
+ * One page of an index (or of a record type, whose values are then the records themselves).
+ * Fabric allows paginated queries only in read-only (evaluate) transactions.
+ */
+export async function pageOfKeys<T>(
+  ctx: Context,
+  type: ObjectType,
+  attributes: readonly string[],
+  pageSize: number,
+  bookmark: string,
+  map: (kv: Iterators.KV) => T,
+): Promise<{ values: T[]; bookmark: string; fetchedRecordsCount: number }> {
+  const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
+    type,
+    [...attributes],
+    pageSize,
+    bookmark,
+  );
+  const values = await collect<Iterators.KV, T>(Promise.resolve(iterator), map);
+  // The shim leaves metadata out when the peer's metadata is all defaults: an empty last page.
+  const { bookmark: next = '', fetchedRecordsCount = values.length } = (metadata as Partial<typeof metadata> | undefined) ?? {};
+  return { values, bookmark: next, fetchedRecordsCount };
 }

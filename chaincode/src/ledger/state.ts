@@ -25,3 +25,12 @@ export async function getJson<S extends z.ZodType>(
 export async function putJson(ctx: Context, key: string, value: unknown): Promise<void> {
   await ctx.stub.putState(key, toJsonBytes(value));
 }
+
+/** An index entry's value is the id of the record it points at (Fabric treats an empty value as a delete). */
+export async function putIndex(ctx: Context, key: string, recordId: string): Promise<void> {
+  await ctx.stub.putState(key, Buffer.from(recordId, 'utf8'));
+}
+
+export async function deleteKey(ctx: Context, key: string): Promise<void> {
+  await ctx.stub.deleteState(key);
+}

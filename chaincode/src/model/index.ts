@@ -4,3 +4,7 @@
  */
 export * from './common';
 export * from './dataset';
+export * from './grant';
+export * from './audit';
+export * from './certificate';
+export * from './events';

@@ -18,6 +18,24 @@ export interface RecordedEvent {
   payload: string;
 }
 
+/** A demo user as enrolled on the network: `<department>-<role>` with the CA attribute role. */
+export function user(mspId: string, role: string | null): FakeIdentity {
+  const name = `${mspId.replace(/MSP$/, '').toLowerCase()}-${role ?? 'norole'}`;
+  return {
+    mspId,
+    id: `x509::/C=US/O=Hyperledger/OU=client/CN=${name}::/C=US/O=${mspId}/CN=ca.${mspId}`,
+    ...(role === null ? {} : { attrs: { role } }),
+  };
+}
+
+export const EDU_OFFICER = user('EducationMSP', 'officer');
+export const EDU_APPROVER = user('EducationMSP', 'approver');
+export const FIN_OFFICER = user('FinanceMSP', 'officer');
+export const FIN_APPROVER = user('FinanceMSP', 'approver');
+export const JUS_OFFICER = user('JusticeMSP', 'officer');
+export const JUS_APPROVER = user('JusticeMSP', 'approver');
+export const AUDITOR = user('AuditMSP', 'auditor');
+
 export const ORG1_ALICE: FakeIdentity = {
   mspId: 'Org1MSP',
   id: 'x509::/C=US/ST=North Carolina/O=Hyperledger/OU=client/OU=org1/CN=alice::/C=US/ST=North Carolina/L=Durham/O=org1.example.com/CN=ca.org1.example.com',
@@ -59,18 +77,52 @@ class FakeIterator implements Iterators.StateQueryIterator {
  * An in-memory world state shared by successive transactions; each `tx()` gives a fresh Context
  * with its own txId, timestamp, caller and event recorder.
  */
+export interface HistoryEntry {
+  txId: string;
+  timestamp: Date;
+  value: Uint8Array;
+  isDelete: boolean;
+}
+
+export interface TxOptions {
+  identity?: FakeIdentity;
+  txId?: string;
+  timestamp?: Date;
+  transient?: Record<string, string>;
+}
+
 export class FakeLedger {
   readonly state = new Map<string, Uint8Array>();
+  readonly history = new Map<string, HistoryEntry[]>();
+  /** State-based endorsement policies by key. */
+  readonly validationParameters = new Map<string, Uint8Array>();
+  /** Private data by collection, then key. */
+  readonly privateData = new Map<string, Map<string, Uint8Array>>();
+  /** Every transaction context handed out, in order. */
+  readonly txs: FakeTx[] = [];
   private txCounter = 0;
 
-  tx(options: { identity?: FakeIdentity; txId?: string; timestamp?: Date } = {}): FakeTx {
+  tx(options: TxOptions = {}): FakeTx {
     this.txCounter += 1;
-    return new FakeTx(
+    const tx = new FakeTx(
       this,
       options.identity ?? ORG1_ALICE,
       options.txId ?? `tx${String(this.txCounter).padStart(4, '0')}`,
       options.timestamp ?? new Date(Date.UTC(2025, 0, 15, 9, 30, this.txCounter, 123)),
+      options.transient ?? {},
     );
+    this.txs.push(tx);
+    return tx;
+  }
+
+  /** Keys of one composite-key object type, e.g. `keysOf('audit')`. */
+  keysOf(objectType: string): string[] {
+    return [...this.state.keys()].filter((k) => k.startsWith(`${SEP}${objectType}${SEP}`)).sort(compareKeys);
+  }
+
+  /** Parsed JSON values of one object type, in key order. */
+  valuesOf(objectType: string): unknown[] {
+    return this.keysOf(objectType).map((k) => JSON.parse(Buffer.from(this.state.get(k) ?? []).toString('utf8')) as unknown);
   }
 
   /** A copy of the world state as UTF-8 strings, for before/after comparisons. */
@@ -90,6 +142,7 @@ export class FakeTx {
     identity: FakeIdentity,
     readonly txId: string,
     readonly timestamp: Date,
+    private readonly transient: Record<string, string>,
   ) {
     this.ctx = new Context();
     this.ctx.stub = this.stub();
@@ -121,6 +174,16 @@ export class FakeTx {
     const seconds = Math.floor(this.timestamp.getTime() / 1000);
     const nanos = (this.timestamp.getTime() % 1000) * 1_000_000;
 
+    const record = (key: string, value: Uint8Array, isDelete: boolean): void => {
+      const entries = this.ledger.history.get(key) ?? [];
+      entries.push({ txId: this.txId, timestamp: this.timestamp, value, isDelete });
+      this.ledger.history.set(key, entries);
+    };
+    const partialRange = (objectType: string, attributes: string[]): [string, string] => {
+      const prefix = createCompositeKey(objectType, attributes);
+      return [prefix, prefix + MAX_RUNE];
+    };
+
     const stub: Partial<ChaincodeStub> = {
       getTxID: () => this.txId,
       getChannelID: () => 'govshare',
@@ -129,15 +192,75 @@ export class FakeTx {
       getState: (key) => Promise.resolve(Uint8Array.from(state.get(key) ?? [])),
       putState: (key, value) => {
         if (key.length === 0) return Promise.reject(new Error('key must not be empty'));
+        if (value.length === 0) return Promise.reject(new Error('FakeStub: Fabric treats an empty value as a delete'));
         this.writes.push(key);
         state.set(key, Uint8Array.from(value));
+        record(key, Uint8Array.from(value), false);
         return Promise.resolve();
       },
       deleteState: (key) => {
         this.writes.push(key);
         state.delete(key);
+        record(key, new Uint8Array(), true);
         return Promise.resolve();
       },
+      getStateByPartialCompositeKeyWithPagination: (objectType, attributes, pageSize, bookmark) => {
+        // Fabric's bookmark is the first key of the next page; '' when there is none.
+        const [start, end] = partialRange(objectType, attributes);
+        const keys = [...state.keys()]
+          .filter((k) => compareKeys(k, bookmark !== undefined && bookmark !== '' ? bookmark : start) >= 0 && compareKeys(k, end) < 0)
+          .sort(compareKeys);
+        const page = keys.slice(0, pageSize);
+        const iterator = new FakeIterator(page.map((key) => ({ namespace: 'govshare', key, value: Uint8Array.from(state.get(key) ?? []) })));
+        this.iterators.push(iterator);
+        const response = { iterator, metadata: { fetchedRecordsCount: page.length, bookmark: keys[pageSize] ?? '' } };
+        return Object.assign(Promise.resolve(response), {
+          [Symbol.asyncIterator]: (): AsyncIterator<Iterators.KV> => {
+            throw new Error('FakeStub: use the iterator helpers in src/ledger');
+          },
+        });
+      },
+      getHistoryForKey: (key) => {
+        const entries = (this.ledger.history.get(key) ?? []).slice().reverse();
+        let index = 0;
+        const iterator = {
+          next: () => {
+            const entry = entries[index];
+            index += 1;
+            if (entry === undefined) return Promise.resolve({ done: true } as Iterators.NextResult<Iterators.KeyModification>);
+            const millis = entry.timestamp.getTime();
+            // The shim hands out the protobuf Timestamp's toObject(): plain numbers.
+            const timestamp = { seconds: Math.floor(millis / 1000), nanos: (millis % 1000) * 1_000_000 } as unknown as Iterators.KeyModification['timestamp'];
+            return Promise.resolve({ done: false, value: { txId: entry.txId, timestamp, value: entry.value, isDelete: entry.isDelete } });
+          },
+          close: () => Promise.resolve(),
+        } as Iterators.HistoryQueryIterator;
+        return Object.assign(Promise.resolve(iterator), {
+          [Symbol.asyncIterator]: (): AsyncIterator<Iterators.KeyModification> => {
+            throw new Error('FakeStub: use the iterator helpers in src/ledger');
+          },
+        });
+      },
+      splitCompositeKey: (compositeKey) => {
+        const parts = compositeKey.slice(1).split(SEP);
+        return { objectType: parts[0] ?? '', attributes: parts.slice(1, -1) };
+      },
+      setStateValidationParameter: (key, ep) => {
+        this.writes.push(`validation:${key}`);
+        this.ledger.validationParameters.set(key, Uint8Array.from(ep));
+        return Promise.resolve();
+      },
+      getStateValidationParameter: (key) => Promise.resolve(this.ledger.validationParameters.get(key) ?? new Uint8Array()),
+      getTransient: () => new Map(Object.entries(this.transient).map(([k, v]) => [k, Buffer.from(v, 'utf8')])),
+      putPrivateData: (collection, key, value) => {
+        this.writes.push(`${collection}:${key}`);
+        const store = this.ledger.privateData.get(collection) ?? new Map<string, Uint8Array>();
+        store.set(key, Uint8Array.from(value));
+        this.ledger.privateData.set(collection, store);
+        return Promise.resolve();
+      },
+      getPrivateData: (collection, key) => Promise.resolve(Uint8Array.from(this.ledger.privateData.get(collection)?.get(key) ?? [])),
+      getFunctionAndParameters: () => ({ fcn: 'Unknown', params: [] }),
       getStateByRange: range,
       getStateByPartialCompositeKey: (objectType, attributes) => {
         const prefix = createCompositeKey(objectType, attributes);

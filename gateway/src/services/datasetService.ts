@@ -32,13 +32,8 @@ function parseDataset(payload: Buffer, txName: string): Dataset {
 export function createDatasetService(ledger: LedgerClient): DatasetService {
   return {
     async registerDataset(user, registration) {
-      const { result, txId, blockNumber } = await ledger.submit(user, 'RegisterDataset', [
-        registration.id,
-        registration.title,
-        registration.description,
-        registration.classification,
-        registration.fingerprint,
-      ]);
+      // RegisterDataset takes the whole registration as one JSON argument, validated again by the chaincode.
+      const { result, txId, blockNumber } = await ledger.submit(user, 'RegisterDataset', [JSON.stringify(registration)]);
       return { dataset: parseDataset(result, 'RegisterDataset'), txId, blockNumber };
     },
 

@@ -1,4 +1,4 @@
-import type { Dataset } from 'govshare-chaincode/model';
+import { DatasetRegistration, type Dataset } from 'govshare-chaincode/model';
 
 import { GovshareChaincodeError } from '../../src/fabric/errors';
 import type { LedgerClient, SubmitResult } from '../../src/fabric/ledgerClient';
@@ -26,25 +26,23 @@ export class FakeLedger implements LedgerClient {
     if (txName !== 'RegisterDataset') {
       return Promise.reject(new Error(`FakeLedger: unsupported submit ${txName}`));
     }
-    const [id = '', title = '', description = '', classification = '', fingerprint = ''] = args;
+    const registration = DatasetRegistration.parse(JSON.parse(args[0] ?? '{}'));
+    const { id } = registration;
     if (this.datasets.has(id)) {
       return Promise.reject(
         new GovshareChaincodeError('DATASET_EXISTS', `dataset ${id} is already registered`, { txId }),
       );
     }
     const stamp = { txId, timestamp: '2026-01-01T00:00:00.000Z', actor: { mspId: user.mspId, id: user.id } };
-    const dataset = {
-      id,
+    const dataset: Dataset = {
+      ...registration,
       ownerMsp: user.mspId,
-      title,
-      description,
-      classification,
-      fingerprint,
       version: 1,
+      contentVersion: 1,
       status: 'ACTIVE',
       created: stamp,
       updated: stamp,
-    } as Dataset;
+    };
     this.datasets.set(id, dataset);
     this.#block += 1n;
     return Promise.resolve({ result: Buffer.from(JSON.stringify(dataset)), txId, blockNumber: this.#block });

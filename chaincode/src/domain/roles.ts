@@ -1,0 +1,72 @@
+import { GovshareError } from '../errors';
+import type { Role } from '../model';
+import type { Caller } from './tx';
+
+/** The departments (data owners / requesters / certificate issuers) and the Audit org. */
+export const DEPARTMENT_MSPS = ['EducationMSP', 'FinanceMSP', 'JusticeMSP'] as const;
+export const AUDIT_MSP = 'AuditMSP';
+
+export type OrgKind = 'DEPARTMENT' | 'AUDIT';
+
+export const ACTIONS = [
+  'REGISTER_DATASET',
+  'UPDATE_DATASET',
+  'RETIRE_DATASET',
+  'REQUEST_ACCESS',
+  'DECIDE_ACCESS',
+  'WITHDRAW_REQUEST',
+  'REVOKE_ACCESS',
+  'COUNTERSIGN_ACCESS',
+  'RECORD_ACCESS',
+  'READ_PRIVATE_DETAILS',
+  'QUERY_AUDIT',
+  'READ_ALL_AUDIT',
+  'ISSUE_CERTIFICATE',
+  'REVOKE_CERTIFICATE',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/**
+ * The one table of who may do what: for each action, the roles allowed in each kind of organisation.
+ * A missing org kind means no role of that kind of org may act. Ownership (e.g. "the dataset's owner")
+ * is checked separately by the domain rules; this table only answers "may this org kind + role try".
+ * Catalogue reads, CheckAccess, grant lists and VerifyCertificate are open to every channel member.
+ */
+export const PERMISSIONS: { readonly [A in Action]: Partial<Record<OrgKind, readonly Role[]>> } = {
+  REGISTER_DATASET: { DEPARTMENT: ['officer', 'admin'] },
+  UPDATE_DATASET: { DEPARTMENT: ['officer', 'admin'] },
+  RETIRE_DATASET: { DEPARTMENT: ['approver', 'admin'] },
+  REQUEST_ACCESS: { DEPARTMENT: ['officer', 'approver'] },
+  DECIDE_ACCESS: { DEPARTMENT: ['approver'] },
+  WITHDRAW_REQUEST: { DEPARTMENT: ['officer', 'approver'] },
+  REVOKE_ACCESS: { DEPARTMENT: ['approver', 'admin'] },
+  COUNTERSIGN_ACCESS: { AUDIT: ['auditor'] },
+  RECORD_ACCESS: { DEPARTMENT: ['officer', 'approver'] },
+  READ_PRIVATE_DETAILS: { DEPARTMENT: ['officer', 'approver', 'auditor', 'admin'] },
+  QUERY_AUDIT: { DEPARTMENT: ['officer', 'approver', 'auditor', 'admin'], AUDIT: ['auditor', 'admin'] },
+  READ_ALL_AUDIT: { AUDIT: ['auditor'] },
+  ISSUE_CERTIFICATE: { DEPARTMENT: ['officer', 'approver'] },
+  REVOKE_CERTIFICATE: { DEPARTMENT: ['approver', 'admin'] },
+};
+
+export function orgKindOf(mspId: string): OrgKind | undefined {
+  if (mspId === AUDIT_MSP) return 'AUDIT';
+  return (DEPARTMENT_MSPS as readonly string[]).includes(mspId) ? 'DEPARTMENT' : undefined;
+}
+
+export function isAllowed(caller: Caller, action: Action): boolean {
+  const kind = orgKindOf(caller.mspId);
+  if (kind === undefined || caller.role === null) return false;
+  const roles: readonly string[] = PERMISSIONS[action][kind] ?? [];
+  return roles.includes(caller.role);
+}
+
+/** Throws FORBIDDEN unless the caller's org kind and `role` attribute may perform `action`. */
+export function authorize(caller: Caller, action: Action): void {
+  if (!isAllowed(caller, action)) {
+    throw new GovshareError(
+      'FORBIDDEN',
+      `${caller.mspId} role '${caller.role ?? '(none)'}' may not ${action.toLowerCase().replace(/_/g, ' ')}`,
+    );
+  }
+}

@@ -1,0 +1,199 @@
+import {
+  accessReason,
+  approveGrant,
+  assertDetailsAttachable,
+  buildGrant,
+  countersignGrant,
+  decideAccess,
+  decideRecordedAccess,
+  denyGrant,
+  effectiveStatus,
+  isLive,
+  revokeGrant,
+  viewOf,
+  withdrawGrant,
+} from '../src/domain/grants';
+import { parseArgument } from '../src/domain/validation';
+import { AccessApproval, AccessRequest, Grant } from '../src/model';
+import { caller, dataset, errorOf, grant, T0, txAt } from './support/domain-fixtures';
+
+const JUSTICE = txAt(T0, caller('JusticeMSP'), 'req-tx');
+const OWNER = txAt('2026-03-02T00:00:00.000Z', caller('EducationMSP', 'approver'), 'decide-tx');
+const AUDIT = txAt('2026-03-02T01:00:00.000Z', caller('AuditMSP', 'auditor'), 'cs-tx');
+const request = (overrides: Record<string, unknown> = {}) =>
+  parseArgument(AccessRequest, {
+    datasetId: 'edu.enrolment',
+    purpose: { code: 'LAW_ENFORCEMENT', text: 'Attendance check' },
+    legalBasis: 'Criminal Procedure Act s.12',
+    fields: ['school_id', 'pupil_count'],
+    notBefore: '2026-03-01T00:00:00Z',
+    notAfter: '2026-04-01T00:00:00+00:00',
+    ...overrides,
+  });
+const approval = (input: unknown) => parseArgument(AccessApproval, input);
+
+describe('AccessRequest validation', () => {
+  it('normalises instants and rejects an empty or inverted validity window', () => {
+    expect(request()).toMatchObject({ notBefore: '2026-03-01T00:00:00.000Z', notAfter: '2026-04-01T00:00:00.000Z' });
+    expect(errorOf(() => request({ notAfter: '2026-02-01T00:00:00Z' }))).toMatch(/^INVALID_ARGUMENT: notAfter: must be after notBefore/);
+    expect(errorOf(() => request({ notBefore: '2026-03-01' }))).toMatch(/^INVALID_ARGUMENT: notBefore: /);
+    expect(errorOf(() => request({ fields: [] }))).toMatch(/^INVALID_ARGUMENT: fields: /);
+    expect(errorOf(() => request({ purpose: { code: 'CURIOSITY', text: 'x' } }))).toMatch(/^INVALID_ARGUMENT: purpose.code: /);
+    expect(errorOf(() => request({ requesterMsp: 'FinanceMSP' }))).toMatch(/^INVALID_ARGUMENT: /);
+  });
+});
+
+describe('buildGrant', () => {
+  it('creates a PENDING grant for the caller, id from the txId, fields sorted', () => {
+    const built = buildGrant(request(), dataset(), [], JUSTICE);
+    expect(built).toMatchObject({
+      id: 'req-tx',
+      datasetId: 'edu.enrolment',
+      ownerMsp: 'EducationMSP',
+      requesterMsp: 'JusticeMSP',
+      fields: ['pupil_count', 'school_id'],
+      status: 'PENDING',
+      countersignatureRequired: false,
+    });
+    expect(Grant.parse(built)).toEqual(built);
+  });
+
+  it('requires a countersignature on SECRET datasets and keeps the declared details hash', () => {
+    const built = buildGrant(request({ privateDetailsSha256: 'C'.repeat(64) }), dataset({ classification: 'SECRET' }), [], JUSTICE);
+    expect(built).toMatchObject({ countersignatureRequired: true, privateDetailsSha256: 'c'.repeat(64) });
+  });
+
+  it.each<[string, () => unknown, RegExp]>([
+    ['own dataset', () => buildGrant(request(), dataset(), [], txAt(T0, caller('EducationMSP'))), /^OWN_DATASET: /],
+    ['retired dataset', () => buildGrant(request(), dataset({ status: 'RETIRED' }), [], JUSTICE), /^DATASET_RETIRED: /],
+    ['unknown fields', () => buildGrant(request({ fields: ['school_id', 'home_address'] }), dataset(), [], JUSTICE), /^UNKNOWN_FIELDS: .*home_address/],
+    ['validity already over', () => buildGrant(request({ notBefore: '2026-01-01T00:00:00Z', notAfter: '2026-02-01T00:00:00Z' }), dataset(), [], JUSTICE), /^INVALID_ARGUMENT: notAfter: /],
+    ['a live PENDING grant', () => buildGrant(request(), dataset(), [grant()], JUSTICE), /^GRANT_CONFLICT: /],
+    ['a live APPROVED grant', () => buildGrant(request(), dataset(), [grant({ status: 'APPROVED' })], JUSTICE), /^GRANT_CONFLICT: /],
+  ])('refuses %s with a coded error', (_name, call, code) => {
+    expect(errorOf(call)).toMatch(code);
+  });
+
+  it('allows a new request once the previous grant has expired', () => {
+    const expired = grant({ status: 'APPROVED', notAfter: '2026-02-01T00:00:00.000Z' });
+    expect(buildGrant(request(), dataset(), [expired], JUSTICE).status).toBe('PENDING');
+  });
+});
+
+describe('grant status', () => {
+  it('derives EXPIRED from the transaction time, never stores it', () => {
+    const approved = grant({ status: 'APPROVED' });
+    expect(effectiveStatus(approved, '2026-03-31T23:59:59.999Z')).toBe('APPROVED');
+    expect(effectiveStatus(approved, '2026-04-01T00:00:00.000Z')).toBe('EXPIRED');
+    expect(viewOf(approved, '2026-04-02T00:00:00.000Z')).toMatchObject({ status: 'EXPIRED', active: false });
+    expect(effectiveStatus(grant(), '2026-05-01T00:00:00.000Z')).toBe('PENDING');
+    expect(isLive(grant(), '2026-05-01T00:00:00.000Z')).toBe(false);
+    expect(isLive(grant({ status: 'DENIED' }), T0)).toBe(false);
+  });
+
+  it.each<[Partial<Grant>, string, string]>([
+    [{}, T0, 'PENDING'],
+    [{ status: 'DENIED' }, T0, 'ENDED'],
+    [{ status: 'WITHDRAWN' }, T0, 'ENDED'],
+    [{ status: 'REVOKED' }, T0, 'ENDED'],
+    [{ status: 'APPROVED' }, '2026-02-15T00:00:00.000Z', 'NOT_YET_VALID'],
+    [{ status: 'APPROVED' }, '2026-04-01T00:00:00.000Z', 'EXPIRED'],
+    [{ status: 'APPROVED', countersignatureRequired: true }, T0, 'AWAITING_COUNTERSIGNATURE'],
+    [{ status: 'APPROVED' }, T0, 'ACTIVE'],
+  ])('grant %j at %s: %s', (overrides, now, reason) => {
+    expect(accessReason(grant(overrides), now)).toBe(reason);
+  });
+});
+
+describe('transitions', () => {
+  it('approves as requested, or narrowed in fields and validity', () => {
+    expect(approveGrant(grant(), approval({}), OWNER)).toMatchObject({ status: 'APPROVED', fields: ['pupil_count', 'school_id'], decided: { stamp: { txId: 'decide-tx' } } });
+    const narrowed = approveGrant(grant(), approval({ fields: ['school_id'], notAfter: '2026-03-15T00:00:00Z' }), OWNER);
+    expect(narrowed).toMatchObject({ fields: ['school_id'], notAfter: '2026-03-15T00:00:00.000Z' });
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['widened fields', { fields: ['school_id', 'year_group'] }, /^UNKNOWN_FIELDS: .*year_group/],
+    ['extended validity', { notAfter: '2026-05-01T00:00:00Z' }, /^INVALID_ARGUMENT: notAfter: .*shorten/],
+    ['validity ending before the decision', { notAfter: '2026-03-01T06:00:00Z' }, /^INVALID_ARGUMENT: notAfter: /],
+  ])('refuses an approval with %s', (_name, input, code) => {
+    expect(errorOf(() => approveGrant(grant(), approval(input), OWNER))).toMatch(code);
+  });
+
+  it('lets only the owner decide and revoke, only the requester withdraw', () => {
+    const requester = txAt(T0, caller('JusticeMSP', 'approver'));
+    expect(errorOf(() => approveGrant(grant(), approval({}), requester))).toMatch(/^FORBIDDEN: /);
+    expect(errorOf(() => denyGrant(grant(), 'no', requester))).toMatch(/^FORBIDDEN: /);
+    expect(errorOf(() => revokeGrant(grant({ status: 'APPROVED' }), 'no', requester))).toMatch(/^FORBIDDEN: /);
+    expect(errorOf(() => withdrawGrant(grant(), OWNER))).toMatch(/^FORBIDDEN: /);
+    expect(withdrawGrant(grant(), requester)).toMatchObject({ status: 'WITHDRAWN', closed: { stamp: { actor: { mspId: 'JusticeMSP' } } } });
+    expect(denyGrant(grant(), 'Out of scope', OWNER)).toMatchObject({ status: 'DENIED', decided: { reason: 'Out of scope' } });
+    expect(revokeGrant(grant({ status: 'APPROVED' }), 'Case closed', OWNER)).toMatchObject({ status: 'REVOKED', closed: { reason: 'Case closed' } });
+  });
+
+  it('follows PENDING → APPROVED | DENIED | WITHDRAWN and APPROVED → REVOKED only', () => {
+    for (const status of ['APPROVED', 'DENIED', 'WITHDRAWN', 'REVOKED'] as const) {
+      expect(errorOf(() => approveGrant(grant({ status }), approval({}), OWNER))).toMatch(/^INVALID_STATE: /);
+      expect(errorOf(() => denyGrant(grant({ status }), 'x', OWNER))).toMatch(/^INVALID_STATE: /);
+      expect(errorOf(() => withdrawGrant(grant({ status }), JUSTICE))).toMatch(/^INVALID_STATE: /);
+    }
+    for (const status of ['PENDING', 'DENIED', 'WITHDRAWN', 'REVOKED'] as const) {
+      expect(errorOf(() => revokeGrant(grant({ status }), 'x', OWNER))).toMatch(/^INVALID_STATE: /);
+    }
+    const expired = grant({ status: 'APPROVED', notAfter: '2026-03-01T18:00:00.000Z' });
+    expect(errorOf(() => revokeGrant(expired, 'x', OWNER))).toMatch(/^INVALID_STATE: .*EXPIRED/);
+  });
+
+  it('countersigns an APPROVED grant on a SECRET dataset once, by the Audit org only', () => {
+    const secret = grant({ status: 'APPROVED', countersignatureRequired: true });
+    const signed = countersignGrant(secret, AUDIT);
+    expect(signed.countersigned).toMatchObject({ txId: 'cs-tx', actor: { mspId: 'AuditMSP' } });
+    expect(accessReason(signed, '2026-03-02T02:00:00.000Z')).toBe('ACTIVE');
+    expect(errorOf(() => countersignGrant(signed, AUDIT))).toMatch(/^INVALID_STATE: .*already/);
+    expect(errorOf(() => countersignGrant(secret, OWNER))).toMatch(/^FORBIDDEN: /);
+    expect(errorOf(() => countersignGrant(grant({ status: 'APPROVED' }), AUDIT))).toMatch(/^INVALID_STATE: /);
+    expect(errorOf(() => countersignGrant(grant({ countersignatureRequired: true }), AUDIT))).toMatch(/^INVALID_STATE: .*PENDING/);
+  });
+
+  it('accepts private details only from the requester, while PENDING, matching the declared hash', () => {
+    const declared = grant({ privateDetailsSha256: 'c'.repeat(64) });
+    expect(() => { assertDetailsAttachable(declared, 'c'.repeat(64), JUSTICE); }).not.toThrow();
+    expect(errorOf(() => { assertDetailsAttachable(declared, 'd'.repeat(64), JUSTICE); })).toMatch(/^INVALID_ARGUMENT: details: /);
+    expect(errorOf(() => { assertDetailsAttachable(declared, 'c'.repeat(64), OWNER); })).toMatch(/^FORBIDDEN: /);
+    expect(errorOf(() => { assertDetailsAttachable(grant(), 'c'.repeat(64), JUSTICE); })).toMatch(/^INVALID_STATE: /);
+    expect(errorOf(() => { assertDetailsAttachable({ ...declared, status: 'DENIED' }, 'c'.repeat(64), JUSTICE); })).toMatch(/^INVALID_STATE: /);
+  });
+});
+
+describe('access decisions', () => {
+  const active = grant({ id: 'active', status: 'APPROVED' });
+
+  it('grants fields within an active grant of that requester', () => {
+    expect(decideAccess(dataset(), 'JusticeMSP', [active], ['school_id'], T0)).toEqual({ decision: 'GRANTED', reason: 'ACTIVE', grantId: 'active' });
+  });
+
+  it.each<[string, Parameters<typeof decideAccess>, string]>([
+    ['no grant', [dataset(), 'JusticeMSP', [], ['school_id'], T0], 'NO_GRANT'],
+    ["another requester's grant", [dataset(), 'FinanceMSP', [active], ['school_id'], T0], 'NO_GRANT'],
+    ['fields outside the grant', [dataset(), 'JusticeMSP', [active], ['year_group'], T0], 'FIELDS_OUT_OF_SCOPE'],
+    ['a retired dataset', [dataset({ status: 'RETIRED' }), 'JusticeMSP', [active], ['school_id'], T0], 'DATASET_RETIRED'],
+    ['an expired grant', [dataset(), 'JusticeMSP', [active], ['school_id'], '2026-05-01T00:00:00.000Z'], 'EXPIRED'],
+    ['a pending grant', [dataset(), 'JusticeMSP', [grant()], ['school_id'], T0], 'PENDING'],
+  ])('denies with %s', (_name, args, reason) => {
+    expect(decideAccess(...args)).toMatchObject({ decision: 'DENIED', reason });
+  });
+
+  it('reports the newest grant when none is active', () => {
+    const older = grant({ id: 'older', status: 'REVOKED' });
+    const newer = grant({ id: 'newer', requested: { ...older.requested, timestamp: '2026-03-01T13:00:00.000Z' } });
+    expect(decideAccess(dataset(), 'JusticeMSP', [older, newer], ['school_id'], T0)).toEqual({ decision: 'DENIED', reason: 'PENDING', grantId: 'newer' });
+  });
+
+  it('checks a recorded access against the named grant and the caller', () => {
+    expect(decideRecordedAccess(active, dataset(), 'JusticeMSP', ['school_id'], T0)).toMatchObject({ decision: 'GRANTED' });
+    expect(decideRecordedAccess(active, dataset(), 'FinanceMSP', ['school_id'], T0)).toMatchObject({ decision: 'DENIED', reason: 'NOT_GRANTEE' });
+    expect(decideRecordedAccess(active, dataset(), 'JusticeMSP', ['year_group'], T0)).toMatchObject({ decision: 'DENIED', reason: 'FIELDS_OUT_OF_SCOPE' });
+    expect(decideRecordedAccess(active, dataset({ status: 'RETIRED' }), 'JusticeMSP', ['school_id'], T0)).toMatchObject({ reason: 'DATASET_RETIRED' });
+    expect(decideRecordedAccess(active, dataset(), 'JusticeMSP', ['school_id'], '2026-02-01T00:00:00.000Z')).toMatchObject({ reason: 'NOT_YET_VALID' });
+  });
+});

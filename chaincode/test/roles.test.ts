@@ -1,0 +1,58 @@
+import { ACTIONS, authorize, isAllowed, orgKindOf, type Action } from '../src/domain/roles';
+import { ROLES } from '../src/model';
+import { caller } from './support/domain-fixtures';
+
+const ORGS = ['EducationMSP', 'FinanceMSP', 'JusticeMSP', 'AuditMSP'] as const;
+
+/**
+ * The expected matrix, written out independently of PERMISSIONS: D = any department
+ * (Education, Finance, Justice), A = the Audit org; letters o/p/u/a = officer/approver/auditor/admin.
+ */
+const EXPECTED: Record<Action, string> = {
+  REGISTER_DATASET: 'D:oa',
+  UPDATE_DATASET: 'D:oa',
+  RETIRE_DATASET: 'D:pa',
+  REQUEST_ACCESS: 'D:op',
+  DECIDE_ACCESS: 'D:p',
+  WITHDRAW_REQUEST: 'D:op',
+  REVOKE_ACCESS: 'D:pa',
+  COUNTERSIGN_ACCESS: 'A:u',
+  RECORD_ACCESS: 'D:op',
+  READ_PRIVATE_DETAILS: 'D:opua',
+  QUERY_AUDIT: 'D:opua A:ua',
+  READ_ALL_AUDIT: 'A:u',
+  ISSUE_CERTIFICATE: 'D:op',
+  REVOKE_CERTIFICATE: 'D:pa',
+};
+const LETTER = { officer: 'o', approver: 'p', auditor: 'u', admin: 'a' } as const;
+
+function expected(action: Action, msp: string, role: (typeof ROLES)[number]): boolean {
+  const kind = msp === 'AuditMSP' ? 'A' : 'D';
+  return EXPECTED[action].split(' ').some((entry) => entry.startsWith(`${kind}:`) && entry.slice(2).includes(LETTER[role]));
+}
+
+describe('permission matrix', () => {
+  const cells = ACTIONS.flatMap((action) => ORGS.flatMap((msp) => ROLES.map((role) => [action, msp, role] as const)));
+
+  it.each(cells)('%s by %s %s', (action, msp, role) => {
+    const allowed = expected(action, msp, role);
+    expect(isAllowed(caller(msp, role), action)).toBe(allowed);
+    if (allowed) expect(() => { authorize(caller(msp, role), action); }).not.toThrow();
+    else expect(() => { authorize(caller(msp, role), action); }).toThrow(/^FORBIDDEN: /);
+  });
+
+  it('refuses callers without a role attribute and organisations outside the channel table', () => {
+    for (const action of ACTIONS) {
+      expect(isAllowed(caller('EducationMSP', null), action)).toBe(false);
+      expect(isAllowed(caller('OrdererMSP', 'admin'), action)).toBe(false);
+      expect(isAllowed(caller('EducationMSP', 'superuser'), action)).toBe(false);
+    }
+    expect(orgKindOf('OrdererMSP')).toBeUndefined();
+  });
+
+  it('names the org, role and action in the FORBIDDEN message', () => {
+    expect(() => { authorize(caller('FinanceMSP', 'officer'), 'DECIDE_ACCESS'); }).toThrow(
+      "FORBIDDEN: FinanceMSP role 'officer' may not decide access",
+    );
+  });
+});
