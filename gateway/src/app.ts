@@ -1,15 +1,33 @@
+import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 
+import { DEFAULT_RATE_LIMIT, type RateLimitConfig } from './config';
+import { RouteRegistry } from './http/apiRoutes';
 import { requireBearerToken } from './http/auth';
 import { problemErrorHandler, routeNotFound } from './http/errorHandler';
+import { MemoryIdempotencyStore, type IdempotencyStore } from './http/idempotency';
 import type { HttpMetrics } from './http/metrics';
+import { buildOpenApiDocument, type JsonObject } from './http/openapi';
+import { perUserRateLimit } from './http/rateLimit';
 import { requestLogging } from './http/requestLogging';
 import { datasetsRouter } from './http/routes/datasets';
+import { docsRouter } from './http/routes/docs';
+import { eventsRouter } from './http/routes/events';
+import type { ChaincodeEventSource } from './fabric/chaincodeEvents';
 import { operationsRouter, type ReadinessProbe } from './http/routes/health';
 import type { TokenAuthenticator } from './identity/tokenAuthenticator';
 import type { DatasetService } from './services/datasetService';
+
+export interface AppOptions {
+  /** Requests per token per window (default DEFAULT_RATE_LIMIT). */
+  readonly rateLimit?: RateLimitConfig | undefined;
+  /** Browser origins allowed by CORS; CORS is off when absent. */
+  readonly corsOrigins?: readonly string[] | undefined;
+  /** Interval of the keep-alive comment on /events (default 15 s). */
+  readonly eventHeartbeatMs?: number | undefined;
+}
 
 export interface AppDeps {
   readonly logger: Logger;
@@ -17,27 +35,71 @@ export interface AppDeps {
   readonly authenticator: TokenAuthenticator;
   readonly readiness: ReadinessProbe;
   readonly datasets: DatasetService;
+  readonly events: ChaincodeEventSource;
+  /** Replay store for Idempotency-Key; an in-memory store (24 h TTL) by default. */
+  readonly idempotency?: IdempotencyStore;
+  readonly options?: AppOptions;
 }
 
 export const API_PREFIX = '/api/v1';
+export const BODY_LIMIT = '256kb';
+
+const API_VERSION = '1.0.0';
+
+/** Headers a browser app may send and read when CORS is configured. */
+const CORS_ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID', 'X-Request-Id'];
+const CORS_EXPOSED_HEADERS = ['Location', 'Idempotency-Replayed', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'X-Request-Id'];
 
 /** Builds the HTTP app from injected deps; it opens no connections itself, so tests drive it in-process. */
 export function createApp(deps: AppDeps): Express {
+  const options = deps.options ?? {};
+  const routes = new RouteRegistry();
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
 
-  app.use(helmet());
+  // The API serves JSON only: nothing may load, frame or execute. /docs relaxes this for Swagger UI alone.
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { defaultSrc: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"], frameAncestors: ["'none'"] },
+      },
+    }),
+  );
   app.use(requestLogging(deps.logger));
   app.use(deps.metrics.middleware);
+  if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) {
+    app.use(
+      cors({
+        origin: [...options.corsOrigins],
+        allowedHeaders: CORS_ALLOWED_HEADERS,
+        exposedHeaders: CORS_EXPOSED_HEADERS,
+        maxAge: 600,
+      }),
+    );
+  }
 
-  app.use(operationsRouter(deps.readiness, deps.metrics.registry));
+  app.use(operationsRouter(deps.readiness, deps.metrics.registry, routes));
+  let document: JsonObject | undefined;
+  app.use(
+    docsRouter(routes, () =>
+      (document ??= buildOpenApiDocument(routes.routes, {
+        title: 'govshare department gateway',
+        version: API_VERSION,
+        description: 'REST API of a department gateway to the govshare Fabric network',
+      })),
+    ),
+  );
 
   // Authenticate before reading the body: unauthenticated callers cannot make us parse 256kb of JSON.
   const api = express.Router();
   api.use(requireBearerToken(deps.authenticator));
-  api.use(express.json({ limit: '256kb', strict: true }));
-  api.use('/datasets', datasetsRouter(deps.datasets));
+  api.use(perUserRateLimit(options.rateLimit ?? DEFAULT_RATE_LIMIT));
+  api.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  const idempotency = deps.idempotency ?? new MemoryIdempotencyStore();
+  api.use('/datasets', datasetsRouter(deps.datasets, routes, `${API_PREFIX}/datasets`, idempotency));
+  api.use('/events', eventsRouter(deps.events, routes, `${API_PREFIX}/events`, options.eventHeartbeatMs));
   app.use(API_PREFIX, api);
 
   app.use(routeNotFound);

@@ -26,6 +26,17 @@ export const UserConfigSchema = z.strictObject({
     .transform((hex) => hex.toLowerCase()),
 });
 
+/** A browser origin: scheme, host and optional port, nothing else. */
+const Origin = z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'must be an origin such as https://app.example.gov');
+
+export const RateLimitConfigSchema = z.strictObject({
+  windowMs: z.number().int().min(1000).max(24 * 60 * 60 * 1000),
+  max: z.number().int().min(1),
+});
+export type RateLimitConfig = z.infer<typeof RateLimitConfigSchema>;
+
+export const DEFAULT_RATE_LIMIT: RateLimitConfig = { windowMs: 60_000, max: 600 };
+
 export const GatewayConfigSchema = z
   .strictObject({
     org: z.enum(ORGANISATIONS),
@@ -42,6 +53,10 @@ export const GatewayConfigSchema = z
     channel: fabricName,
     chaincode: fabricName,
     users: z.array(UserConfigSchema).min(1),
+    /** Requests per bearer token per window; defaults to DEFAULT_RATE_LIMIT. */
+    rateLimit: RateLimitConfigSchema.optional(),
+    /** CORS is off unless origins are listed here. */
+    cors: z.strictObject({ origins: z.array(Origin).min(1) }).optional(),
   })
   .superRefine((config, ctx) => {
     const seenIds = new Set<string>();

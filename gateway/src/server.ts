@@ -7,6 +7,7 @@ import { createApp } from './app';
 import { ConfigError, loadConfigFromEnv, type GatewayConfig } from './config';
 import { loadSigningCredentials, type SigningCredentials } from './fabric/credentials';
 import { FabricLedgerClient } from './fabric/fabricLedgerClient';
+import { createFabricMetrics, instrumentLedger } from './fabric/metrics';
 import { createHttpMetrics } from './http/metrics';
 import { createTokenAuthenticator } from './identity/tokenAuthenticator';
 import { createDatasetService } from './services/datasetService';
@@ -42,6 +43,9 @@ async function main(): Promise<void> {
   }
   const logger = bootstrapLogger.child({ org: config.org, mspId: config.mspId });
 
+  const metrics = createHttpMetrics({ collectProcessMetrics: true, org: config.org });
+  const fabricMetrics = createFabricMetrics(metrics.registry);
+
   // Credentials are read eagerly so a bad cert/key path fails at startup; per-user gateways connect lazily.
   const ledger = new FabricLedgerClient({
     peer: {
@@ -52,24 +56,21 @@ async function main(): Promise<void> {
     channel: config.channel,
     chaincode: config.chaincode,
     credentials: await loadAllCredentials(config),
-    retryEnvironment: {
-      sleep: (ms) =>
-        new Promise((resolve) => {
-          setTimeout(resolve, ms);
-        }),
-      random: Math.random,
-      onRetry: (attempt, delayMs) => {
-        logger.warn({ attempt, delayMs }, 'MVCC_READ_CONFLICT, retrying with a new transaction');
-      },
+    onMvccRetry: (txName, attempt, delayMs) => {
+      logger.warn({ txName, attempt, delayMs }, 'MVCC_READ_CONFLICT, retrying with a new transaction');
+      fabricMetrics.countMvccRetry(txName);
     },
   });
+  const instrumentedLedger = instrumentLedger(ledger, fabricMetrics);
 
   const app = createApp({
     logger,
-    metrics: createHttpMetrics({ collectProcessMetrics: true, org: config.org }),
+    metrics,
     authenticator: createTokenAuthenticator(config.mspId, config.users),
     readiness: ledger,
-    datasets: createDatasetService(ledger),
+    datasets: createDatasetService(instrumentedLedger),
+    events: ledger,
+    options: { rateLimit: config.rateLimit, corsOrigins: config.cors?.origins },
   });
 
   const server = createServer(app);

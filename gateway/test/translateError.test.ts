@@ -20,6 +20,32 @@ const ABORTED = 10;
 const UNKNOWN = 2;
 
 describe('translateFabricError', () => {
+  it.each([
+    '9 FAILED_PRECONDITION: no combination of peers can be derived which satisfy the endorsement policy: no peer combination can satisfy the endorsement policy',
+    '9 FAILED_PRECONDITION: no peers available to evaluate chaincode govshare in channel govchannel',
+  ])('maps "%s" (a peer that cannot yet find endorsers) to a 503, not a rejection', (message) => {
+    const translated = translateFabricError(gatewayError(9, message), 'endorse', 'tx-np');
+
+    expect(translated).toBeInstanceOf(FabricUnavailableError);
+    expect(toProblem(translated)).toMatchObject({ status: 503, txId: 'tx-np' });
+  });
+
+  it('keeps other FAILED_PRECONDITION endorsement failures as 502', () => {
+    const translated = translateFabricError(gatewayError(9, '9 FAILED_PRECONDITION: chaincode govshare not found'), 'endorse');
+
+    expect(translated).toBeInstanceOf(EndorsementFailedError);
+  });
+
+  it.each([
+    ['UNAVAILABLE', 14],
+    ['DEADLINE_EXCEEDED', 4],
+  ])('reports a commit status lost to %s as an unknown outcome (504 with the txId), never as "retry later"', (_name, code) => {
+    const translated = translateFabricError(gatewayError(code, 'lost'), 'commitStatus', 'tx-unknown');
+
+    expect(translated).toBeInstanceOf(FabricTimeoutError);
+    expect(toProblem(translated)).toMatchObject({ status: 504, txId: 'tx-unknown' });
+  });
+
   it('recovers the chaincode code and message from an endorsing peer detail', () => {
     const err = gatewayError(ABORTED, '10 ABORTED: failed to endorse transaction, see attached details for more info', [
       'chaincode response 500, DATASET_EXISTS: dataset edu-1 is already registered',

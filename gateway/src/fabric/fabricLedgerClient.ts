@@ -1,7 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
-import { connect, hash, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
+import { connect, hash, type Gateway, type Network } from '@hyperledger/fabric-gateway';
 
 import type { AuthenticatedUser } from '../identity/user';
+import type { ChaincodeEventSource, LedgerEventStream } from './chaincodeEvents';
 import type { SigningCredentials } from './credentials';
 import { FabricUnavailableError } from './errors';
 import type { LedgerClient, SubmitResult } from './ledgerClient';
@@ -17,6 +18,8 @@ export interface FabricLedgerClientOptions {
   readonly readyTimeoutMs?: number;
   readonly retryPolicy?: RetryPolicy;
   readonly retryEnvironment?: RetryEnvironment;
+  /** Called before each resubmission after an MVCC_READ_CONFLICT (for logs and metrics). */
+  readonly onMvccRetry?: (txName: string, attempt: number, delayMs: number) => void;
 }
 
 const EVALUATE_TIMEOUT_MS = 5_000;
@@ -28,7 +31,7 @@ const DEFAULT_READY_TIMEOUT_MS = 2_000;
 const deadlineIn = (ms: number) => () => ({ deadline: Date.now() + ms });
 
 /** The production LedgerClient: one gRPC connection to the org's peer, one fabric-gateway Gateway per user. */
-export class FabricLedgerClient implements LedgerClient {
+export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource {
   readonly #client: grpc.Client;
   readonly #gateways = new Map<string, Gateway>();
   readonly #options: FabricLedgerClientOptions;
@@ -41,17 +44,54 @@ export class FabricLedgerClient implements LedgerClient {
   }
 
   async submit(user: AuthenticatedUser, txName: string, args: readonly string[]): Promise<SubmitResult> {
+    const environment = this.#options.retryEnvironment ?? realRetryEnvironment;
+    const { onMvccRetry } = this.#options;
     return await submitTransaction(
-      this.#contractFor(user),
+      this.#networkFor(user).getContract(this.#options.chaincode),
       txName,
       args,
       this.#options.retryPolicy ?? DEFAULT_RETRY_POLICY,
-      this.#options.retryEnvironment ?? realRetryEnvironment,
+      onMvccRetry === undefined
+        ? environment
+        : {
+            ...environment,
+            onRetry: (attempt, delayMs, err) => {
+              environment.onRetry?.(attempt, delayMs, err);
+              onMvccRetry(txName, attempt, delayMs);
+            },
+          },
     );
   }
 
   async evaluate(user: AuthenticatedUser, txName: string, args: readonly string[]): Promise<Buffer> {
-    return await evaluateTransaction(this.#contractFor(user), txName, args);
+    return await evaluateTransaction(this.#networkFor(user).getContract(this.#options.chaincode), txName, args);
+  }
+
+  async chaincodeEvents(user: AuthenticatedUser, startBlock?: bigint): Promise<LedgerEventStream> {
+    let events: Awaited<ReturnType<Network['getChaincodeEvents']>>;
+    try {
+      events = await this.#networkFor(user).getChaincodeEvents(
+        this.#options.chaincode,
+        startBlock === undefined ? {} : { startBlock },
+      );
+    } catch (err) {
+      throw new FabricUnavailableError('Cannot open the chaincode event stream', { cause: err });
+    }
+    return {
+      close: () => {
+        events.close();
+      },
+      async *[Symbol.asyncIterator]() {
+        for await (const event of events) {
+          yield {
+            eventName: event.eventName,
+            txId: event.transactionId,
+            blockNumber: event.blockNumber,
+            payload: event.payload,
+          };
+        }
+      },
+    };
   }
 
   checkReady(): Promise<void> {
@@ -75,7 +115,7 @@ export class FabricLedgerClient implements LedgerClient {
     this.#client.close();
   }
 
-  #contractFor(user: AuthenticatedUser): Contract {
+  #networkFor(user: AuthenticatedUser): Network {
     let gateway = this.#gateways.get(user.id);
     if (gateway === undefined) {
       const credentials = this.#options.credentials.get(user.id);
@@ -94,6 +134,6 @@ export class FabricLedgerClient implements LedgerClient {
       });
       this.#gateways.set(user.id, gateway);
     }
-    return gateway.getNetwork(this.#options.channel).getContract(this.#options.chaincode);
+    return gateway.getNetwork(this.#options.channel);
   }
 }

@@ -14,7 +14,20 @@ export type FabricStage = 'evaluate' | 'endorse' | 'submit' | 'commitStatus';
 
 /** gRPC status codes we treat specially (https://grpc.io/docs/guides/status-codes/). */
 const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_FAILED_PRECONDITION = 9;
 const GRPC_UNAVAILABLE = 14;
+
+/**
+ * The peer's gateway found no set of reachable peers that satisfies the endorsement policy: a peer
+ * has just restarted and has not yet learnt its neighbours through gossip, or too many are down.
+ * That is a temporary outage (retry later), not a rejection of the transaction.
+ */
+function isNoEndorsersAvailable(error: GatewayErrorLike): boolean {
+  return (
+    error.code === GRPC_FAILED_PRECONDITION &&
+    /no (combination of )?peers? (available|can be derived)|no peer combination can satisfy/i.test(error.message)
+  );
+}
 
 /** The shape of fabric-gateway's GatewayError and its subclasses, matched structurally. */
 interface GatewayErrorLike {
@@ -72,8 +85,19 @@ export function translateFabricError(err: unknown, stage: FabricStage, txId?: st
   if (chaincodeError !== undefined) {
     return new GovshareChaincodeError(chaincodeError.code, chaincodeError.message, options);
   }
+  if (stage === 'commitStatus' && (gatewayError.code === GRPC_DEADLINE_EXCEEDED || gatewayError.code === GRPC_UNAVAILABLE)) {
+    // The transaction was already handed to the orderers: it may still commit, so "retry later"
+    // (503) would invite a duplicate. Report the unknown outcome with the txId to look up.
+    return new FabricTimeoutError(
+      'The transaction was submitted but its outcome is unknown (it may still commit); look it up by txId before retrying',
+      options,
+    );
+  }
   if (gatewayError.code === GRPC_DEADLINE_EXCEEDED) {
     return new FabricTimeoutError(`Fabric ${stage} timed out`, options);
+  }
+  if (isNoEndorsersAvailable(gatewayError)) {
+    return new FabricUnavailableError(`No endorsing peers available during ${stage}; retry later`, options);
   }
   if (gatewayError.code === GRPC_UNAVAILABLE) {
     return new FabricUnavailableError(`Fabric peer unavailable during ${stage}`, options);

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { z } from 'zod';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -17,6 +18,17 @@ export interface Problem {
   readonly txId?: string;
   readonly issues?: readonly FieldIssue[];
 }
+
+/** The same shape as a zod schema, for the OpenAPI document. */
+export const ProblemSchema = z.object({
+  type: z.string().describe('urn:govshare:problem:<code in kebab case>'),
+  title: z.string(),
+  status: z.number().int().min(400).max(599),
+  code: z.string().describe('Stable govshare error code, e.g. DATASET_EXISTS, FABRIC_TIMEOUT'),
+  detail: z.string(),
+  txId: z.string().optional().describe('The Fabric transaction id, when a transaction was attempted'),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
 
 export function problemType(code: string): string {
   return `urn:govshare:problem:${code.toLowerCase().replaceAll('_', '-')}`;

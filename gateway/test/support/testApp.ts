@@ -1,10 +1,12 @@
 import type { Express } from 'express';
 import pino from 'pino';
 
-import { createApp } from '../../src/app';
+import { createApp, type AppDeps } from '../../src/app';
+import { createFabricMetrics, instrumentLedger } from '../../src/fabric/metrics';
 import { createHttpMetrics } from '../../src/http/metrics';
 import { createTokenAuthenticator, sha256Hex } from '../../src/identity/tokenAuthenticator';
 import { createDatasetService } from '../../src/services/datasetService';
+import { FakeEventSource } from './fakeEvents';
 import { FakeLedger } from './fakeLedger';
 
 export const OFFICER_TOKEN = 'officer-token-0123456789';
@@ -16,16 +18,22 @@ export interface TestApp {
   readonly ledger: FakeLedger;
 }
 
-export function buildTestApp(ledger = new FakeLedger()): TestApp {
+/** Deps a test may replace; the rest are built around the fake ledger. */
+export type TestAppOverrides = Partial<Pick<AppDeps, 'idempotency' | 'options' | 'events'>>;
+
+export function buildTestApp(ledger = new FakeLedger(), overrides: TestAppOverrides = {}): TestApp {
+  const metrics = createHttpMetrics();
   const app = createApp({
     logger: pino({ level: 'silent' }),
-    metrics: createHttpMetrics(),
+    metrics,
     authenticator: createTokenAuthenticator(MSP_ID, [
       { id: 'education-officer', role: 'officer', tokenSha256: sha256Hex(OFFICER_TOKEN) },
       { id: 'education-auditor', role: 'auditor', tokenSha256: sha256Hex(AUDITOR_TOKEN) },
     ]),
     readiness: ledger,
-    datasets: createDatasetService(ledger),
+    datasets: createDatasetService(instrumentLedger(ledger, createFabricMetrics(metrics.registry))),
+    events: new FakeEventSource(),
+    ...overrides,
   });
   return { app, ledger };
 }

@@ -1,6 +1,8 @@
 import type { Router } from 'express';
 import type { Registry } from 'prom-client';
+import { z } from 'zod';
 
+import { bindRoutes, named, type RouteRegistry } from '../apiRoutes';
 import { resourceRouter } from '../metrics';
 import { HttpProblem } from '../problem';
 
@@ -9,32 +11,65 @@ export interface ReadinessProbe {
   checkReady(): Promise<void>;
 }
 
+const HealthStatus = named('HealthStatus', z.object({ status: z.enum(['ok', 'ready']) }));
+
 /** Unauthenticated operational endpoints; the gateway listens on loopback only. */
-export function operationsRouter(readiness: ReadinessProbe, registry: Registry): Router {
+export function operationsRouter(readiness: ReadinessProbe, metricsRegistry: Registry, routes: RouteRegistry): Router {
   const router = resourceRouter();
+  const bind = bindRoutes(router, routes, '');
+  const common = { tags: ['operations'], security: 'none', errors: [] } as const;
 
-  router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  bind.json(
+    {
+      ...common,
+      method: 'get',
+      path: '/healthz',
+      operationId: 'health',
+      summary: 'Liveness: the process answers',
+      response: { status: 200, description: 'Alive', schema: HealthStatus },
+    },
+    () => ({ status: 200, body: { status: 'ok' } }),
+  );
 
-  router.get('/readyz', async (req, res) => {
-    try {
-      await readiness.checkReady();
-    } catch (err) {
-      req.log.warn({ err }, 'not ready');
-      throw new HttpProblem({
-        status: 503,
-        code: 'NOT_READY',
-        title: 'Not ready',
-        detail: 'The Fabric peer is not reachable',
-      });
-    }
-    res.json({ status: 'ready' });
-  });
+  bind.json(
+    {
+      ...common,
+      method: 'get',
+      path: '/readyz',
+      operationId: 'readiness',
+      summary: "Readiness: the department's Fabric peer is reachable",
+      response: { status: 200, description: 'Ready', schema: HealthStatus },
+      errors: [503],
+    },
+    async (_input, req) => {
+      try {
+        await readiness.checkReady();
+      } catch (err) {
+        req.log.warn({ err }, 'not ready');
+        throw new HttpProblem({
+          status: 503,
+          code: 'NOT_READY',
+          title: 'Not ready',
+          detail: 'The Fabric peer is not reachable',
+        });
+      }
+      return { status: 200, body: { status: 'ready' } };
+    },
+  );
 
-  router.get('/metrics', async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
-  });
+  bind.raw(
+    {
+      ...common,
+      method: 'get',
+      path: '/metrics',
+      operationId: 'metrics',
+      summary: 'Prometheus metrics',
+      response: { status: 200, description: 'Prometheus text exposition format', contentType: 'text/plain' },
+    },
+    async (_input, _req, res) => {
+      res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
+    },
+  );
 
   return router;
 }

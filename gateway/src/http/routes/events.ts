@@ -1,0 +1,107 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+
+import type { ChaincodeEventSource } from '../../fabric/chaincodeEvents';
+import { EVENT_ID_PATTERN, openEventFeed, parseEventId, type EventFeed, type FeedMessage } from '../../services/eventFeed';
+import { bindRoutes, named, type RouteRegistry } from '../apiRoutes';
+import { authenticatedUser } from '../auth';
+import { resourceRouter } from '../metrics';
+
+/** One Server-Sent Events message as a client parses it (the shape OpenAPI tools check each event against). */
+const ServerSentEvent = named(
+  'ServerSentEvent',
+  z
+    .object({
+      id: z.string().regex(EVENT_ID_PATTERN).describe('<blockNumber>:<txId>; send it back as Last-Event-ID to resume'),
+      event: z.string().describe('The chaincode event name, e.g. DatasetRegistered'),
+      data: z.string().describe('The event payload as JSON, with txId and blockNumber added'),
+    })
+    .meta({ description: 'A chaincode event relevant to the caller' }),
+);
+
+export const DEFAULT_HEARTBEAT_MS = 15_000;
+
+const EventStreamHeaders = z.object({
+  'last-event-id': z
+    .string()
+    .regex(EVENT_ID_PATTERN, 'must be an event id <blockNumber>:<txId> received from this stream')
+    .optional()
+    .describe('Resume after this event (sent automatically by EventSource on reconnect)'),
+});
+
+function serialise(message: FeedMessage): string {
+  return `id: ${message.id}\nevent: ${message.event}\ndata: ${JSON.stringify(message.data)}\n\n`;
+}
+
+/** GET /events: the caller's relevant chaincode events as Server-Sent Events, resumable with Last-Event-ID. */
+export function eventsRouter(
+  source: ChaincodeEventSource,
+  routes: RouteRegistry,
+  basePath: string,
+  heartbeatMs = DEFAULT_HEARTBEAT_MS,
+): Router {
+  const router = resourceRouter();
+  bindRoutes(router, routes, basePath).raw(
+    {
+      method: 'get',
+      path: '/',
+      operationId: 'streamEvents',
+      summary:
+        "Chaincode events relevant to the caller's department (auditors: all), as Server-Sent Events. " +
+        'Each message has id <blockNumber>:<txId>, event <event name>, data <payload JSON with txId and blockNumber>.',
+      tags: ['events'],
+      security: 'bearer',
+      headers: EventStreamHeaders,
+      response: {
+        status: 200,
+        description: 'An endless text/event-stream of these messages; a comment line every 15 s',
+        contentType: 'text/event-stream',
+        schema: ServerSentEvent,
+      },
+      errors: [503],
+    },
+    async ({ headers }, req, res) => {
+      const user = authenticatedUser(req);
+      const after = headers['last-event-id'] === undefined ? undefined : parseEventId(headers['last-event-id']);
+      const connection: { clientGone: boolean; feed?: EventFeed } = { clientGone: false };
+      // A function, not a narrowed property: the flag changes across the awaits below.
+      const clientGone = (): boolean => connection.clientGone;
+      res.on('close', () => {
+        connection.clientGone = true;
+        connection.feed?.close();
+      });
+      // Opened before the 200 is sent: a peer that cannot be reached still gets a problem response.
+      const feed = await openEventFeed(source, user, after);
+      connection.feed = feed;
+      if (clientGone()) {
+        feed.close();
+        return;
+      }
+      res.writeHead(200, {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache, no-transform',
+        Connection: 'keep-alive',
+        'X-Accel-Buffering': 'no',
+      });
+      res.write(': connected\n\n');
+      // Keeps proxies and idle-timeouts from closing a quiet stream.
+      const heartbeat = setInterval(() => {
+        res.write(': heartbeat\n\n');
+      }, heartbeatMs);
+      try {
+        for await (const message of feed.messages) {
+          res.write(serialise(message));
+        }
+      } catch (err) {
+        if (!clientGone()) {
+          req.log.warn({ err }, 'chaincode event stream ended with an error');
+        }
+      } finally {
+        clearInterval(heartbeat);
+        feed.close();
+        res.end();
+      }
+    },
+  );
+  return router;
+}

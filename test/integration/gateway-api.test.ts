@@ -1,0 +1,229 @@
+/**
+ * The complete gateway API on the real network: OpenAPI on every department gateway, Idempotency-Key on a real
+ * submit, and the Server-Sent Events feed of chaincode events with Last-Event-ID resumption.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { connectAs, decode } from './support/fabric';
+import { api } from './support/http';
+import { DEPARTMENTS, gatewaysFile, type Department, type Role } from './support/network';
+
+const runId = `${Date.now().toString(36)}-${process.pid.toString(36)}`;
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+function registration(id: string): Record<string, string> {
+  return {
+    id,
+    title: 'Teachers per school',
+    description: 'Full-time equivalent teaching staff per school',
+    classification: 'INTERNAL',
+    fingerprint: sha256(`content of ${id}`),
+  };
+}
+
+async function postDataset(department: Department, body: unknown, idempotencyKey: string) {
+  const entry = gatewaysFile()[department];
+  const response = await fetch(`${entry.url}/api/v1/datasets`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${entry.tokens.officer}`,
+      'content-type': 'application/json',
+      'idempotency-key': idempotencyKey,
+    },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+}
+
+interface SseEvent {
+  readonly id: string;
+  readonly event: string;
+  readonly data: Record<string, unknown>;
+}
+
+/** A live EventSource-like reader of GET /api/v1/events. */
+class EventStream {
+  readonly events: SseEvent[] = [];
+  readonly #controller = new AbortController();
+  #buffer = '';
+  #done: Promise<void> = Promise.resolve();
+
+  async open(department: Department, lastEventId?: string, role: Role = 'officer'): Promise<void> {
+    const entry = gatewaysFile()[department];
+    const headers: Record<string, string> = { authorization: `Bearer ${entry.tokens[role]}`, accept: 'text/event-stream' };
+    if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
+    const response = await fetch(`${entry.url}/api/v1/events`, { headers, signal: this.#controller.signal });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const body = response.body;
+    if (body === null) throw new Error('no body');
+    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+    // The first chunk (": connected") proves the Fabric event stream is open before the test submits anything.
+    const first = await reader.read();
+    this.#consume(first.value ?? '');
+    this.#done = (async () => {
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          this.#consume(value);
+        }
+      } catch {
+        // aborted by close()
+      }
+    })();
+  }
+
+  async waitFor(predicate: (event: SseEvent) => boolean, timeoutMs = 30_000): Promise<SseEvent> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.events.find(predicate);
+      if (found !== undefined) return found;
+      if (Date.now() > deadline) throw new Error(`event not received; got ${JSON.stringify(this.events)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#controller.abort();
+    await this.#done;
+  }
+
+  #consume(chunk: string): void {
+    this.#buffer += chunk;
+    let end: number;
+    while ((end = this.#buffer.indexOf('\n\n')) >= 0) {
+      const block = this.#buffer.slice(0, end);
+      this.#buffer = this.#buffer.slice(end + 2);
+      const fields = new Map<string, string>();
+      for (const line of block.split('\n')) {
+        if (line.startsWith(':') || !line.includes(':')) continue;
+        fields.set(line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart());
+      }
+      const data = fields.get('data');
+      if (data !== undefined) {
+        this.events.push({
+          id: fields.get('id') ?? '',
+          event: fields.get('event') ?? 'message',
+          data: JSON.parse(data) as Record<string, unknown>,
+        });
+      }
+    }
+  }
+}
+
+describe('OpenAPI document', () => {
+  test.each(DEPARTMENTS)('the %s gateway serves OpenAPI 3.1 at /openapi.json and Swagger UI at /docs/', async (department) => {
+    const { url } = gatewaysFile()[department];
+
+    const document = await api(department, 'GET', '/openapi.json', { token: null });
+    const docs = await fetch(`${url}/docs/`);
+
+    expect(document.status).toBe(200);
+    expect(document.body.openapi).toBe('3.1.0');
+    const paths = document.body.paths as Record<string, Record<string, unknown>>;
+    expect(paths['/api/v1/datasets']?.post).toBeDefined();
+    expect(paths['/api/v1/events']?.get).toBeDefined();
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+});
+
+describe('Idempotency-Key on a real submit', () => {
+  const id = `idem-${runId}`;
+  const key = randomUUID();
+
+  test('the same key and body returns the first result (same txId) and the ledger has one registration', async () => {
+    const first = await postDataset('education', registration(id), key);
+    const second = await postDataset('education', registration(id), key);
+
+    expect(first.status).toBe(201);
+    expect(first.body.txId).toMatch(/^[0-9a-f]{64}$/);
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotency-replayed')).toBe('true');
+    expect(second.body.txId).toBe(first.body.txId);
+    expect(second.body.blockNumber).toBe(first.body.blockNumber);
+
+    const session = connectAs('finance', 'officer');
+    try {
+      const history = JSON.parse(decode(await session.contract.evaluateTransaction('GetDatasetHistory', id))) as unknown;
+      const entries = (Array.isArray(history) ? history : (history as { records: unknown[] }).records) as { txId: string }[];
+      expect(entries.map((entry) => entry.txId)).toEqual([first.body.txId]);
+    } finally {
+      session.close();
+    }
+  });
+
+  test('the same key with a different body is a 422 problem and submits nothing', async () => {
+    const response = await postDataset('education', { ...registration(id), title: 'Something else' }, key);
+
+    expect(response.status).toBe(422);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(response.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    const stored = await api('education', 'GET', `/api/v1/datasets/${id}`);
+    expect(stored.body.title).toBe('Teachers per school');
+  });
+});
+
+describe('GET /api/v1/events (Server-Sent Events)', () => {
+  const first = `events-${runId}-1`;
+  const financeOwned = `events-${runId}-fin`;
+  const second = `events-${runId}-2`;
+  let firstEventId = '';
+
+  test('an Education client sees the DatasetRegistered event of an Education registration', async () => {
+    const stream = new EventStream();
+    await stream.open('education');
+    try {
+      const registered = await api('education', 'POST', '/api/v1/datasets', { body: registration(first) });
+      expect(registered.status).toBe(201);
+
+      const event = await stream.waitFor((e) => e.data.datasetId === first);
+
+      expect(event.event).toBe('DatasetRegistered');
+      expect(event.id).toBe(`${String(registered.body.blockNumber)}:${String(registered.body.txId)}`);
+      expect(event.data).toMatchObject({
+        datasetId: first,
+        ownerMsp: 'EducationMSP',
+        txId: registered.body.txId,
+        blockNumber: registered.body.blockNumber,
+      });
+      firstEventId = event.id;
+    } finally {
+      await stream.close();
+    }
+  });
+
+  test('resuming with Last-Event-ID does not replay it, and events of other departments are not shown', async () => {
+    expect(firstEventId).not.toBe('');
+    const stream = new EventStream();
+    await stream.open('education', firstEventId);
+    try {
+      expect((await api('finance', 'POST', '/api/v1/datasets', { body: registration(financeOwned) })).status).toBe(201);
+      expect((await api('education', 'POST', '/api/v1/datasets', { body: registration(second) })).status).toBe(201);
+
+      await stream.waitFor((e) => e.data.datasetId === second);
+
+      const seen = stream.events.map((e) => e.data.datasetId);
+      expect(seen).not.toContain(first);
+      expect(seen).not.toContain(financeOwned);
+      expect(stream.events.every((e) => e.data.ownerMsp === 'EducationMSP' || e.data.requesterMsp === 'EducationMSP')).toBe(true);
+    } finally {
+      await stream.close();
+    }
+  });
+
+  test("the audit organisation's auditor sees every department's events", async () => {
+    const stream = new EventStream();
+    await stream.open('audit', undefined, 'auditor');
+    const justiceOwned = `events-${runId}-jus`;
+    try {
+      expect((await api('justice', 'POST', '/api/v1/datasets', { body: registration(justiceOwned) })).status).toBe(201);
+
+      const event = await stream.waitFor((e) => e.data.datasetId === justiceOwned);
+
+      expect(event.data.ownerMsp).toBe('JusticeMSP');
+    } finally {
+      await stream.close();
+    }
+  });
+});
