@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# `npm run test:faults`: fault tests on a real network (test/faults, issue #6). Under steady load
+# through the gateways the Raft leader orderer and a peer are SIGKILLed and restarted, then 2 of the 3
+# orderers; the tests check what was answered against what the ledgers hold. Not part of `npm test`.
+# If a network with ready gateways is already running it is reused (the checkout's chaincode is
+# deployed to it and its gateways restarted, as `npm test` does); otherwise the network is started
+# here and stopped again afterwards. Only 127.0.0.1 is loaded, for about two minutes.
+# Ends with the line "N passed, N failed" and exits non-zero on any failure; the timeline and the
+# measured numbers are printed before it and kept in $GOVSHARE_STATE/fault-results/report.txt.
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/lib/env.sh
+source "$here/lib/env.sh"
+# shellcheck source=scripts/lib/node-deps.sh
+source "$here/lib/node-deps.sh"
+# shellcheck source=scripts/lib/process.sh
+source "$here/lib/process.sh"
+
+results="$GOVSHARE_STATE/fault-results"
+checks_passed=0
+checks_failed=0
+record_check() { # record_check <name> <exit status>
+  if [[ "$2" -eq 0 ]]; then
+    checks_passed=$((checks_passed + 1))
+  else
+    checks_failed=$((checks_failed + 1))
+    step "FAILED: $1"
+  fi
+}
+
+set -e
+ensure_node_deps
+set +e
+cd "$GOVSHARE_ROOT" || exit 1
+
+# gateways_ready: this checkout's gateways (by their pid files) are running and ready.
+gateways_ready() {
+  local org
+  for org in "${PEER_ORGS[@]}"; do
+    is_running "gateway.$org" || return 1
+    curl -fs --max-time 2 "http://$GOVSHARE_HOST:$(gateway_port "$org")/readyz" >/dev/null 2>&1 || return 1
+  done
+}
+
+started_here=false
+if gateways_ready; then
+  step "reusing the running network: deploying this checkout's chaincode, restarting its gateways"
+  "$here/deploy-chaincode.sh" && "$here/gateways.sh" stop && "$here/gateways.sh" start
+  record_check "deploy to the running network" $?
+else
+  step "starting a network for the fault tests"
+  started_here=true
+  "$here/start.sh"
+  record_check "npm start" $?
+fi
+
+rm -rf "$results"
+mkdir -p "$results"
+if gateways_ready; then
+  step "fault tests: SIGKILL and restart of nodes under load (about 2 minutes)"
+  GOVSHARE_FAULTS_REPORT="$results/report.txt" \
+    npx jest --selectProjects faults --runInBand --forceExit \
+    --json --outputFile="$results/faults.json"
+else
+  record_check "gateways ready for the fault tests" 1
+fi
+
+# The tests restart every node they killed; a node left down would break the next user of the network.
+nodes_up() {
+  local name _port state rc=0
+  while read -r name _pid _port state _height; do
+    if [[ "$name" =~ ^(ca\.|orderer|peer0\.) && "$state" != up ]]; then
+      step "$name is $state after the fault tests"
+      rc=1
+    fi
+  done < <("$here/network.sh" status)
+  return "$rc"
+}
+nodes_up
+record_check "every node is up again after the fault tests" $?
+
+if [[ "$started_here" == true ]]; then
+  step "stopping the network started for the fault tests"
+  "$here/stop.sh" >/dev/null
+  record_check "npm stop" $?
+fi
+
+[[ -f "$results/report.txt" ]] && cat "$results/report.txt"
+node "$here/lib/test-totals.js" "$checks_passed" "$checks_failed" "$results/faults.json" |
+  tee "$results/summary.txt"
+grep -qE '^[0-9]+ passed, 0 failed$' "$results/summary.txt"

@@ -1,0 +1,239 @@
+/**
+ * The fault tests' view of the Fabric nodes: kill and restart them with the operator script, find
+ * the Raft leader, read ledger heights and block headers from orderers and peers, and look up
+ * transactions by id on each peer (qscc). Everything goes through the same tools an operator uses.
+ */
+import { GatewayError } from '@hyperledger/fabric-gateway';
+import { common, peer } from '@hyperledger/fabric-protos';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { FabricSession } from '../integration/support/fabric';
+import { CHANNEL, DEPARTMENTS, REPO_ROOT, type Department } from '../integration/support/network';
+
+const execFileAsync = promisify(execFile);
+
+export const ORDERERS = ['orderer1', 'orderer2', 'orderer3'] as const;
+export type Orderer = (typeof ORDERERS)[number];
+export type PeerNode = `peer0.${Department}`;
+export type FabricNode = Orderer | PeerNode;
+export const PEER_NODES: readonly PeerNode[] = DEPARTMENTS.map((d): PeerNode => `peer0.${d}`);
+
+const portBase = Number(process.env.GOVSHARE_PORT_BASE ?? '7000');
+const ordererPort = (orderer: Orderer): number => portBase + 100 + 10 * (ORDERERS.indexOf(orderer) + 1);
+const ordererOpsPort = (orderer: Orderer): number => ordererPort(orderer) + 2;
+
+/** Runs one of the operator scripts (never blocking the event loop: load keeps flowing meanwhile). */
+async function script(name: string, args: readonly string[], timeoutMs = 120_000): Promise<string> {
+  const { stdout, stderr } = await execFileAsync('bash', [path.join(REPO_ROOT, 'scripts', name), ...args], {
+    timeout: timeoutMs,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return `${stdout}${stderr}`;
+}
+
+/** SIGKILL of the node's whole process group (a peer's chaincode processes die with it). */
+export async function killNode(node: FabricNode): Promise<void> {
+  await script('network.sh', ['kill', node]);
+}
+
+/** Restarts a node with its existing state and waits until it accepts connections. */
+export async function startNode(node: FabricNode): Promise<void> {
+  await script('network.sh', ['start', node]);
+}
+
+/** Node name → 'up' | 'down', as `network.sh status` reports it. */
+export async function nodeStates(): Promise<Map<string, string>> {
+  const states = new Map<string, string>();
+  for (const line of (await script('network.sh', ['status'])).split('\n')) {
+    const [name, , , state] = line.trim().split(/\s+/);
+    if (name !== undefined && state !== undefined && /^(orderer|peer0\.|ca\.)/.test(name)) states.set(name, state);
+  }
+  return states;
+}
+
+async function metricsOf(port: number): Promise<string | undefined> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(2_000) });
+    return response.ok ? await response.text() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function channelMetric(text: string, name: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{channel="${CHANNEL}"} `));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+/** Orderers whose operations endpoint reports consensus_etcdraft_is_leader 1 for the channel. */
+export async function raftLeaders(): Promise<Orderer[]> {
+  const flags = await Promise.all(
+    ORDERERS.map(async (orderer) => {
+      const text = await metricsOf(ordererOpsPort(orderer));
+      return text !== undefined && channelMetric(text, 'consensus_etcdraft_is_leader') === 1;
+    }),
+  );
+  return ORDERERS.filter((_, i) => flags[i]);
+}
+
+/** The one Raft leader, waiting (bounded) while an election is under way. */
+export async function waitForLeader(timeoutMs: number): Promise<Orderer> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const leaders = await raftLeaders();
+    if (leaders.length === 1 && leaders[0] !== undefined) return leaders[0];
+    if (Date.now() > deadline) throw new Error(`no single Raft leader within ${timeoutMs} ms (leaders: ${leaders.join(',')})`);
+    await sleep(250);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
+}
+
+export interface BlockHeader {
+  readonly number: number;
+  readonly previousHash: string;
+  readonly dataHash: string;
+}
+
+function headerOf(bytes: Uint8Array): BlockHeader {
+  const header = common.Block.deserializeBinary(bytes).getHeader();
+  if (header === undefined) throw new Error('block without header');
+  return {
+    number: header.getNumber(),
+    previousHash: Buffer.from(header.getPreviousHash_asU8()).toString('hex'),
+    dataHash: Buffer.from(header.getDataHash_asU8()).toString('hex'),
+  };
+}
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'govshare-faults-'));
+let fetchCount = 0;
+
+/** A block ('newest' or a number) as one orderer serves it (peer CLI `channel fetch -o <that orderer>`). */
+export async function ordererBlockHeader(orderer: Orderer, block: number | 'newest'): Promise<BlockHeader> {
+  fetchCount += 1;
+  const file = path.join(scratch, `${orderer}-${String(block)}-${fetchCount}.block`);
+  // prettier-ignore
+  await script('peer-cli.sh', ['education', 'channel', 'fetch', String(block), file, '-c', CHANNEL,
+    '-o', `127.0.0.1:${ordererPort(orderer)}`, '--tls', '--cafile', '$ORDERER_CA'], 30_000);
+  try {
+    return headerOf(readFileSync(file));
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+/** The orderer's block height (newest block number + 1), or undefined when it cannot serve it. */
+export async function ordererHeight(orderer: Orderer): Promise<number | undefined> {
+  try {
+    return (await ordererBlockHeader(orderer, 'newest')).number + 1;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The peer's block height on the channel (`peer channel getinfo` as the org's admin). */
+export async function peerHeight(department: Department): Promise<number | undefined> {
+  try {
+    const out = await script('peer-cli.sh', [department, 'channel', 'getinfo', '-c', CHANNEL], 30_000);
+    const match = /"height":(\d+)/.exec(out);
+    return match?.[1] === undefined ? undefined : Number(match[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Heights {
+  readonly orderers: Readonly<Record<Orderer, number | undefined>>;
+  readonly peers: Readonly<Record<Department, number | undefined>>;
+}
+
+export async function heights(): Promise<Heights> {
+  const [o, p] = await Promise.all([
+    Promise.all(ORDERERS.map(ordererHeight)),
+    Promise.all(DEPARTMENTS.map(peerHeight)),
+  ]);
+  return {
+    orderers: { orderer1: o[0], orderer2: o[1], orderer3: o[2] },
+    peers: { education: p[0], finance: p[1], justice: p[2], audit: p[3] },
+  };
+}
+
+export function converged(h: Heights): number | undefined {
+  const all = [...Object.values(h.orderers), ...Object.values(h.peers)];
+  const first = all[0];
+  return first !== undefined && all.every((x) => x === first) ? first : undefined;
+}
+
+/** Waits (bounded) until every orderer and every peer reports the same height; returns it and the wait. */
+export async function waitForConvergence(timeoutMs: number): Promise<{ height: number; waitedMs: number; last: Heights }> {
+  const started = Date.now();
+  for (;;) {
+    const last = await heights();
+    const height = converged(last);
+    if (height !== undefined) return { height, waitedMs: Date.now() - started, last };
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`heights did not converge within ${timeoutMs} ms: ${JSON.stringify(last)}`);
+    }
+    await sleep(1_000);
+  }
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof GatewayError) return [err.message, ...err.details.map((d) => d.message)].join(' | ');
+  return err instanceof Error ? err.message : String(err);
+}
+
+export type TxLookup =
+  | { readonly found: true; readonly validationCode: number }
+  | { readonly found: false; readonly error: string };
+
+/** The transaction as the given org's peer committed it (qscc GetTransactionByID on that peer only). */
+export async function lookupTransaction(session: FabricSession, peerMsp: string, txId: string): Promise<TxLookup> {
+  try {
+    const bytes = await session.network
+      .getContract('qscc')
+      .newProposal('GetTransactionByID', { arguments: [CHANNEL, txId], endorsingOrganizations: [peerMsp] })
+      .evaluate();
+    return { found: true, validationCode: peer.ProcessedTransaction.deserializeBinary(bytes).getValidationcode() };
+  } catch (err) {
+    return { found: false, error: errorText(err) };
+  }
+}
+
+/** qscc's answer for an unknown transaction id. */
+export const isNotFound = (lookup: TxLookup): boolean =>
+  !lookup.found && /no such transaction ID|not found/i.test(lookup.error);
+
+/** A block header as the given org's peer holds it (qscc GetBlockByNumber). */
+export async function peerBlockHeader(session: FabricSession, peerMsp: string, block: number): Promise<BlockHeader> {
+  const bytes = await session.network
+    .getContract('qscc')
+    .newProposal('GetBlockByNumber', { arguments: [CHANNEL, String(block)], endorsingOrganizations: [peerMsp] })
+    .evaluate();
+  return headerOf(bytes);
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export function cleanupScratch(): void {
+  rmSync(scratch, { recursive: true, force: true });
+}

@@ -1,0 +1,204 @@
+/**
+ * Steady, bounded load through the department gateways: an open-loop generator that starts
+ * requests at a fixed rate (round-robin over the four gateways, 127.0.0.1 only), with a cap on
+ * requests in flight and on their total number, and a client-side timeout on each request.
+ * Open loop, so that a few requests stuck behind a killed node do not stall the load itself.
+ */
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { gatewaysFile, type Department, type Role } from '../integration/support/network';
+
+/** Client-side bound on one request: the gateway's own Fabric deadlines add up to 80 s. */
+export const REQUEST_TIMEOUT_MS = 90_000;
+
+export type Outcome = number | 'TIMEOUT' | 'NETWORK_ERROR';
+
+/** Departments that own datasets and register them; the Audit org only reads the catalogue. */
+export const WRITERS = ['education', 'finance', 'justice'] as const satisfies readonly Department[];
+
+export interface RequestRecord {
+  readonly seq: number;
+  readonly kind: 'write' | 'read';
+  readonly id: string;
+  readonly department: Department;
+  /** Seconds since the load started. */
+  readonly start: number;
+  readonly end: number;
+  readonly outcome: Outcome;
+  readonly code?: string | undefined;
+  readonly txId?: string | undefined;
+  readonly blockNumber?: string | undefined;
+  readonly detail?: string | undefined;
+}
+
+export const isSuccess = (r: RequestRecord): boolean => typeof r.outcome === 'number' && r.outcome >= 200 && r.outcome < 300;
+
+function registration(id: string): Record<string, string> {
+  return {
+    id,
+    title: `Fault test dataset ${id}`,
+    description: 'Registered under load while nodes are killed and restarted',
+    classification: 'INTERNAL',
+    fingerprint: createHash('sha256').update(`content of ${id}`).digest('hex'),
+  };
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+interface Call {
+  readonly seq: number;
+  readonly kind: 'write' | 'read';
+  readonly department: Department;
+  readonly role: Role;
+  readonly id: string;
+}
+
+/** One request to a gateway with a client-side timeout; never throws. */
+async function timedCall(call: Call, clock: () => number): Promise<RequestRecord> {
+  const gateway = gatewaysFile()[call.department];
+  const start = clock();
+  const base = { seq: call.seq, kind: call.kind, id: call.id, department: call.department, start };
+  const headers: Record<string, string> = { authorization: `Bearer ${gateway.tokens[call.role]}` };
+  if (call.kind === 'write') headers['content-type'] = 'application/json';
+  try {
+    const response = await fetch(
+      call.kind === 'write' ? `${gateway.url}/api/v1/datasets` : `${gateway.url}/api/v1/datasets/${call.id}`,
+      {
+        method: call.kind === 'write' ? 'POST' : 'GET',
+        headers,
+        body: call.kind === 'write' ? JSON.stringify(registration(call.id)) : undefined,
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      },
+    );
+    const text = await response.text();
+    let body: Record<string, unknown>;
+    try {
+      body = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+    } catch {
+      body = { detail: text.slice(0, 200) };
+    }
+    return {
+      ...base,
+      end: clock(),
+      outcome: response.status,
+      code: str(body.code),
+      txId: str(body.txId),
+      blockNumber: str(body.blockNumber),
+      detail: str(body.detail),
+    };
+  } catch (err) {
+    const timedOut = err instanceof DOMException && err.name === 'TimeoutError';
+    return {
+      ...base,
+      end: clock(),
+      outcome: timedOut ? 'TIMEOUT' : 'NETWORK_ERROR',
+      detail: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+    };
+  }
+}
+
+/** POST /api/v1/datasets as the department's officer. */
+export function registerDataset(department: Department, id: string, clock: () => number, seq = 0): Promise<RequestRecord> {
+  return timedCall({ seq, kind: 'write', department, role: 'officer', id }, clock);
+}
+
+export interface LoadOptions {
+  readonly ratePerSecond: number;
+  readonly maxInFlight: number;
+  readonly maxRequests: number;
+  readonly idPrefix: string;
+  /** An existing dataset, committed on every peer, for the reads. */
+  readonly seedId: string;
+}
+
+export class OpenLoopLoad {
+  readonly records: RequestRecord[] = [];
+  /** Ticks at which no request was started because maxInFlight were still open. */
+  skipped = 0;
+  #t0 = 0;
+  #inFlight = new Set<Promise<void>>();
+  #timer: NodeJS.Timeout | undefined;
+  #issued = 0;
+  #stopped = false;
+
+  constructor(readonly options: LoadOptions) {}
+
+  /** Seconds since start(). */
+  readonly now = (): number => (performance.now() - this.#t0) / 1000;
+
+  start(): void {
+    this.#t0 = performance.now();
+    this.#tick(0);
+  }
+
+  #tick(k: number): void {
+    if (this.#stopped || this.#issued >= this.options.maxRequests) return;
+    if (this.#inFlight.size >= this.options.maxInFlight) {
+      this.skipped += 1;
+    } else {
+      const seq = this.#issued++;
+      // Three of every four requests register a dataset through a department's gateway; the fourth
+      // reads a dataset through the Audit gateway (the supervisor reads the catalogue): the seed dataset,
+      // committed on every peer before the load, so that a lagging peer cannot turn a read into a 404.
+      const slot = seq % (WRITERS.length + 1);
+      const writer = WRITERS[slot];
+      const call: Call =
+        writer === undefined
+          ? { seq, kind: 'read', department: 'audit', role: 'auditor', id: this.options.seedId }
+          : { seq, kind: 'write', department: writer, role: 'officer', id: `${this.options.idPrefix}-${String(seq).padStart(5, '0')}` };
+      const request = timedCall(call, this.now).then((record) => {
+        this.records.push(record);
+        this.#inFlight.delete(request);
+      });
+      this.#inFlight.add(request);
+    }
+    // Scheduled against the start time, so the rate does not drift with timer latency.
+    const dueMs = ((k + 1) * 1000) / this.options.ratePerSecond - (performance.now() - this.#t0);
+    this.#timer = setTimeout(() => {
+      this.#tick(k + 1);
+    }, Math.max(0, dueMs));
+  }
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  get issued(): number {
+    return this.#issued;
+  }
+
+  /** Stops starting requests and waits for every request in flight (each bounded by its timeout). */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
+  }
+}
+
+/** 2xx registrations completed per 1-s bucket over [from, from + seconds). */
+export function successesPerSecond(records: readonly RequestRecord[], from: number, seconds: number): number[] {
+  const buckets = new Array<number>(seconds).fill(0);
+  for (const r of records) {
+    if (r.kind !== 'write' || !isSuccess(r)) continue;
+    const index = Math.floor(r.end - from);
+    if (index >= 0 && index < seconds) buckets[index] = (buckets[index] ?? 0) + 1;
+  }
+  return buckets;
+}
+
+/**
+ * Seconds after `killAt` from which throughput stays at or above `threshold` in every 1-s bucket
+ * until `until` (the node's restart); undefined when it never does.
+ */
+export function recoverySeconds(
+  records: readonly RequestRecord[],
+  killAt: number,
+  until: number,
+  threshold: number,
+): { seconds: number | undefined; buckets: number[] } {
+  const buckets = successesPerSecond(records, killAt, Math.floor(until - killAt));
+  for (let i = 0; i < buckets.length; i++) {
+    if (buckets.slice(i).every((b) => b >= threshold)) return { seconds: i, buckets };
+  }
+  return { seconds: undefined, buckets };
+}
