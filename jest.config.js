@@ -21,7 +21,7 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/test/integration'],
       transform: tsJest('<rootDir>/test/integration/tsconfig.json'),
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/test/integration/support/jest-timeout.ts'],
     },
     {
       // Not part of `npm test`: kills and restarts nodes under load (`npm run test:faults`).
@@ -29,7 +29,7 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/test/faults'],
       transform: tsJest('<rootDir>/test/integration/tsconfig.json'),
-      testTimeout: 600000,
+      setupFilesAfterEnv: ['<rootDir>/test/faults/jest-timeout.ts'],
     },
   ],
 };

@@ -75,6 +75,9 @@ fi
 if gateways_ready; then
   step "integration tests on the real network"
   npx jest --selectProjects integration --runInBand --forceExit --json --outputFile="$results/integration.json"
+  step "fuzzing each gateway's OpenAPI document (schemathesis)"
+  "$here/fuzz-api.sh"
+  record_check "schemathesis fuzz of the four gateways" $?
 else
   record_check "gateways ready for integration tests" 1
 fi
