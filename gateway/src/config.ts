@@ -37,6 +37,31 @@ export type RateLimitConfig = z.infer<typeof RateLimitConfigSchema>;
 
 export const DEFAULT_RATE_LIMIT: RateLimitConfig = { windowMs: 60_000, max: 600 };
 
+/**
+ * Off-chain payload exchange between department gateways over mutual TLS, with the org's TLS
+ * identity issued by its own Fabric CA; `peers` lists every department's endpoint and TLS CA.
+ */
+export const DataExchangeConfigSchema = z.strictObject({
+  listen: z.strictObject({
+    host: z.enum(LOOPBACK_HOSTS, { error: 'the data exchange listens on a loopback address only (127.0.0.1 or ::1)' }),
+    port: z.number().int().min(1).max(65535),
+  }),
+  tlsCertPath: absolutePath,
+  tlsKeyPath: absolutePath,
+  /** Where this department keeps the payloads of the datasets it owns (never on the ledger). */
+  dataDir: absolutePath,
+  peers: z
+    .array(
+      z.strictObject({
+        mspId: z.string().regex(/^[A-Za-z][A-Za-z0-9.-]{0,63}$/),
+        url: z.url({ protocol: /^https$/ }),
+        tlsRootCertPath: absolutePath,
+      }),
+    )
+    .min(1),
+});
+export type DataExchangeConfig = z.infer<typeof DataExchangeConfigSchema>;
+
 export const GatewayConfigSchema = z
   .strictObject({
     org: z.enum(ORGANISATIONS),
@@ -55,6 +80,7 @@ export const GatewayConfigSchema = z
     users: z.array(UserConfigSchema).min(1),
     /** Requests per bearer token per window; defaults to DEFAULT_RATE_LIMIT. */
     rateLimit: RateLimitConfigSchema.optional(),
+    dataExchange: DataExchangeConfigSchema.optional(),
     /** CORS is off unless origins are listed here. */
     cors: z.strictObject({ origins: z.array(Origin).min(1) }).optional(),
   })

@@ -137,6 +137,10 @@ enroll_org_identities() {
   register_identity "$org" "$peer" peer
   enroll_msp "$org" "$peer" "$(org_dir "$org")/nodes/$peer/msp"
   enroll_tls "$org" "$peer" "$(org_dir "$org")/nodes/$peer/tls"
+  # The gateway's own TLS identity: it serves and fetches dataset payloads to and from the other
+  # departments' gateways over mutual TLS.
+  register_identity "$org" "gateway.$org" client
+  enroll_tls "$org" "gateway.$org" "$(org_dir "$org")/nodes/gateway.$org/tls"
   for role in "${USER_ROLES[@]}"; do
     [[ "$role" == admin ]] && continue
     register_identity "$org" "$org-$role" client "role=$role:ecert"

@@ -65,6 +65,7 @@ peer_port() { echo $((GOVSHARE_PORT_BASE + 200 + 10 * $(org_index "$1"))); }    
 peer_chaincode_port() { echo $(($(peer_port "$1") + 1)); }
 peer_ops_port() { echo $(($(peer_port "$1") + 2)); }
 gateway_port() { echo $((GOVSHARE_GATEWAY_PORT_BASE + $(org_index "$1"))); }      # education -> 3001
+data_exchange_port() { echo $(($(gateway_port "$1") + 100)); }                      # education -> 3101
 
 # Layout of the state directory.
 org_dir() { echo "$GOVSHARE_STATE/orgs/$1"; }

@@ -2,7 +2,7 @@
 // Writes each department gateway's configuration (.govshare/gateways/<org>.json) and the operator's
 // token file (.govshare/gateways.json, mode 0600). Tokens are random, kept across restarts, and the
 // gateways only ever see their SHA-256.
-// Usage: write-gateway-config.js <state dir> <org>=<mspId>,<gatewayPort>,<peerPort> ...
+// Usage: write-gateway-config.js <state dir> <org>=<mspId>,<gatewayPort>,<peerPort>,<dataExchangePort> ...
 'use strict';
 const { createHash, randomBytes } = require('node:crypto');
 const fs = require('node:fs');
@@ -29,10 +29,19 @@ function main() {
   if (!stateDir || orgSpecs.length === 0) throw new Error('usage: write-gateway-config.js <state dir> <org>=<msp>,<port>,<peerPort>...');
   const tokensFile = path.join(stateDir, 'gateways.json');
   const previous = fs.existsSync(tokensFile) ? JSON.parse(fs.readFileSync(tokensFile, 'utf8')) : {};
-  const summary = {};
-  for (const spec of orgSpecs) {
+  const orgs = orgSpecs.map((spec) => {
     const [org, rest] = spec.split('=');
-    const [mspId, port, peerPort] = rest.split(',');
+    const [mspId, port, peerPort, dataExchangePort] = rest.split(',');
+    return { org, mspId, port, peerPort, dataExchangePort };
+  });
+  // Every department's data-exchange endpoint and TLS CA: whom a gateway may fetch from and trust.
+  const dataExchangePeers = orgs.map(({ org, mspId, dataExchangePort }) => ({
+    mspId,
+    url: `https://${HOST}:${dataExchangePort}`,
+    tlsRootCertPath: path.join(stateDir, 'ca', org, 'ca-cert.pem'),
+  }));
+  const summary = {};
+  for (const { org, mspId, port, peerPort, dataExchangePort } of orgs) {
     const tokens = {};
     const users = ROLES.map((role) => {
       const token = previous[org]?.tokens?.[role] ?? randomBytes(32).toString('base64url');
@@ -54,6 +63,13 @@ function main() {
         endpoint: `${HOST}:${peerPort}`,
         hostAlias: 'localhost',
         tlsRootCertPath: path.join(stateDir, 'ca', org, 'ca-cert.pem'),
+      },
+      dataExchange: {
+        listen: { host: HOST, port: Number(dataExchangePort) },
+        tlsCertPath: path.join(stateDir, 'orgs', org, 'nodes', `gateway.${org}`, 'tls', 'server.crt'),
+        tlsKeyPath: path.join(stateDir, 'orgs', org, 'nodes', `gateway.${org}`, 'tls', 'server.key'),
+        dataDir: path.join(stateDir, 'data', org),
+        peers: dataExchangePeers,
       },
       channel: process.env.CHANNEL_NAME || 'govchannel',
       chaincode: process.env.CHAINCODE_NAME || 'govshare',
