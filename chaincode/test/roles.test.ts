@@ -50,6 +50,15 @@ describe('permission matrix', () => {
     expect(orgKindOf('OrdererMSP')).toBeUndefined();
   });
 
+  it('treats a department that joined the channel later like the founding departments', () => {
+    expect(orgKindOf('HealthMSP')).toBe('DEPARTMENT');
+    for (const action of ACTIONS) {
+      for (const role of ['officer', 'approver', 'auditor', 'admin'] as const) {
+        expect(isAllowed(caller('HealthMSP', role), action)).toBe(isAllowed(caller('JusticeMSP', role), action));
+      }
+    }
+  });
+
   it('names the org, role and action in the FORBIDDEN message', () => {
     expect(() => { authorize(caller('FinanceMSP', 'officer'), 'DECIDE_ACCESS'); }).toThrow(
       "FORBIDDEN: FinanceMSP role 'officer' may not decide access",

@@ -2,9 +2,10 @@ import { GovshareError } from '../errors';
 import type { Role } from '../model';
 import type { Caller } from './tx';
 
-/** The departments (data owners / requesters / certificate issuers) and the Audit org. */
-export const DEPARTMENT_MSPS = ['EducationMSP', 'FinanceMSP', 'JusticeMSP'] as const;
+/** The supervisor org; every other application org of the channel is a department. */
 export const AUDIT_MSP = 'AuditMSP';
+/** The ordering service's org: part of the channel configuration, never an actor in govshare. */
+export const ORDERER_MSP = 'OrdererMSP';
 
 export type OrgKind = 'DEPARTMENT' | 'AUDIT';
 
@@ -49,9 +50,15 @@ export const PERMISSIONS: { readonly [A in Action]: Partial<Record<OrgKind, read
   REVOKE_CERTIFICATE: { DEPARTMENT: ['approver', 'admin'] },
 };
 
+/**
+ * Every application organisation of the channel other than the supervisor is a department,
+ * including one added later by a channel configuration update that a majority of admins signed:
+ * only members of the channel's application orgs can reach the chaincode at all.
+ */
 export function orgKindOf(mspId: string): OrgKind | undefined {
   if (mspId === AUDIT_MSP) return 'AUDIT';
-  return (DEPARTMENT_MSPS as readonly string[]).includes(mspId) ? 'DEPARTMENT' : undefined;
+  if (mspId === ORDERER_MSP || mspId === '') return undefined;
+  return 'DEPARTMENT';
 }
 
 export function isAllowed(caller: Caller, action: Action): boolean {
