@@ -21,7 +21,7 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/test/integration'],
       transform: tsJest('<rootDir>/test/integration/tsconfig.json'),
-      setupFilesAfterEnv: ['<rootDir>/test/integration/support/jest-timeout.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/integration/setup/jest-timeout.ts'],
     },
     {
       // Not part of `npm test`: kills and restarts nodes under load (`npm run test:faults`).

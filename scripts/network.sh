@@ -45,7 +45,7 @@ up() {
   step "enrolling identities (nodes, admins, demo users) from each org's CA"
   for org in $(all_orgs); do enroll_org_identities "$org"; done
 
-  step "starting 3 Raft orderers and 4 peers"
+  step "starting ${#ORDERERS[@]} Raft orderers and ${#PEER_ORGS[@]} peers"
   for orderer in "${ORDERERS[@]}"; do start_orderer "$orderer"; done
   for org in "${PEER_ORGS[@]}"; do start_peer "$org"; done
   for orderer in "${ORDERERS[@]}"; do wait_for_port "$orderer" "$(orderer_admin_port "$orderer")"; done

@@ -35,6 +35,15 @@ export CHAINCODE_NAME="${CHAINCODE_NAME:-govshare}"
 
 # The departments (peer orgs) and the orderer org. Each org's index fixes its ports.
 PEER_ORGS=(education finance justice audit)
+# Departments added to the running channel by scripts/add-department.sh: one name a line, in the
+# order they were added, so each keeps the next org index (and its ports) for good.
+DEPARTMENTS_FILE="$GOVSHARE_STATE/departments"
+if [[ -f "$DEPARTMENTS_FILE" ]]; then
+  while read -r _department; do
+    if [[ -n "$_department" ]]; then PEER_ORGS+=("$_department"); fi
+  done <"$DEPARTMENTS_FILE"
+  unset _department
+fi
 ORDERERS=(orderer1 orderer2 orderer3)
 
 # Every listener is on loopback; ports derive from one configurable base so that two checkouts
@@ -80,3 +89,15 @@ LOG_DIR="$GOVSHARE_STATE/logs"
 PID_DIR="$GOVSHARE_STATE/pids"
 CHANNEL_DIR="$GOVSHARE_STATE/channel"
 NODE_CONFIG_DIR="$GOVSHARE_STATE/config"   # core.yaml/orderer.yaml derived from the cached sampleconfig
+
+# gateway_orgs: the departments that have a REST gateway, i.e. those of PEER_ORGS that this checkout's
+# gateway build accepts (its ORGANISATIONS); all of PEER_ORGS while the gateway is not built yet.
+gateway_orgs() {
+  local config="$GOVSHARE_ROOT/gateway/dist/config.js"
+  if [[ ! -f "$config" ]]; then
+    printf '%s\n' "${PEER_ORGS[@]}"
+    return
+  fi
+  node -e 'const known = require(process.argv[1]).ORGANISATIONS;
+    for (const org of process.argv.slice(2)) if (known.includes(org)) console.log(org);' "$config" "${PEER_ORGS[@]}"
+}

@@ -1,2 +1,2 @@
-// Fault tests run for minutes (load, kills, restarts); see test/integration/support/jest-timeout.ts.
+// Fault tests run for minutes (load, kills, restarts); see test/integration/setup/jest-timeout.ts.
 jest.setTimeout(600_000);

@@ -25,15 +25,30 @@ export type Role = (typeof ROLES)[number];
 
 const portBase = Number(process.env.GOVSHARE_PORT_BASE ?? '7000');
 
-export function mspIdOf(department: Department): string {
+/** Departments added to the running channel by scripts/add-department.sh, in the order added. */
+export function addedDepartments(): string[] {
+  const registry = path.join(STATE_DIR, 'departments');
+  if (!existsSync(registry)) return [];
+  return readFileSync(registry, 'utf8').split('\n').map((line) => line.trim()).filter((line) => line !== '');
+}
+
+/** Every department with a peer: the four of the genesis block, then the added ones (their org index order). */
+export function allDepartments(): string[] {
+  return [...DEPARTMENTS, ...addedDepartments()];
+}
+
+/** Functions below take any department name (the four, or one added later); `Department` values fit. */
+export function mspIdOf(department: string): string {
   return `${department.charAt(0).toUpperCase()}${department.slice(1)}MSP`;
 }
 
-export function peerEndpointOf(department: Department): string {
-  return `127.0.0.1:${String(portBase + 200 + 10 * (DEPARTMENTS.indexOf(department) + 1))}`;
+export function peerEndpointOf(department: string): string {
+  const index = allDepartments().indexOf(department);
+  if (index < 0) throw new Error(`unknown department '${department}' (known: ${allDepartments().join(', ')})`);
+  return `127.0.0.1:${String(portBase + 200 + 10 * (index + 1))}`;
 }
 
-export function tlsRootCertOf(department: Department): Buffer {
+export function tlsRootCertOf(department: string): Buffer {
   return readFileSync(path.join(STATE_DIR, 'ca', department, 'ca-cert.pem'));
 }
 
@@ -44,7 +59,7 @@ export interface UserCredentials {
 }
 
 /** The demo user of a department with a role, enrolled from that department's Fabric CA. */
-export function credentialsOf(department: Department, role: Role): UserCredentials {
+export function credentialsOf(department: string, role: Role): UserCredentials {
   const msp = path.join(STATE_DIR, 'orgs', department, 'users', `${department}-${role}`, 'msp');
   const keystore = path.join(msp, 'keystore');
   const keyFile = readdirSync(keystore).find((name) => name.endsWith('_sk'));

@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# Adds a department to the running channel, the way a real consortium does it:
+#   add-department.sh <name>        e.g. health → HealthMSP, peer0.health, ca.health
+# 1. its own Fabric CA and identities (peer, admin, officer/approver/auditor users, gateway TLS);
+# 2. its peer (ports from the next org index; the name is recorded in .govshare/departments);
+# 3. a channel configuration update adding the org (configtxgen -printOrg, configtxlator
+#    compute_update), signed by a MAJORITY of the existing departments' admins and submitted;
+# 4. its peer joins the channel and catches up;
+# 5. the committed chaincode definition is approved for the new org (same package installed,
+#    approveformyorg at the current sequence);
+# 6. its gateway starts (when this checkout's gateway knows the department).
+# Every step checks what is already done, so re-running after a failure finishes the job.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/lib/env.sh
+source "$here/lib/env.sh"
+# shellcheck source=scripts/lib/process.sh
+source "$here/lib/process.sh"
+# shellcheck source=scripts/lib/ca.sh
+source "$here/lib/ca.sh"
+# shellcheck source=scripts/lib/admin.sh
+source "$here/lib/admin.sh"
+# shellcheck source=scripts/lib/nodes.sh
+source "$here/lib/nodes.sh"
+# shellcheck source=scripts/lib/channel.sh
+source "$here/lib/channel.sh"
+
+[[ $# -eq 1 ]] || { echo "usage: $0 <department name, e.g. health>" >&2; exit 2; }
+name="$1"
+[[ "$name" =~ ^[a-z][a-z0-9]{1,15}$ ]] || die "a department name is 2-16 lower-case letters or digits, starting with a letter"
+[[ "$name" != orderer ]] || die "'orderer' is the ordering service's org"
+[[ -f "$(genesis_block)" && -d "$(org_dir orderer)" ]] || die "the network is not set up: run npm start first"
+mspid="$(msp_id "$name")"
+work="$GOVSHARE_STATE/departments.d/$name"
+mkdir -p "$work" "$LOG_DIR"
+log="$LOG_DIR/add-department.log"
+
+orderer_flags=(-o "$(orderer_address)" --tls --cafile "$(orderer_ca)")
+
+# The departments already in the channel: every org before this one (the registry keeps the order).
+existing=()
+for org in "${PEER_ORGS[@]}"; do
+  [[ "$org" == "$name" ]] && break
+  existing+=("$org")
+done
+
+register_department() {
+  if [[ " ${PEER_ORGS[*]} " == *" $name "* ]]; then return; fi
+  echo "$name" >>"$DEPARTMENTS_FILE"
+  PEER_ORGS+=("$name")
+  step "registered $name as department $(org_index "$name") (CA port $(ca_port "$name"), peer port $(peer_port "$name"), gateway port $(gateway_port "$name"))"
+}
+
+start_ca_and_peer() {
+  render_node_config
+  step "starting ca.$name and enrolling its identities"
+  start_ca "$name"
+  wait_for_ca "$name"
+  enroll_org_identities "$name"
+  step "starting $(peer_name "$name")"
+  start_peer "$name"
+  wait_for_port "$(peer_name "$name")" "$(peer_port "$name")"
+}
+
+# channel_config_json <org> <out.json>: the channel's current config, fetched by that org's admin.
+channel_config_json() {
+  local org="$1" out="$2"
+  peer_as_admin "$org" channel fetch config "$work/config_block.pb" -c "$CHANNEL_NAME" "${orderer_flags[@]}" >>"$log" 2>&1 ||
+    die "could not fetch the channel configuration; see $log"
+  configtxlator proto_decode --input "$work/config_block.pb" --type common.Block --output "$work/config_block.json"
+  node -e 'const b = require(process.argv[1]); process.stdout.write(JSON.stringify(b.data.data[0].payload.data.config));' \
+    "$work/config_block.json" >"$out"
+}
+
+in_channel_config() {
+  channel_config_json "${existing[0]}" "$work/config.json"
+  node -e 'process.exit(require(process.argv[1]).channel_group.groups.Application.groups[process.argv[2]] ? 0 : 1)' \
+    "$work/config.json" "$mspid"
+}
+
+# org_definition: the org as configtxgen prints it, from a configtx fragment in the same form as
+# network/configtx.yaml.tmpl (MSP, policies, anchor peer).
+org_definition() {
+  cat >"$work/configtx.yaml" <<YAML
+Organizations:
+  - Name: $mspid
+    ID: $mspid
+    MSPDir: $(org_dir "$name")/msp
+    Policies:
+      Readers: { Type: Signature, Rule: "OR('$mspid.admin', '$mspid.peer', '$mspid.client')" }
+      Writers: { Type: Signature, Rule: "OR('$mspid.admin', '$mspid.client')" }
+      Admins: { Type: Signature, Rule: "OR('$mspid.admin')" }
+      Endorsement: { Type: Signature, Rule: "OR('$mspid.peer')" }
+    AnchorPeers:
+      - { Host: $GOVSHARE_HOST, Port: $(peer_port "$name") }
+YAML
+  configtxgen -configPath "$work" -printOrg "$mspid" >"$work/org.json" 2>>"$log" || die "configtxgen -printOrg failed; see $log"
+}
+
+# update_envelope: config.json + the org → a signed-ready config update envelope (update_envelope.pb).
+update_envelope() {
+  node -e '
+    const fs = require("node:fs");
+    const [configFile, orgFile, mspid, out] = process.argv.slice(1);
+    const config = JSON.parse(fs.readFileSync(configFile, "utf8"));
+    config.channel_group.groups.Application.groups[mspid] = JSON.parse(fs.readFileSync(orgFile, "utf8"));
+    fs.writeFileSync(out, JSON.stringify(config));
+  ' "$work/config.json" "$work/org.json" "$mspid" "$work/modified_config.json"
+  configtxlator proto_encode --input "$work/config.json" --type common.Config --output "$work/config.pb"
+  configtxlator proto_encode --input "$work/modified_config.json" --type common.Config --output "$work/modified_config.pb"
+  configtxlator compute_update --channel_id "$CHANNEL_NAME" --original "$work/config.pb" \
+    --updated "$work/modified_config.pb" --output "$work/update.pb"
+  configtxlator proto_decode --input "$work/update.pb" --type common.ConfigUpdate --output "$work/update.json"
+  node -e '
+    const fs = require("node:fs");
+    const [updateFile, channel, out] = process.argv.slice(1);
+    const update = JSON.parse(fs.readFileSync(updateFile, "utf8"));
+    fs.writeFileSync(out, JSON.stringify({ payload: { header: { channel_header: { channel_id: channel, type: 2 } }, data: { config_update: update } } }));
+  ' "$work/update.json" "$CHANNEL_NAME" "$work/update_envelope.json"
+  configtxlator proto_encode --input "$work/update_envelope.json" --type common.Envelope --output "$work/update_envelope.pb"
+}
+
+add_to_channel() {
+  if in_channel_config; then
+    step "$mspid is already in the configuration of $CHANNEL_NAME"
+    return
+  fi
+  step "computing the configuration update that adds $mspid to $CHANNEL_NAME"
+  org_definition
+  update_envelope
+  # Admins of the channel application is MAJORITY Admins: more than half of the existing orgs.
+  local needed=$((${#existing[@]} / 2 + 1)) i
+  step "signing the update as $needed of ${#existing[@]} department admins (MAJORITY Admins)"
+  for ((i = 0; i < needed - 1; i++)); do
+    peer_as_admin "${existing[$i]}" channel signconfigtx -f "$work/update_envelope.pb" >>"$log" 2>&1 ||
+      die "${existing[$i]} admin could not sign the update; see $log"
+    step "  signed by $(msp_id "${existing[$i]}") admin"
+  done
+  # peer channel update adds the submitting admin's own signature: the last of the majority.
+  peer_as_admin "${existing[$((needed - 1))]}" channel update -f "$work/update_envelope.pb" -c "$CHANNEL_NAME" \
+    "${orderer_flags[@]}" >>"$log" 2>&1 || die "the channel update was rejected; see $log"
+  step "  signed and submitted by $(msp_id "${existing[$((needed - 1))]}") admin"
+  local attempt
+  for attempt in $(seq 1 30); do
+    in_channel_config && { step "$mspid is a member of $CHANNEL_NAME"; return; }
+    sleep 1
+  done
+  die "the update was submitted but $mspid is not in the channel configuration after 30s (attempt $attempt)"
+}
+
+join_and_catch_up() {
+  join_peer "$name"
+  local i height target=0 other h
+  for i in $(seq 1 120); do
+    target=0
+    for other in "${existing[@]}"; do
+      h="$(ledger_height "$other")"
+      [[ "$h" =~ ^[0-9]+$ && "$h" -gt "$target" ]] && target="$h"
+    done
+    height="$(ledger_height "$name")"
+    if [[ "$height" =~ ^[0-9]+$ && "$height" -ge "$target" ]]; then
+      step "$(peer_name "$name") is at height $height, as the others"
+      return
+    fi
+    sleep 1
+  done
+  die "$(peer_name "$name") did not catch up (height $height, others $target) after ${i}s"
+}
+
+# approve_chaincode: the new org approves the committed definition (same package, current sequence),
+# so that its peer endorses and validates the chaincode like the others.
+approve_chaincode() {
+  local committed version sequence package id
+  committed="$(peer_as_admin "${existing[0]}" lifecycle chaincode querycommitted -C "$CHANNEL_NAME" -n "$CHAINCODE_NAME" -O json 2>/dev/null)" ||
+    { step "no chaincode $CHAINCODE_NAME committed on $CHANNEL_NAME: nothing to approve"; return; }
+  version="$(node -p 'JSON.parse(process.argv[1]).version' "$committed")"
+  sequence="$(node -p 'JSON.parse(process.argv[1]).sequence' "$committed")"
+  if node -e 'process.exit(JSON.parse(process.argv[1]).approvals[process.argv[2]] ? 0 : 1)' "$committed" "$mspid"; then
+    step "$mspid has approved $CHAINCODE_NAME $version (sequence $sequence)"
+  else
+    package="$GOVSHARE_STATE/chaincode/$CHAINCODE_NAME/$version.tar.gz"
+    [[ -f "$package" ]] || die "the package of the committed definition ($package) is missing: run scripts/deploy-chaincode.sh"
+    id="$(peer_as_admin "$name" lifecycle chaincode queryinstalled -O json 2>/dev/null |
+      node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+        const c = (JSON.parse(s || "{}").installed_chaincodes || []).find((x) => x.label === process.argv[1]);
+        if (c) process.stdout.write(c.package_id); });' "$version")"
+    if [[ -z "$id" ]]; then
+      step "installing $version on $(peer_name "$name")"
+      peer_as_admin "$name" lifecycle chaincode install "$package" >>"$log" 2>&1 || die "install failed; see $log"
+      id="$(peer_as_admin "$name" lifecycle chaincode calculatepackageid "$package")"
+    fi
+    step "approving $CHAINCODE_NAME $version (sequence $sequence) for $mspid"
+    peer_as_admin "$name" lifecycle chaincode approveformyorg "${orderer_flags[@]}" -C "$CHANNEL_NAME" \
+      -n "$CHAINCODE_NAME" --version "$version" --package-id "$id" --sequence "$sequence" >>"$log" 2>&1 ||
+      die "approval by $mspid failed; see $log"
+  fi
+  local i
+  for i in $(seq 1 60); do
+    if peer_as_admin "$name" chaincode query -C "$CHANNEL_NAME" -n "$CHAINCODE_NAME" \
+      -c '{"function":"org.hyperledger.fabric:GetMetadata","Args":[]}' >/dev/null 2>>"$log"; then
+      step "$(peer_name "$name") serves $CHAINCODE_NAME"
+      return
+    fi
+    sleep 1
+  done
+  die "$(peer_name "$name") does not serve $CHAINCODE_NAME after ${i}s; see $log"
+}
+
+main() {
+  local started=$SECONDS
+  [[ ${#existing[@]} -ge 1 ]] || die "no existing department to sign the update"
+  register_department
+  start_ca_and_peer
+  add_to_channel
+  join_and_catch_up
+  approve_chaincode
+  step "starting the gateways"
+  "$here/gateways.sh" start
+  step "department $name ($mspid) added to $CHANNEL_NAME in $((SECONDS - started))s"
+}
+
+main

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Verifies the channel's ledger as an org sees it, without trusting the peer that serves it:
+#   verify-ledger.sh [org] [--blocks-dir DIR] [--save DIR] [--no-audit]
+# Fetches every block from that org's own peer (peer channel fetch, as the org's admin), or reads a
+# directory of block files (N.block) to verify a copy, and checks:
+#   - the hash chain: each header's previous_hash = SHA-256 of the previous header's ASN.1 DER;
+#   - each header's data_hash = SHA-256 of the block's data entries;
+#   - the orderer signatures in the SIGNATURES metadata (ECDSA over value ‖ signature header ‖
+#     header, by a certificate that chains to an orderer organisation's CA of the channel config);
+#   - block 0 is the genesis block this network was created with (when it is in the state dir);
+#   - every audit record in the peer's world state (as visible to <org>-auditor; the audit org's
+#     auditor sees all) names a transaction that qscc reports VALID and the verified blocks flag VALID.
+# Prints a verdict and the first break. Exit 0: intact; 1: broken; 2: could not verify.
+#   org         whose peer and identities to use (default: audit)
+#   --save DIR  keep the fetched blocks in DIR (for an offline copy)
+#   --no-audit  check the blocks only
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/lib/env.sh
+source "$here/lib/env.sh"
+# shellcheck source=scripts/lib/admin.sh
+source "$here/lib/admin.sh"
+# shellcheck source=scripts/lib/channel.sh
+source "$here/lib/channel.sh"
+
+usage() { echo "usage: $0 [org] [--blocks-dir DIR] [--save DIR] [--no-audit]" >&2; exit 2; }
+
+org=audit blocks_dir="" save_dir="" audit=true
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --blocks-dir) [[ $# -ge 2 ]] || usage; blocks_dir="$2"; shift 2 ;;
+    --save) [[ $# -ge 2 ]] || usage; save_dir="$2"; shift 2 ;;
+    --no-audit) audit=false; shift ;;
+    -h | --help) usage ;;
+    -*) usage ;;
+    *) org="$1"; shift ;;
+  esac
+done
+org_index "$org" >/dev/null
+[[ "$org" != orderer ]] || die "the orderer org has no peer; use one of: ${PEER_ORGS[*]}"
+
+# fetch_blocks <dir>: blocks 0..height-1 from the org's own peer (no -o: the peer's deliver service).
+fetch_blocks() {
+  local dir="$1" height n pids=() failed=0
+  height="$(ledger_height "$org")"
+  [[ "$height" =~ ^[0-9]+$ ]] || { echo "$(peer_name "$org") does not answer (is the network up?)" >&2; exit 2; }
+  step "fetching blocks 0..$((height - 1)) of $CHANNEL_NAME from $(peer_name "$org")"
+  for ((n = 0; n < height; n++)); do
+    peer_as_admin "$org" channel fetch "$n" "$dir/$n.block" -c "$CHANNEL_NAME" >>"$dir/fetch.log" 2>&1 &
+    pids+=($!)
+    if ((${#pids[@]} >= 16)); then
+      wait "${pids[0]}" || failed=1
+      pids=("${pids[@]:1}")
+    fi
+  done
+  local pid
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  [[ "$failed" -eq 0 ]] || { echo "fetching blocks failed; see $dir/fetch.log" >&2; exit 2; }
+}
+
+if [[ -z "$blocks_dir" ]]; then
+  if [[ -n "$save_dir" ]]; then
+    mkdir -p "$save_dir"
+    rm -f "$save_dir"/*.block
+    blocks_dir="$save_dir"
+  else
+    blocks_dir="$(mktemp -d)"
+    trap 'rm -rf "$blocks_dir"' EXIT
+  fi
+  fetch_blocks "$blocks_dir"
+else
+  [[ -d "$blocks_dir" ]] || { echo "no directory $blocks_dir" >&2; exit 2; }
+  step "verifying the block files in $blocks_dir"
+fi
+
+verifier="$GOVSHARE_ROOT/tools/dist/verify-ledger/cli.js"
+# Compile the verifier when it is missing or older than any of its sources.
+if [[ ! -f "$verifier" || -n "$(find "$GOVSHARE_ROOT/tools" -path "$GOVSHARE_ROOT/tools/dist" -prune -o \( -name '*.ts' -o -name tsconfig.json \) -newer "$verifier" -print -quit)" ]]; then
+  step "compiling the verifier (tools/)"
+  (cd "$GOVSHARE_ROOT" && npx tsc -p tools/tsconfig.json) >&2 || { echo "the verifier does not compile" >&2; exit 2; }
+fi
+
+args=(--blocks-dir "$blocks_dir" --channel "$CHANNEL_NAME" --chaincode "$CHAINCODE_NAME")
+[[ -f "$(genesis_block)" ]] && args+=(--genesis "$(genesis_block)")
+if [[ "$audit" == true ]]; then
+  msp="$(user_msp "$org" "$org-auditor")"
+  [[ -d "$msp" ]] || die "no auditor identity for $org at $msp"
+  args+=(--peer "$GOVSHARE_HOST:$(peer_port "$org")" --tls-ca "$(ca_cert "$org")" --msp-id "$(msp_id "$org")"
+    --cert "$msp/signcerts/cert.pem" --key "$(echo "$msp"/keystore/*_sk)")
+fi
+checks="hash chain, data hashes, orderer signatures"
+[[ "$audit" == true ]] && checks+=", audit trail"
+step "verifying ($checks)"
+node "$verifier" "${args[@]}"

@@ -1,0 +1,79 @@
+/**
+ * scripts/add-department.sh: a fifth department ("health") joins the running channel through a real
+ * configuration update. Adding an org changes the network for good (the channel configuration keeps
+ * HealthMSP), so this suite only runs when asked (GOVSHARE_TEST_ADD_DEPARTMENT=1) or when the network
+ * already has the department; otherwise it is skipped.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { common } from '@hyperledger/fabric-protos';
+import { connectAs, evaluateOnPeer, type FabricSession } from './support/fabric';
+import { addedDepartments, CHANNEL, DEPARTMENTS, mspIdOf, REPO_ROOT } from './support/network';
+import path from 'node:path';
+
+const NAME = 'health';
+const enabled = process.env.GOVSHARE_TEST_ADD_DEPARTMENT === '1' || addedDepartments().includes(NAME);
+const describeIfEnabled = enabled ? describe : describe.skip;
+
+describeIfEnabled(`add-department.sh ${NAME}`, () => {
+  const sessions: FabricSession[] = [];
+  const session = (department: string, role: 'officer' | 'admin'): FabricSession => {
+    const created = connectAs(department, role);
+    sessions.push(created);
+    return created;
+  };
+
+  afterAll(() => {
+    for (const opened of sessions) opened.close();
+  });
+
+  test('adds the department (a second run finds everything done)', () => {
+    const result = spawnSync(path.join(REPO_ROOT, 'scripts', 'add-department.sh'), [NAME], { encoding: 'utf8', timeout: 600_000 });
+    expect(`${result.stdout}${result.stderr}`).toContain(`department ${NAME} (HealthMSP) added to ${CHANNEL}`);
+    expect(result.status).toBe(0);
+    expect(addedDepartments()).toContain(NAME);
+  });
+
+  test('its peer has the channel at the others’ height and serves the chaincode', async () => {
+    const admin = session(NAME, 'admin');
+    const heightOn = async (department: string): Promise<bigint> => {
+      const proposal = admin.network.getContract('qscc').newProposal('GetChainInfo', { arguments: [CHANNEL], endorsingOrganizations: [mspIdOf(department)] });
+      return BigInt(common.BlockchainInfo.deserializeBinary(await proposal.evaluate()).getHeight());
+    };
+    const own = await heightOn(NAME);
+    expect(own).toBeGreaterThan(1n);
+    for (const department of DEPARTMENTS) expect(await heightOn(department)).toBeLessThanOrEqual(own + 2n);
+    const metadata = JSON.parse(await evaluateOnPeer(admin, mspIdOf(NAME), 'org.hyperledger.fabric:GetMetadata', [])) as { contracts?: unknown };
+    expect(metadata.contracts).toBeDefined();
+  });
+
+  test('its peer holds the shared catalogue: a dataset registered by Education reads back on it', async () => {
+    const id = `health-read-${Date.now().toString(36)}`;
+    const fingerprint = createHash('sha256').update(id).digest('hex');
+    await session('education', 'officer').contract.submitTransaction('RegisterDataset', JSON.stringify({ id, title: 'Seen by Health', description: 'Dataset read on the new department peer', classification: 'INTERNAL', fingerprint }));
+    const officer = session(NAME, 'officer');
+    let read: { id?: string } = {};
+    for (let attempt = 0; attempt < 50 && read.id !== id; attempt += 1) {
+      try {
+        read = JSON.parse(await evaluateOnPeer(officer, mspIdOf(NAME), 'ReadDataset', [id])) as { id?: string };
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 200)); // the block may still be on its way to this peer
+      }
+    }
+    expect(read.id).toBe(id);
+  });
+
+  test('Health registers a dataset of its own through its own identity, like a founding department', async () => {
+    const id = `health-own-${Date.now().toString(36)}`;
+    const fingerprint = createHash('sha256').update(id).digest('hex');
+    const officer = session(NAME, 'officer');
+    const registered = JSON.parse(
+      Buffer.from(
+        await officer.contract.submitTransaction('RegisterDataset', JSON.stringify({ id, title: 'Health', description: 'Health dataset', classification: 'INTERNAL', fingerprint })),
+      ).toString('utf8'),
+    ) as { id?: string; ownerMsp?: string };
+    expect(registered).toMatchObject({ id, ownerMsp: 'HealthMSP' });
+    const read = JSON.parse(await evaluateOnPeer(officer, mspIdOf(NAME), 'ReadDataset', [id])) as { ownerMsp?: string };
+    expect(read.ownerMsp).toBe('HealthMSP');
+  });
+});

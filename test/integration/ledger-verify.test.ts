@@ -1,0 +1,116 @@
+/**
+ * scripts/verify-ledger.sh on the live network: the real chain (fetched from the Audit peer, with the
+ * audit trail checked against qscc) verifies intact; copies with one byte changed in a block's data,
+ * with a block removed, and with two blocks swapped are reported broken at the right block.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { common } from '@hyperledger/fabric-protos';
+import { blockFilesIn } from '../../tools/verify-ledger/verify';
+import { connectAs } from './support/fabric';
+import { REPO_ROOT } from './support/network';
+
+interface Run {
+  readonly status: number | null;
+  readonly output: string;
+}
+
+function verifyLedger(...args: string[]): Run {
+  const result = spawnSync(path.join(REPO_ROOT, 'scripts', 'verify-ledger.sh'), args, { encoding: 'utf8', timeout: 300_000 });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+const work = mkdtempSync(path.join(tmpdir(), 'govshare-verify-'));
+const fetched = path.join(work, 'fetched');
+
+/** A copy of the fetched blocks, changed by `change` (given the copy's directory). */
+function tamperedCopy(name: string, change: (directory: string) => void): string {
+  const directory = path.join(work, name);
+  cpSync(fetched, directory, { recursive: true });
+  change(directory);
+  return directory;
+}
+
+const blockFile = (directory: string, n: number): string => path.join(directory, `${String(n)}.block`);
+
+/** The number of the last block that carries an endorser transaction (not a config block). */
+let target = 0;
+
+beforeAll(async () => {
+  // At least one audit record and a few transaction blocks beyond the channel's configuration.
+  const session = connectAs('education', 'officer');
+  try {
+    const id = `verify-${Date.now().toString(36)}`;
+    const fingerprint = createHash('sha256').update(id).digest('hex');
+    await session.contract.submitTransaction('RegisterDataset', JSON.stringify({ id, title: 'Ledger check', description: 'Dataset for the ledger verification test', classification: 'INTERNAL', fingerprint }));
+  } finally {
+    session.close();
+  }
+});
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('verify-ledger.sh', () => {
+  test('the real chain, fetched from the audit peer, is intact and every audit record is a VALID transaction', () => {
+    const run = verifyLedger('audit', '--save', fetched);
+    expect(run.output).toContain('VERDICT: INTACT');
+    expect(run.output).toMatch(/audit trail: [1-9]\d* records visible to AuditMSP .* all match VALID transactions/);
+    expect(run.status).toBe(0);
+    const files = blockFilesIn(fetched);
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    target = files.length - 2; // a block with a successor, so that removing it leaves a gap
+  });
+
+  test('a department verifies from its own peer too', () => {
+    const run = verifyLedger('finance', '--no-audit');
+    expect(run.output).toContain('VERDICT: INTACT');
+    expect(run.status).toBe(0);
+  });
+
+  test('one byte changed in a block’s data is a break at that block', () => {
+    const directory = tamperedCopy('flipped', (dir) => {
+      const raw = Buffer.from(readFileSync(blockFile(dir, target)));
+      const entry = common.Block.deserializeBinary(raw).getData()?.getDataList_asU8()[0];
+      if (entry === undefined) throw new Error(`block ${String(target)} has no data`);
+      const offset = raw.indexOf(Buffer.from(entry));
+      // The entry's last byte is inside the transaction's signature: the block still decodes.
+      raw[offset + entry.length - 1] = (raw[offset + entry.length - 1] ?? 0) ^ 0x01;
+      writeFileSync(blockFile(dir, target), raw);
+    });
+    const run = verifyLedger('--blocks-dir', directory, '--no-audit');
+    expect(run.output).toContain(`chain BROKEN at block ${String(target)}: the header's data_hash does not match`);
+    expect(run.output).toContain('VERDICT: BROKEN');
+    expect(run.status).toBe(1);
+  });
+
+  test('a removed block is a break at that block', () => {
+    const directory = tamperedCopy('removed', (dir) => {
+      unlinkSync(blockFile(dir, target));
+    });
+    const run = verifyLedger('--blocks-dir', directory, '--no-audit');
+    expect(run.output).toContain(`chain BROKEN at block ${String(target)}: expected block ${String(target)}, found block ${String(target + 1)}`);
+    expect(run.status).toBe(1);
+  });
+
+  test('two blocks swapped is a break at the first of them', () => {
+    const directory = tamperedCopy('swapped', (dir) => {
+      const a = readFileSync(blockFile(dir, target - 1));
+      writeFileSync(blockFile(dir, target - 1), readFileSync(blockFile(dir, target)));
+      writeFileSync(blockFile(dir, target), a);
+    });
+    const run = verifyLedger('--blocks-dir', directory, '--no-audit');
+    expect(run.output).toContain(`chain BROKEN at block ${String(target - 1)}`);
+    expect(run.status).toBe(1);
+  });
+
+  test('an unchanged copy verifies intact offline', () => {
+    const run = verifyLedger('--blocks-dir', fetched, '--no-audit');
+    expect(run.output).toContain('VERDICT: INTACT');
+    expect(run.status).toBe(0);
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * The few DER encodings Fabric uses to hash a block header: SEQUENCE { INTEGER number,
+ * OCTET STRING previous_hash, OCTET STRING data_hash } (Go's encoding/asn1 of protoutil.asn1Header).
+ */
+
+function encodeLength(length: number): Buffer {
+  if (length < 0x80) return Buffer.from([length]);
+  const bytes: number[] = [];
+  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest % 256);
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+
+function tlv(tag: number, content: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.from([tag]), encodeLength(content.length), content]);
+}
+
+/** A non-negative INTEGER in minimal two's complement (a leading 0x00 when the top bit is set). */
+export function derInteger(value: bigint): Buffer {
+  if (value < 0n) throw new RangeError('block numbers are unsigned');
+  const bytes: number[] = [];
+  for (let rest = value; rest > 0n; rest >>= 8n) bytes.unshift(Number(rest & 0xffn));
+  if (bytes.length === 0 || (bytes[0] ?? 0) >= 0x80) bytes.unshift(0);
+  return tlv(0x02, Buffer.from(bytes));
+}
+
+export function derOctetString(value: Uint8Array): Buffer {
+  return tlv(0x04, value);
+}
+
+/** protoutil.BlockHeaderBytes: what the next block's previous_hash and the orderer signatures cover. */
+export function blockHeaderBytes(number: bigint, previousHash: Uint8Array, dataHash: Uint8Array): Buffer {
+  return tlv(0x30, Buffer.concat([derInteger(number), derOctetString(previousHash), derOctetString(dataHash)]));
+}
