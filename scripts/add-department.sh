@@ -8,7 +8,7 @@
 # 4. its peer joins the channel and catches up;
 # 5. the committed chaincode definition is approved for the new org (same package installed,
 #    approveformyorg at the current sequence);
-# 6. its gateway starts (when this checkout's gateway knows the department).
+# 6. its gateway starts.
 # Every step checks what is already done, so re-running after a failure finishes the job.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

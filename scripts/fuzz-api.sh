@@ -19,7 +19,7 @@ if [[ ! -x "$venv/bin/schemathesis" ]]; then
 fi
 
 orgs=("$@")
-[[ ${#orgs[@]} -gt 0 ]] || mapfile -t orgs < <(gateway_orgs)
+[[ ${#orgs[@]} -gt 0 ]] || orgs=("${PEER_ORGS[@]}")
 failed=0
 for org in "${orgs[@]}"; do
   url="http://$GOVSHARE_HOST:$(gateway_port "$org")"

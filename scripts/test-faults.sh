@@ -36,7 +36,7 @@ cd "$GOVSHARE_ROOT" || exit 1
 # gateways_ready: this checkout's gateways (by their pid files) are running and ready.
 gateways_ready() {
   local org
-  for org in $(gateway_orgs); do
+  for org in "${PEER_ORGS[@]}"; do
     is_running "gateway.$org" || return 1
     curl -fs --max-time 2 "http://$GOVSHARE_HOST:$(gateway_port "$org")/readyz" >/dev/null 2>&1 || return 1
   done

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 
-export const ORGANISATIONS = ['education', 'finance', 'justice', 'audit'] as const;
 export const ROLES = ['officer', 'approver', 'auditor', 'admin'] as const;
 
-export type Organisation = (typeof ORGANISATIONS)[number];
+/** A department's short name (education, finance, …, or one added later with add-department.sh). */
+export const Organisation = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a department name such as education');
+export type Organisation = z.infer<typeof Organisation>;
 export type Role = (typeof ROLES)[number];
 
 /** The gateway holds signing keys for its users, so it must never be reachable from outside the host. */
@@ -64,7 +65,7 @@ export type DataExchangeConfig = z.infer<typeof DataExchangeConfigSchema>;
 
 export const GatewayConfigSchema = z
   .strictObject({
-    org: z.enum(ORGANISATIONS),
+    org: Organisation,
     mspId: z.string().regex(/^[A-Za-z][A-Za-z0-9.-]{0,63}$/, 'must be an MSP id such as EducationMSP'),
     listen: z.strictObject({
       host: z.enum(LOOPBACK_HOSTS, { error: 'the gateway listens on a loopback address only (127.0.0.1 or ::1)' }),

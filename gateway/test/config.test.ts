@@ -40,8 +40,12 @@ describe('parseConfig', () => {
     expect(config.users[0]?.tokenSha256).toBe('a'.repeat(64));
   });
 
+  it('accepts a department added after the network was created', () => {
+    expect(parseConfig({ ...valid, org: 'health', mspId: 'HealthMSP' }).org).toBe('health');
+  });
+
   it.each([
-    ['an unknown org', { org: 'health' }, 'org'],
+    ['an org name that is not a department name', { org: 'Health Dept' }, 'org'],
     ['a non-loopback listen host', { listen: { host: '0.0.0.0', port: 3001 } }, 'listen.host'],
     ['an out-of-range port', { listen: { host: '127.0.0.1', port: 70000 } }, 'listen.port'],
     ['a relative TLS root path', { peer: { ...valid.peer, tlsRootCertPath: 'ca.pem' } }, 'peer.tlsRootCertPath'],

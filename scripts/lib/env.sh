@@ -89,15 +89,3 @@ LOG_DIR="$GOVSHARE_STATE/logs"
 PID_DIR="$GOVSHARE_STATE/pids"
 CHANNEL_DIR="$GOVSHARE_STATE/channel"
 NODE_CONFIG_DIR="$GOVSHARE_STATE/config"   # core.yaml/orderer.yaml derived from the cached sampleconfig
-
-# gateway_orgs: the departments that have a REST gateway, i.e. those of PEER_ORGS that this checkout's
-# gateway build accepts (its ORGANISATIONS); all of PEER_ORGS while the gateway is not built yet.
-gateway_orgs() {
-  local config="$GOVSHARE_ROOT/gateway/dist/config.js"
-  if [[ ! -f "$config" ]]; then
-    printf '%s\n' "${PEER_ORGS[@]}"
-    return
-  fi
-  node -e 'const known = require(process.argv[1]).ORGANISATIONS;
-    for (const org of process.argv.slice(2)) if (known.includes(org)) console.log(org);' "$config" "${PEER_ORGS[@]}"
-}
