@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { common } from '@hyperledger/fabric-protos';
 import { connectAs, evaluateOnPeer, type FabricSession } from './support/fabric';
-import { addedDepartments, CHANNEL, DEPARTMENTS, mspIdOf, REPO_ROOT } from './support/network';
+import { addedDepartments, CHANNEL, DEPARTMENTS, gatewaysFile, mspIdOf, REPO_ROOT } from './support/network';
 import path from 'node:path';
 
 const NAME = 'health';
@@ -75,5 +75,41 @@ describeIfEnabled(`add-department.sh ${NAME}`, () => {
     expect(registered).toMatchObject({ id, ownerMsp: 'HealthMSP' });
     const read = JSON.parse(await evaluateOnPeer(officer, mspIdOf(NAME), 'ReadDataset', [id])) as { ownerMsp?: string };
     expect(read.ownerMsp).toBe('HealthMSP');
+  });
+
+  test('Health runs its own gateway: it registers a dataset over HTTP and Education requests access to it', async () => {
+    const gateway = (gatewaysFile() as Readonly<Record<string, { url: string; tokens: Record<string, string> }>>)[NAME];
+    expect(gateway).toBeDefined();
+    const id = `health-shared-${Date.now().toString(36)}`;
+    const response = await fetch(`${gateway?.url ?? ''}/api/v1/datasets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gateway?.tokens.officer ?? ''}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id,
+        title: 'Vaccination coverage by region',
+        description: 'Share of vaccinated residents per region and year',
+        classification: 'INTERNAL',
+        fingerprint: createHash('sha256').update(id).digest('hex'),
+        fields: [
+          { name: 'region', type: 'string', sensitivity: 'NONE' },
+          { name: 'coverage', type: 'number', sensitivity: 'NONE' },
+        ],
+      }),
+    });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ id, ownerMsp: 'HealthMSP' });
+
+    const request = {
+      datasetId: id,
+      purpose: { code: 'POLICY_EVALUATION', text: 'Compare school absence with vaccination coverage' },
+      legalBasis: 'Education Act, statistics provision',
+      fields: ['region'],
+      notBefore: '2026-01-01T00:00:00Z',
+      notAfter: '2030-01-01T00:00:00Z',
+    };
+    const grant = JSON.parse(
+      Buffer.from(await session('education', 'officer').contract.submitTransaction('RequestAccess', JSON.stringify(request))).toString('utf8'),
+    ) as { status?: string; requesterMsp?: string; datasetId?: string };
+    expect(grant).toMatchObject({ status: 'PENDING', requesterMsp: 'EducationMSP', datasetId: id });
   });
 });
