@@ -3,6 +3,9 @@
 # Deploys the single-putState baseline chaincode beside govshare (a no-op when already deployed),
 # then runs bench/src/run.ts. Settings: BENCH_CONCURRENCY, BENCH_SECONDS, BENCH_ROUNDS, BENCH_RATE;
 # block cutting: GOVSHARE_BATCH_TIMEOUT / GOVSHARE_MAX_MESSAGE_COUNT when the channel is created.
+# The gateways' per-token rate limit (600/min by default) would turn P1 into a test of the limiter:
+# when it is lower than BENCH_RATE_LIMIT (1000000/min), the gateways are restarted with that limit for
+# the run and restarted with their usual one at the end (tokens survive restarts).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/lib/env.sh
@@ -10,6 +13,23 @@ source "$here/lib/env.sh"
 
 curl -fs --max-time 2 "http://$GOVSHARE_HOST:$(gateway_port education)/readyz" >/dev/null ||
   die "the education gateway is not ready: run 'npm start' first"
+
+bench_limit="${BENCH_RATE_LIMIT:-1000000}"
+current_limit="$(node -e 'const c = require(process.argv[1]); console.log(c.rateLimit ? c.rateLimit.max : 0)' \
+  "$GOVSHARE_STATE/gateways/education.json")"
+restore_gateways() {
+  step "restarting the gateways with their usual rate limit"
+  "$here/gateways.sh" stop
+  GOVSHARE_GATEWAY_RATE_LIMIT="${saved_limit:-}" "$here/gateways.sh" start
+}
+if ((current_limit < bench_limit)); then
+  saved_limit="${GOVSHARE_GATEWAY_RATE_LIMIT:-}"
+  ((current_limit > 0)) && saved_limit="$current_limit"
+  step "restarting the gateways with a rate limit of $bench_limit requests per token per minute for the benchmark"
+  "$here/gateways.sh" stop
+  GOVSHARE_GATEWAY_RATE_LIMIT="$bench_limit" "$here/gateways.sh" start
+  trap restore_gateways EXIT
+fi
 "$here/deploy-chaincode.sh" --name benchnoop --source "$GOVSHARE_ROOT/bench/noop-chaincode"
 cd "$GOVSHARE_ROOT"
 npx tsc -p bench/tsconfig.json

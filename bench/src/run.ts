@@ -5,16 +5,21 @@
  *   P2 chaincode cost: RegisterDataset vs the single-putState chaincode `benchnoop`, equal concurrency.
  *   P3 latency: p95 submit latency of both at the same fixed arrival rate (open loop).
  * Trials of the compared pair alternate (A B A B …) so that machine noise hits both alike.
+ * Where time goes: Prometheus snapshots of every peer, orderer and the education gateway before and
+ * after the P1 submit phase give per-stage means (endorse, order, commit, HTTP), and around P2 the
+ * mean endorsement-proposal time of each chaincode.
  * Prints a table and writes bench/results/<time>.json. Everything targets 127.0.0.1 and is bounded.
  */
 import autocannon from 'autocannon';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { connectAs, type FabricSession } from '../../test/integration/support/fabric';
-import { gatewaysFile, REPO_ROOT, STATE_DIR } from '../../test/integration/support/network';
+import { gatewaysFile, REPO_ROOT } from '../../test/integration/support/network';
 import { closedLoop, openLoop, type Samples } from './load';
+import { formatBreakdown, proposalMeans, snapshot, submitBreakdown, type Breakdown } from './metrics';
+import { blockCutting } from './settings';
 import { pool, summarise, type TrialResult } from './stats';
 
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? '8');
@@ -103,17 +108,11 @@ async function alternate(
   return [pool(labels[0], results[0], pooled[0]), pool(labels[1], results[1], pooled[1])];
 }
 
-function blockCutting(): { batchTimeout: string; maxMessageCount: string } {
-  const configtx = readFileSync(path.join(STATE_DIR, 'channel', 'configtx.yaml'), 'utf8');
-  return {
-    batchTimeout: /BatchTimeout:\s*(\S+)/.exec(configtx)?.[1] ?? 'unknown',
-    maxMessageCount: /MaxMessageCount:\s*(\S+)/.exec(configtx)?.[1] ?? 'unknown',
-  };
-}
-
 async function main(): Promise<void> {
   const session = connectAs('education', 'officer');
   const comparisons: Comparison[] = [];
+  let breakdown: Breakdown | undefined;
+  let proposals: Record<string, number> | undefined;
   try {
     let sequence = 0;
     const nextId = (prefix: string): string => {
@@ -124,6 +123,7 @@ async function main(): Promise<void> {
     await submitDirect(session, 'RegisterDataset', registerArgs(readId));
 
     console.error(`P1 submit: REST gateway vs direct, ${String(concurrency)} concurrent, ${String(seconds)} s x ${String(rounds)}`);
+    const beforeP1 = await snapshot();
     const [httpSubmit, directSubmit] = await alternate(
       ['gateway RegisterDataset', 'direct RegisterDataset'],
       [
@@ -140,6 +140,7 @@ async function main(): Promise<void> {
         () => closedLoop(concurrency, seconds, () => submitDirect(session, 'RegisterDataset', registerArgs(nextId('bench-direct')))),
       ],
     );
+    breakdown = submitBreakdown(beforeP1, await snapshot(), 'govshare', 'RegisterDataset');
     comparisons.push(compare('P1 gateway overhead, submit (throughput)', httpSubmit, directSubmit, 'throughput', '>= 0.90x', 0.9));
 
     console.error('P1 evaluate: REST gateway vs direct');
@@ -159,6 +160,7 @@ async function main(): Promise<void> {
       const status = await commit.getStatus();
       if (!status.successful) throw new Error(`noop ${status.transactionId} committed as ${String(status.code)}`);
     };
+    const beforeP2 = await snapshot();
     const [govClosed, noopClosed] = await alternate(
       ['govshare RegisterDataset', 'benchnoop Put'],
       [
@@ -166,6 +168,7 @@ async function main(): Promise<void> {
         () => closedLoop(concurrency, seconds, () => putNoop(nextId('noop-p2'))),
       ],
     );
+    proposals = proposalMeans(beforeP2, await snapshot(), ['govshare', 'benchnoop']);
     comparisons.push(compare('P2 chaincode cost (throughput)', govClosed, noopClosed, 'throughput', '>= 0.80x', 0.8));
 
     console.error(`P3: open loop at ${String(arrivalRate)}/s`);
@@ -180,7 +183,7 @@ async function main(): Promise<void> {
   } finally {
     session.close();
   }
-  report(comparisons);
+  report(comparisons, breakdown, proposals);
 }
 
 function compare(name: string, a: TrialResult, b: TrialResult, metric: 'throughput' | 'p95', goal: string, bound: number): Comparison {
@@ -188,7 +191,7 @@ function compare(name: string, a: TrialResult, b: TrialResult, metric: 'throughp
   return { name, a, b, ratio, ratioOf: metric, goal, met: metric === 'throughput' ? ratio >= bound : ratio <= bound };
 }
 
-function report(comparisons: readonly Comparison[]): void {
+function report(comparisons: readonly Comparison[], breakdown: Breakdown | undefined, proposals: Record<string, number> | undefined): void {
   const settings = { concurrency, seconds, rounds, arrivalRate, ...blockCutting() };
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
   const row = (result: TrialResult): string =>
@@ -200,10 +203,18 @@ function report(comparisons: readonly Comparison[]): void {
     console.log(`  ${row(comparison.a)}`);
     console.log(`  ${row(comparison.b)}`);
   }
+  if (breakdown !== undefined) {
+    console.log('\nWhere time goes, P1 submit phase (REST + direct RegisterDataset), mean per stage:');
+    for (const line of formatBreakdown(breakdown)) console.log(line);
+  }
+  if (proposals !== undefined) {
+    const cells = Object.entries(proposals).map(([chaincode, ms]) => `${chaincode} ${ms.toFixed(1)} ms`);
+    console.log(`\nP2 endorsement proposal (chaincode execution on one peer), mean: ${cells.join(', ')}`);
+  }
   const directory = path.join(REPO_ROOT, 'bench', 'results');
   mkdirSync(directory, { recursive: true });
   const file = path.join(directory, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ settings, machine, comparisons }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ settings, machine, comparisons, whereTimeGoes: { p1Submit: breakdown, p2ProposalMs: proposals } }, null, 2)}\n`);
   console.log(`\nresults: ${path.relative(REPO_ROOT, file)}`);
 }
 

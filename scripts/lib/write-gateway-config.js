@@ -3,6 +3,8 @@
 // token file (.govshare/gateways.json, mode 0600). Tokens are random, kept across restarts, and the
 // gateways only ever see their SHA-256.
 // Usage: write-gateway-config.js <state dir> <org>=<mspId>,<gatewayPort>,<peerPort>,<dataExchangePort> ...
+// GOVSHARE_GATEWAY_RATE_LIMIT=<requests per token per minute> overrides the gateways' default limit
+// (npm run bench raises it for its run: P1 measures the gateway, not its rate limiter).
 'use strict';
 const { createHash, randomBytes } = require('node:crypto');
 const fs = require('node:fs');
@@ -22,6 +24,13 @@ function writePrivate(file, value) {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
   fs.chmodSync(file, 0o600);
+}
+
+function rateLimit() {
+  const max = process.env.GOVSHARE_GATEWAY_RATE_LIMIT;
+  if (!max) return {};
+  if (!/^[1-9][0-9]*$/.test(max)) throw new Error(`GOVSHARE_GATEWAY_RATE_LIMIT must be a positive integer, not ${max}`);
+  return { rateLimit: { windowMs: 60_000, max: Number(max) } };
 }
 
 function main() {
@@ -74,6 +83,7 @@ function main() {
       channel: process.env.CHANNEL_NAME || 'govchannel',
       chaincode: process.env.CHAINCODE_NAME || 'govshare',
       users,
+      ...rateLimit(),
     });
     summary[org] = { url: `http://${HOST}:${port}`, tokens };
   }
