@@ -91,8 +91,8 @@ describeIfEnabled(`add-department.sh ${NAME}`, () => {
         classification: 'INTERNAL',
         fingerprint: createHash('sha256').update(id).digest('hex'),
         fields: [
-          { name: 'region', type: 'string', sensitivity: 'NONE' },
-          { name: 'coverage', type: 'number', sensitivity: 'NONE' },
+          { name: 'region', type: 'CODE', sensitivity: 'NONE' },
+          { name: 'coverage', type: 'DECIMAL', sensitivity: 'NONE' },
         ],
       }),
     });
