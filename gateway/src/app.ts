@@ -12,13 +12,23 @@ import type { HttpMetrics } from './http/metrics';
 import { buildOpenApiDocument, type JsonObject } from './http/openapi';
 import { perUserRateLimit } from './http/rateLimit';
 import { requestLogging } from './http/requestLogging';
+import { auditRouter } from './http/routes/audit';
+import { certificatesRouter } from './http/routes/certificates';
+import { dataRouter } from './http/routes/data';
 import { datasetsRouter } from './http/routes/datasets';
+import { grantsRouter } from './http/routes/grants';
+import { offlineRouter } from './http/routes/offline';
 import { docsRouter } from './http/routes/docs';
 import { eventsRouter } from './http/routes/events';
 import type { ChaincodeEventSource } from './fabric/chaincodeEvents';
+import type { OfflineTransactions } from './fabric/offlineSigning';
 import { operationsRouter, type ReadinessProbe } from './http/routes/health';
 import type { TokenAuthenticator } from './identity/tokenAuthenticator';
+import type { AuditService } from './services/auditService';
+import type { CertificateService } from './services/certificateService';
+import type { DataService } from './services/dataService';
 import type { DatasetService } from './services/datasetService';
+import type { GrantService } from './services/grantService';
 
 export interface AppOptions {
   /** Requests per token per window (default DEFAULT_RATE_LIMIT). */
@@ -35,6 +45,13 @@ export interface AppDeps {
   readonly authenticator: TokenAuthenticator;
   readonly readiness: ReadinessProbe;
   readonly datasets: DatasetService;
+  readonly grants: GrantService;
+  readonly audit: AuditService;
+  readonly certificates: CertificateService;
+  /** Off-chain payloads; the data routes answer 503 when the gateway has no dataExchange configuration. */
+  readonly data?: DataService | undefined;
+  /** Offline signing for apps holding their own keys; its routes answer 503 without it. */
+  readonly offline?: OfflineTransactions | undefined;
   readonly events: ChaincodeEventSource;
   /** Replay store for Idempotency-Key; an in-memory store (24 h TTL) by default. */
   readonly idempotency?: IdempotencyStore;
@@ -96,9 +113,15 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(requireBearerToken(deps.authenticator));
   api.use(perUserRateLimit(options.rateLimit ?? DEFAULT_RATE_LIMIT));
-  api.use(express.json({ limit: BODY_LIMIT, strict: true }));
   const idempotency = deps.idempotency ?? new MemoryIdempotencyStore();
+  // Before the API's body parser: dataset payloads have their own, larger limit.
+  api.use('/datasets', dataRouter(deps.data, routes, `${API_PREFIX}/datasets`, idempotency));
+  api.use(express.json({ limit: BODY_LIMIT, strict: true }));
   api.use('/datasets', datasetsRouter(deps.datasets, routes, `${API_PREFIX}/datasets`, idempotency));
+  api.use('/grants', grantsRouter(deps.grants, routes, `${API_PREFIX}/grants`, idempotency));
+  api.use('/audit', auditRouter(deps.audit, routes, `${API_PREFIX}/audit`));
+  api.use('/offline', offlineRouter(deps.offline, routes, `${API_PREFIX}/offline`));
+  api.use('/certificates', certificatesRouter(deps.certificates, routes, `${API_PREFIX}/certificates`, idempotency));
   api.use('/events', eventsRouter(deps.events, routes, `${API_PREFIX}/events`, options.eventHeartbeatMs));
   app.use(API_PREFIX, api);
 

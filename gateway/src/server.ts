@@ -1,16 +1,29 @@
 import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 
 import pino from 'pino';
 
+import type { Logger } from 'pino';
+
 import { createApp } from './app';
-import { ConfigError, loadConfigFromEnv, type GatewayConfig } from './config';
+import { ConfigError, loadConfigFromEnv, type DataExchangeConfig, type GatewayConfig } from './config';
+import { createMtlsPayloadFetcher } from './exchange/exchangeClient';
+import { createExchangeApp, createExchangeServer, tlsPeerIdentifier } from './exchange/exchangeServer';
+import { FilePayloadStore } from './exchange/payloadStore';
+import type { ExchangePeer } from './exchange/peers';
+import type { LedgerClient } from './fabric/ledgerClient';
 import { loadSigningCredentials, type SigningCredentials } from './fabric/credentials';
 import { FabricLedgerClient } from './fabric/fabricLedgerClient';
 import { createFabricMetrics, instrumentLedger } from './fabric/metrics';
 import { createHttpMetrics } from './http/metrics';
 import { createTokenAuthenticator } from './identity/tokenAuthenticator';
+import { createAuditService } from './services/auditService';
+import { createCertificateService } from './services/certificateService';
+import { createDataService, type DataService } from './services/dataService';
 import { createDatasetService } from './services/datasetService';
+import { createGrantService } from './services/grantService';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -21,7 +34,56 @@ async function loadAllCredentials(config: GatewayConfig): Promise<Map<string, Si
   return new Map(entries);
 }
 
-function listen(server: Server, host: string, port: number): Promise<void> {
+interface DataExchange {
+  readonly data: DataService;
+  readonly server: HttpsServer;
+}
+
+/**
+ * The off-chain side of sharing: this department's payload store, the mutual-TLS endpoint other departments fetch
+ * from, and the client that fetches from theirs. The endpoint checks access on the ledger with the gateway's own
+ * service identity (its officer): the requesting department has no identity on this gateway.
+ */
+async function setUpDataExchange(config: GatewayConfig, exchange: DataExchangeConfig, ledger: LedgerClient, logger: Logger): Promise<DataExchange> {
+  const serviceAccount = config.users.find((user) => user.role === 'officer') ?? config.users[0];
+  if (serviceAccount === undefined) throw new ConfigError('dataExchange needs at least one user as the service identity');
+  const serviceUser = { id: serviceAccount.id, role: serviceAccount.role, mspId: config.mspId };
+  const peers: ExchangePeer[] = exchange.peers.map((peer) => ({
+    mspId: peer.mspId,
+    url: peer.url,
+    tlsRootCert: readFileSync(peer.tlsRootCertPath),
+  }));
+  const cert = readFileSync(exchange.tlsCertPath);
+  const key = readFileSync(exchange.tlsKeyPath);
+  await mkdir(exchange.dataDir, { recursive: true, mode: 0o700 });
+  const store = new FilePayloadStore(exchange.dataDir);
+  const datasets = createDatasetService(ledger);
+  const grants = createGrantService(ledger);
+  const exchangeLogger = logger.child({ component: 'data-exchange' });
+  const app = createExchangeApp({
+    logger: exchangeLogger,
+    mspId: config.mspId,
+    serviceUser,
+    datasets,
+    grants,
+    store,
+    identifyPeer: tlsPeerIdentifier(peers),
+  });
+  return {
+    server: createExchangeServer(app, { cert, key, peers }),
+    data: createDataService({
+      datasets,
+      grants,
+      store,
+      fetcher: createMtlsPayloadFetcher({ cert, key, peers }),
+      onPruneError: (err) => {
+        exchangeLogger.warn({ err }, 'could not delete superseded payloads');
+      },
+    }),
+  };
+}
+
+function listen(server: Server | HttpsServer, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -62,6 +124,8 @@ async function main(): Promise<void> {
     },
   });
   const instrumentedLedger = instrumentLedger(ledger, fabricMetrics);
+  const exchange =
+    config.dataExchange === undefined ? undefined : await setUpDataExchange(config, config.dataExchange, instrumentedLedger, logger);
 
   const app = createApp({
     logger,
@@ -69,6 +133,11 @@ async function main(): Promise<void> {
     authenticator: createTokenAuthenticator(config.mspId, config.users),
     readiness: ledger,
     datasets: createDatasetService(instrumentedLedger),
+    grants: createGrantService(instrumentedLedger),
+    audit: createAuditService(instrumentedLedger),
+    certificates: createCertificateService(instrumentedLedger),
+    data: exchange?.data,
+    offline: ledger,
     events: ledger,
     options: { rateLimit: config.rateLimit, corsOrigins: config.cors?.origins },
   });
@@ -76,7 +145,12 @@ async function main(): Promise<void> {
   const server = createServer(app);
   try {
     await listen(server, config.listen.host, config.listen.port);
+    if (exchange !== undefined && config.dataExchange !== undefined) {
+      await listen(exchange.server, config.dataExchange.listen.host, config.dataExchange.listen.port);
+      logger.info(config.dataExchange.listen, 'data exchange listening (mutual TLS)');
+    }
   } catch (err) {
+    server.close();
     ledger.close();
     throw err;
   }
@@ -90,18 +164,27 @@ async function main(): Promise<void> {
     const force = setTimeout(() => {
       logger.error('graceful shutdown timed out');
       server.closeAllConnections();
+      exchange?.server.closeAllConnections();
     }, SHUTDOWN_GRACE_MS);
     force.unref();
-    server.close((err) => {
+    const closeServer = (target: Server | HttpsServer): Promise<Error | undefined> =>
+      new Promise((resolve) => {
+        target.close((err) => {
+          resolve(err);
+        });
+        target.closeIdleConnections();
+      });
+    const closing = [closeServer(server), ...(exchange === undefined ? [] : [closeServer(exchange.server)])];
+    void Promise.all(closing).then((errors) => {
       ledger.close();
       clearTimeout(force);
-      if (err) {
-        logger.error({ err }, 'error closing HTTP server');
+      const failed = errors.filter((err) => err !== undefined);
+      if (failed.length > 0) {
+        logger.error({ err: failed[0] }, 'error closing HTTP server');
         process.exitCode = 1;
       }
       logger.info('stopped');
     });
-    server.closeIdleConnections();
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

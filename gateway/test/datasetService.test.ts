@@ -16,7 +16,7 @@ describe('DatasetService', () => {
   it('rejects a chaincode reply that does not match the shared Dataset model', async () => {
     const service = createDatasetService(ledgerReturning(JSON.stringify({ id: 'x' })));
 
-    await expect(service.readDataset(user, 'x')).rejects.toThrow('ReadDataset returned an unexpected dataset shape');
+    await expect(service.readDataset(user, 'x')).rejects.toThrow('ReadDataset returned an unexpected shape');
   });
 
   it('rejects a chaincode reply that is not JSON', async () => {

@@ -81,6 +81,15 @@ export class CommitFailedError extends LedgerError {
   }
 }
 
+/** Offline signing: bytes sent back by an app are not a message this gateway prepared (a client error). */
+export class InvalidMessageError extends LedgerError {
+  override readonly name = 'InvalidMessageError';
+
+  constructor(message: string, options: LedgerErrorOptions = {}) {
+    super(message, options);
+  }
+}
+
 export function isMvccReadConflict(err: unknown): err is CommitFailedError {
   return err instanceof CommitFailedError && err.validationCode === 'MVCC_READ_CONFLICT';
 }

@@ -4,10 +4,12 @@ import { connect, hash, type Gateway, type Network } from '@hyperledger/fabric-g
 import type { AuthenticatedUser } from '../identity/user';
 import type { ChaincodeEventSource, LedgerEventStream } from './chaincodeEvents';
 import type { SigningCredentials } from './credentials';
-import { FabricUnavailableError } from './errors';
-import type { LedgerClient, SubmitResult } from './ledgerClient';
+import { FabricUnavailableError, InvalidMessageError } from './errors';
+import type { LedgerClient, SubmitOptions, SubmitResult } from './ledgerClient';
+import type { OfflineCommitStatus, OfflineIdentity, OfflineTransactions, Unsigned } from './offlineSigning';
 import { DEFAULT_RETRY_POLICY, realRetryEnvironment, type RetryEnvironment, type RetryPolicy } from './retry';
-import { evaluateTransaction, submitTransaction } from './transactions';
+import { evaluateTransaction, submitTransaction, validationCodeName } from './transactions';
+import { translateFabricError, type FabricStage } from './translateError';
 
 export interface FabricLedgerClientOptions {
   readonly peer: { readonly endpoint: string; readonly hostAlias: string; readonly tlsRootCert: Buffer };
@@ -30,8 +32,17 @@ const DEFAULT_READY_TIMEOUT_MS = 2_000;
 
 const deadlineIn = (ms: number) => () => ({ deadline: Date.now() + ms });
 
+/** Deserialises a message an app sent back; anything that does not parse is the app's error, not Fabric's. */
+function parseMessage<T>(what: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new InvalidMessageError(`the ${what} bytes are not a ${what} prepared by this gateway`, { cause: err });
+  }
+}
+
 /** The production LedgerClient: one gRPC connection to the org's peer, one fabric-gateway Gateway per user. */
-export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource {
+export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource, OfflineTransactions {
   readonly #client: grpc.Client;
   readonly #gateways = new Map<string, Gateway>();
   readonly #options: FabricLedgerClientOptions;
@@ -43,7 +54,7 @@ export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource {
     });
   }
 
-  async submit(user: AuthenticatedUser, txName: string, args: readonly string[]): Promise<SubmitResult> {
+  async submit(user: AuthenticatedUser, txName: string, args: readonly string[], options?: SubmitOptions): Promise<SubmitResult> {
     const environment = this.#options.retryEnvironment ?? realRetryEnvironment;
     const { onMvccRetry } = this.#options;
     return await submitTransaction(
@@ -60,6 +71,7 @@ export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource {
               onMvccRetry(txName, attempt, delayMs);
             },
           },
+      options,
     );
   }
 
@@ -92,6 +104,73 @@ export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource {
         }
       },
     };
+  }
+
+  prepare(identity: OfflineIdentity, txName: string, args: readonly string[]): Unsigned {
+    const gateway = this.#offlineGateway(identity);
+    try {
+      const proposal = gateway.getNetwork(this.#options.channel).getContract(this.#options.chaincode).newProposal(txName, { arguments: [...args] });
+      return { txId: proposal.getTransactionId(), bytes: proposal.getBytes(), digest: proposal.getDigest() };
+    } finally {
+      gateway.close();
+    }
+  }
+
+  async endorseSigned(identity: OfflineIdentity, proposalBytes: Uint8Array, signature: Uint8Array): Promise<Unsigned & { readonly result: Uint8Array }> {
+    return await this.#withOfflineGateway(identity, 'endorse', async (gateway) => {
+      const proposal = parseMessage('proposal', () => gateway.newSignedProposal(proposalBytes, signature));
+      const transaction = await proposal.endorse();
+      return {
+        txId: transaction.getTransactionId(),
+        bytes: transaction.getBytes(),
+        digest: transaction.getDigest(),
+        result: transaction.getResult(),
+      };
+    });
+  }
+
+  async submitSigned(identity: OfflineIdentity, transactionBytes: Uint8Array, signature: Uint8Array): Promise<Unsigned> {
+    return await this.#withOfflineGateway(identity, 'submit', async (gateway) => {
+      const commit = await parseMessage('transaction', () => gateway.newSignedTransaction(transactionBytes, signature)).submit();
+      return { txId: commit.getTransactionId(), bytes: commit.getBytes(), digest: commit.getDigest() };
+    });
+  }
+
+  async commitStatusSigned(identity: OfflineIdentity, commitBytes: Uint8Array, signature: Uint8Array): Promise<OfflineCommitStatus> {
+    return await this.#withOfflineGateway(identity, 'commitStatus', async (gateway) => {
+      const commit = parseMessage('commit', () => gateway.newSignedCommit(commitBytes, signature));
+      const status = await commit.getStatus();
+      return {
+        txId: commit.getTransactionId(),
+        blockNumber: status.blockNumber,
+        successful: status.successful,
+        validationCode: validationCodeName(status.code),
+      };
+    });
+  }
+
+  /** A gateway without a signer for the app's identity: only pre-signed messages go through it. */
+  #offlineGateway(identity: OfflineIdentity): Gateway {
+    return connect({
+      client: this.#client,
+      identity: { mspId: identity.mspId, credentials: identity.certificate },
+      hash: hash.sha256,
+      evaluateOptions: deadlineIn(EVALUATE_TIMEOUT_MS),
+      endorseOptions: deadlineIn(ENDORSE_TIMEOUT_MS),
+      submitOptions: deadlineIn(SUBMIT_TIMEOUT_MS),
+      commitStatusOptions: deadlineIn(COMMIT_STATUS_TIMEOUT_MS),
+    });
+  }
+
+  async #withOfflineGateway<T>(identity: OfflineIdentity, stage: FabricStage, call: (gateway: Gateway) => Promise<T>): Promise<T> {
+    const gateway = this.#offlineGateway(identity);
+    try {
+      return await call(gateway);
+    } catch (err) {
+      throw err instanceof InvalidMessageError ? err : translateFabricError(err, stage);
+    } finally {
+      gateway.close();
+    }
   }
 
   checkReady(): Promise<void> {

@@ -7,13 +7,21 @@ export interface SubmitResult {
   readonly blockNumber: bigint;
 }
 
+/** Options of a submit that the Fabric private-data flow needs. */
+export interface SubmitOptions {
+  /** Passed to the chaincode in the proposal's transient map: never part of the transaction or the public state. */
+  readonly transient?: Readonly<Record<string, Uint8Array>>;
+  /** Only these organisations' peers endorse (Fabric requires naming them when transient data is present). */
+  readonly endorsingOrganizations?: readonly string[];
+}
+
 /**
  * The one facade services use to reach the ledger. Every call is signed with `user`'s own Fabric identity.
  * Failures are thrown as the LedgerError hierarchy in ./errors (never as fabric-gateway types).
  */
 export interface LedgerClient {
   /** Endorses, orders and waits for commit; resolves only once the transaction is VALID on the ledger. */
-  submit(user: AuthenticatedUser, txName: string, args: readonly string[]): Promise<SubmitResult>;
+  submit(user: AuthenticatedUser, txName: string, args: readonly string[], options?: SubmitOptions): Promise<SubmitResult>;
   /** Evaluates a read-only transaction on the gateway peer; nothing is written. */
   evaluate(user: AuthenticatedUser, txName: string, args: readonly string[]): Promise<Buffer>;
   /** Resolves when the peer is reachable; rejects with FabricUnavailableError otherwise. */

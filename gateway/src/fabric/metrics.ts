@@ -63,7 +63,7 @@ async function timed<T>(
 /** Wraps any LedgerClient so that every submit and evaluate is timed; the wrapped client is otherwise untouched. */
 export function instrumentLedger(ledger: LedgerClient, metrics: FabricMetrics): LedgerClient {
   return {
-    submit: (user, txName, args) => timed(metrics, txName, 'submit', () => ledger.submit(user, txName, args)),
+    submit: (user, txName, args, options) => timed(metrics, txName, 'submit', () => ledger.submit(user, txName, args, options)),
     evaluate: (user, txName, args) => timed(metrics, txName, 'evaluate', () => ledger.evaluate(user, txName, args)),
     checkReady: () => ledger.checkReady(),
     close: () => {

@@ -1,7 +1,7 @@
 import { StatusCode } from '@hyperledger/fabric-gateway';
 
 import { CommitFailedError } from './errors';
-import type { SubmitResult } from './ledgerClient';
+import type { SubmitOptions, SubmitResult } from './ledgerClient';
 import { DEFAULT_RETRY_POLICY, realRetryEnvironment, retryOnMvccConflict, type RetryEnvironment, type RetryPolicy } from './retry';
 import { translateFabricError, type FabricStage } from './translateError';
 
@@ -27,7 +27,10 @@ export interface ProposalLike {
   evaluate(): Promise<Uint8Array>;
 }
 export interface ProposalFactory {
-  newProposal(transactionName: string, options: { arguments: string[] }): ProposalLike;
+  newProposal(
+    transactionName: string,
+    options: { arguments: string[]; transientData?: Record<string, Uint8Array>; endorsingOrganizations?: string[] },
+  ): ProposalLike;
 }
 
 const VALIDATION_CODE_NAMES = new Map<number, string>(
@@ -54,11 +57,17 @@ export function submitTransaction(
   args: readonly string[],
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
   env: RetryEnvironment = realRetryEnvironment,
+  options: SubmitOptions = {},
 ): Promise<SubmitResult> {
+  const proposalOptions = {
+    arguments: [...args],
+    ...(options.transient === undefined ? {} : { transientData: { ...options.transient } }),
+    ...(options.endorsingOrganizations === undefined ? {} : { endorsingOrganizations: [...options.endorsingOrganizations] }),
+  };
   return retryOnMvccConflict(
     async () => {
       // A new proposal (and txId) on every attempt: an invalidated transaction cannot be resubmitted.
-      const proposal = contract.newProposal(txName, { arguments: [...args] });
+      const proposal = contract.newProposal(txName, proposalOptions);
       const txId = proposal.getTransactionId();
       const transaction = await atStage('endorse', txId, () => proposal.endorse());
       const submitted = await atStage('submit', txId, () => transaction.submit());

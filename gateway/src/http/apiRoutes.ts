@@ -45,6 +45,8 @@ export interface RouteSpec {
   readonly headers?: z.ZodObject;
   /** A JSON request body; the route answers 415 to any other media type. */
   readonly body?: NamedSchema;
+  /** A request without a body is parsed as `{}` (e.g. an approval that narrows nothing). */
+  readonly bodyOptional?: boolean;
   readonly response: SuccessResponse;
   /** Problem statuses specific to this route; 400/401/413/415/422/429 are added from body, security and idempotency. */
   readonly errors: readonly number[];
@@ -125,7 +127,10 @@ function unsupportedMediaType(): HttpProblem {
 }
 
 function parseInput<S extends RouteSpec>(route: RegisteredRoute, req: Request): RouteInput<S> {
-  if (route.body !== undefined && !req.is('application/json')) {
+  // req.is() is null when the request has no body at all; clients also send an empty one as Content-Length: 0.
+  const empty = req.is('application/json') === null || req.get('content-length') === '0';
+  const bodyAbsent = route.bodyOptional === true && empty;
+  if (route.body !== undefined && !bodyAbsent && typeof req.is('application/json') !== 'string') {
     throw unsupportedMediaType();
   }
   const parse = (schema: z.ZodType | undefined, input: unknown, what: string): unknown =>
@@ -134,7 +139,7 @@ function parseInput<S extends RouteSpec>(route: RegisteredRoute, req: Request): 
     params: parse(route.params, req.params, 'path parameters'),
     query: parse(route.query, req.query, 'query parameters'),
     headers: parse(route.headers, req.headers, 'headers'),
-    body: parse(route.body?.schema, req.body, 'request body'),
+    body: parse(route.body?.schema, bodyAbsent ? {} : req.body, 'request body'),
   } as RouteInput<S>;
 }
 

@@ -7,6 +7,7 @@ import {
   FabricTimeoutError,
   FabricUnavailableError,
   GovshareChaincodeError,
+  InvalidMessageError,
 } from '../fabric/errors';
 import { HttpProblem, problem, sendProblem, type Problem } from './problem';
 
@@ -32,7 +33,7 @@ function bodyParserProblem(err: unknown): Problem | undefined {
         status: 413,
         code: 'PAYLOAD_TOO_LARGE',
         title: 'Payload too large',
-        detail: 'The request body exceeds 256kb',
+        detail: typeof err.limit === 'number' ? `The request body exceeds ${String(err.limit)} bytes` : 'The request body is too large',
       });
     default:
       return err.status >= 400 && err.status < 500
@@ -55,6 +56,9 @@ export function toProblem(err: unknown): Problem {
       detail: err.message,
       txId: err.txId,
     });
+  }
+  if (err instanceof InvalidMessageError) {
+    return problem({ status: 400, code: 'INVALID_ARGUMENT', title: 'Invalid request', detail: err.message });
   }
   if (err instanceof FabricUnavailableError) {
     return problem({

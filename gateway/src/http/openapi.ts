@@ -139,7 +139,7 @@ function operationOf(route: RegisteredRoute, components: Components): JsonObject
     ...(parameters.length === 0 ? {} : { parameters }),
     ...(route.body === undefined
       ? {}
-      : { requestBody: { required: true, content: { 'application/json': { schema: components.ref(route.body, 'input') } } } }),
+      : { requestBody: { required: route.bodyOptional !== true, content: { 'application/json': { schema: components.ref(route.body, 'input') } } } }),
     responses,
   };
 }

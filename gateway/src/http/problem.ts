@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { AccessReason, AccessReceipt } from 'govshare-chaincode/model';
 import { z } from 'zod';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -17,6 +18,8 @@ export interface Problem {
   readonly detail: string;
   readonly txId?: string;
   readonly issues?: readonly FieldIssue[];
+  /** RFC 9457 extension members of specific problems (e.g. the access receipt of a refused fetch). */
+  readonly [extension: string]: unknown;
 }
 
 /** The same shape as a zod schema, for the OpenAPI document. */
@@ -28,6 +31,11 @@ export const ProblemSchema = z.object({
   detail: z.string(),
   txId: z.string().optional().describe('The Fabric transaction id, when a transaction was attempted'),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  reason: AccessReason.optional().describe('ACCESS_DENIED: why the ledger refused access'),
+  grantId: z.string().optional().describe('ACCESS_DENIED: the grant the decision was about'),
+  receipt: AccessReceipt.extend({ blockNumber: z.string() })
+    .optional()
+    .describe('ACCESS_DENIED: the committed record of the refused fetch (RecordAccess)'),
 });
 
 export function problemType(code: string): string {
@@ -41,10 +49,11 @@ export interface ProblemInit {
   readonly detail: string;
   readonly txId?: string | undefined;
   readonly issues?: readonly FieldIssue[] | undefined;
+  readonly extensions?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export function problem(init: ProblemInit): Problem {
-  return {
+  const standard = {
     type: problemType(init.code),
     title: init.title,
     status: init.status,
@@ -53,6 +62,9 @@ export function problem(init: ProblemInit): Problem {
     ...(init.txId === undefined ? {} : { txId: init.txId }),
     ...(init.issues === undefined ? {} : { issues: init.issues }),
   };
+  // Extension members follow the standard ones and can never replace them.
+  const extensions = Object.entries(init.extensions ?? {}).filter(([name]) => !(name in standard) && name !== 'txId' && name !== 'issues');
+  return { ...standard, ...Object.fromEntries(extensions) };
 }
 
 /** An error raised by the HTTP layer itself (authentication, validation, routing). */

@@ -1,4 +1,4 @@
-import type { SubmitResult } from '../../src/fabric/ledgerClient';
+import type { SubmitOptions, SubmitResult } from '../../src/fabric/ledgerClient';
 import type { AuthenticatedUser } from '../../src/identity/user';
 import { FakeLedger } from './fakeLedger';
 
@@ -24,7 +24,7 @@ export class ControllableLedger extends FakeLedger {
     };
   }
 
-  override async submit(user: AuthenticatedUser, txName: string, args: readonly string[]): Promise<SubmitResult> {
+  override async submit(user: AuthenticatedUser, txName: string, args: readonly string[], options?: SubmitOptions): Promise<SubmitResult> {
     if (this.#gate !== undefined) {
       await this.#gate;
     }
@@ -33,6 +33,6 @@ export class ControllableLedger extends FakeLedger {
       this.calls.push({ kind: 'submit', userId: user.id, txName, args });
       throw failure;
     }
-    return await super.submit(user, txName, args);
+    return await super.submit(user, txName, args, options);
   }
 }

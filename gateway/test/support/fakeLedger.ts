@@ -1,7 +1,7 @@
 import { DatasetRegistration, type Dataset } from 'govshare-chaincode/model';
 
 import { GovshareChaincodeError } from '../../src/fabric/errors';
-import type { LedgerClient, SubmitResult } from '../../src/fabric/ledgerClient';
+import type { LedgerClient, SubmitOptions, SubmitResult } from '../../src/fabric/ledgerClient';
 import type { AuthenticatedUser } from '../../src/identity/user';
 
 export interface LedgerCall {
@@ -9,20 +9,50 @@ export interface LedgerCall {
   readonly userId: string;
   readonly txName: string;
   readonly args: readonly string[];
+  /** Present only when the submit passed options (private data). */
+  readonly options?: SubmitOptions;
 }
+
+/**
+ * Answers one transaction: returns the chaincode's result (sent as JSON) or throws a GovshareChaincodeError.
+ * `txId` is the id the fake gives the call.
+ */
+export type FakeTransaction = (args: readonly string[], user: AuthenticatedUser, txId: string) => unknown;
 
 /** An in-memory stand-in for OUR facade (not for fabric-gateway), behaving like the govshare chaincode. */
 export class FakeLedger implements LedgerClient {
   readonly calls: LedgerCall[] = [];
+  readonly #transactions = new Map<string, FakeTransaction>();
   readonly datasets = new Map<string, Dataset>();
   ready = true;
   closed = false;
   #txCounter = 0;
   #block = 41n;
 
-  submit(user: AuthenticatedUser, txName: string, args: readonly string[]): Promise<SubmitResult> {
-    this.calls.push({ kind: 'submit', userId: user.id, txName, args });
+  /** Scripts a transaction (submit or evaluate) the built-in catalogue does not cover, or replaces it. */
+  on(txName: string, transaction: FakeTransaction): this {
+    this.#transactions.set(txName, transaction);
+    return this;
+  }
+
+  #run(transaction: FakeTransaction, args: readonly string[], user: AuthenticatedUser, txId: string): Promise<Buffer> {
+    try {
+      return Promise.resolve(Buffer.from(JSON.stringify(transaction(args, user, txId))));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  submit(user: AuthenticatedUser, txName: string, args: readonly string[], options?: SubmitOptions): Promise<SubmitResult> {
+    this.calls.push({ kind: 'submit', userId: user.id, txName, args, ...(options === undefined ? {} : { options }) });
     const txId = `tx${String(++this.#txCounter).padStart(4, '0')}`;
+    const scripted = this.#transactions.get(txName);
+    if (scripted !== undefined) {
+      return this.#run(scripted, args, user, txId).then((result) => {
+        this.#block += 1n;
+        return { result, txId, blockNumber: this.#block };
+      });
+    }
     if (txName !== 'RegisterDataset') {
       return Promise.reject(new Error(`FakeLedger: unsupported submit ${txName}`));
     }
@@ -50,6 +80,10 @@ export class FakeLedger implements LedgerClient {
 
   evaluate(user: AuthenticatedUser, txName: string, args: readonly string[]): Promise<Buffer> {
     this.calls.push({ kind: 'evaluate', userId: user.id, txName, args });
+    const scripted = this.#transactions.get(txName);
+    if (scripted !== undefined) {
+      return this.#run(scripted, args, user, 'evaluate');
+    }
     const [id = ''] = args;
     const dataset = this.datasets.get(id);
     if (txName !== 'ReadDataset') {

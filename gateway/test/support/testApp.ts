@@ -5,12 +5,16 @@ import { createApp, type AppDeps } from '../../src/app';
 import { createFabricMetrics, instrumentLedger } from '../../src/fabric/metrics';
 import { createHttpMetrics } from '../../src/http/metrics';
 import { createTokenAuthenticator, sha256Hex } from '../../src/identity/tokenAuthenticator';
+import { createAuditService } from '../../src/services/auditService';
+import { createCertificateService } from '../../src/services/certificateService';
 import { createDatasetService } from '../../src/services/datasetService';
+import { createGrantService } from '../../src/services/grantService';
 import { FakeEventSource } from './fakeEvents';
 import { FakeLedger } from './fakeLedger';
 
 export const OFFICER_TOKEN = 'officer-token-0123456789';
 export const AUDITOR_TOKEN = 'auditor-token-9876543210';
+export const APPROVER_TOKEN = 'approver-token-1122334455';
 export const MSP_ID = 'EducationMSP';
 
 export interface TestApp {
@@ -19,19 +23,24 @@ export interface TestApp {
 }
 
 /** Deps a test may replace; the rest are built around the fake ledger. */
-export type TestAppOverrides = Partial<Pick<AppDeps, 'idempotency' | 'options' | 'events'>>;
+export type TestAppOverrides = Partial<Pick<AppDeps, 'idempotency' | 'options' | 'events' | 'data' | 'offline'>>;
 
 export function buildTestApp(ledger = new FakeLedger(), overrides: TestAppOverrides = {}): TestApp {
   const metrics = createHttpMetrics();
+  const instrumented = instrumentLedger(ledger, createFabricMetrics(metrics.registry));
   const app = createApp({
     logger: pino({ level: 'silent' }),
     metrics,
     authenticator: createTokenAuthenticator(MSP_ID, [
       { id: 'education-officer', role: 'officer', tokenSha256: sha256Hex(OFFICER_TOKEN) },
       { id: 'education-auditor', role: 'auditor', tokenSha256: sha256Hex(AUDITOR_TOKEN) },
+      { id: 'education-approver', role: 'approver', tokenSha256: sha256Hex(APPROVER_TOKEN) },
     ]),
     readiness: ledger,
-    datasets: createDatasetService(instrumentLedger(ledger, createFabricMetrics(metrics.registry))),
+    datasets: createDatasetService(instrumented),
+    grants: createGrantService(instrumented),
+    audit: createAuditService(instrumented),
+    certificates: createCertificateService(instrumented),
     events: new FakeEventSource(),
     ...overrides,
   });

@@ -1,0 +1,90 @@
+import { request } from 'node:https';
+
+import type { ExchangePeer } from './peers';
+
+/** What an owner's gateway answered to a payload request. */
+export type PayloadFetch =
+  | { readonly kind: 'payload'; readonly bytes: Buffer }
+  | { readonly kind: 'denied'; readonly status: number; readonly reason: string }
+  | { readonly kind: 'failed'; readonly status: number; readonly detail: string };
+
+/** Fetches a dataset's payload from its owner's gateway. */
+export interface PayloadFetcher {
+  fetch(ownerMsp: string, datasetId: string, fields: readonly string[]): Promise<PayloadFetch>;
+}
+
+export interface MtlsFetcherOptions {
+  /** This gateway's TLS identity, issued by its own organisation's CA: it is how the owner recognises us. */
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  readonly peers: readonly ExchangePeer[];
+  readonly timeoutMs?: number;
+  readonly maxBytes?: number;
+}
+
+export const DEFAULT_EXCHANGE_TIMEOUT_MS = 15_000;
+export const DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+
+function reasonOf(body: string): string {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (typeof parsed === 'object' && parsed !== null && 'reason' in parsed && typeof parsed.reason === 'string') {
+      return parsed.reason;
+    }
+  } catch {
+    // not a problem document
+  }
+  return 'REFUSED_BY_OWNER';
+}
+
+/** Mutual TLS to the owner: we present our TLS certificate and trust only the owner organisation's CA. */
+export function createMtlsPayloadFetcher(options: MtlsFetcherOptions): PayloadFetcher {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_EXCHANGE_TIMEOUT_MS;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  return {
+    fetch(ownerMsp, datasetId, fields) {
+      const peer = options.peers.find((candidate) => candidate.mspId === ownerMsp);
+      if (peer === undefined) {
+        return Promise.resolve({ kind: 'failed', status: 0, detail: `no data exchange endpoint is configured for ${ownerMsp}` });
+      }
+      const url = new URL(`/exchange/datasets/${encodeURIComponent(datasetId)}/data`, peer.url);
+      url.searchParams.set('fields', fields.join(','));
+      return new Promise((resolve) => {
+        const req = request(
+          url,
+          { method: 'GET', cert: options.cert, key: options.key, ca: peer.tlsRootCert, minVersion: 'TLSv1.2', timeout: timeoutMs },
+          (res) => {
+            const chunks: Buffer[] = [];
+            let size = 0;
+            res.on('data', (chunk: Buffer) => {
+              size += chunk.length;
+              if (size > maxBytes) {
+                res.destroy();
+                resolve({ kind: 'failed', status: 0, detail: `the payload exceeds ${maxBytes} bytes` });
+                return;
+              }
+              chunks.push(chunk);
+            });
+            res.on('error', (err) => {
+              resolve({ kind: 'failed', status: 0, detail: err.message });
+            });
+            res.on('end', () => {
+              const bytes = Buffer.concat(chunks);
+              const status = res.statusCode ?? 0;
+              if (status === 200) resolve({ kind: 'payload', bytes });
+              else if (status === 403) resolve({ kind: 'denied', status, reason: reasonOf(bytes.toString('utf8')) });
+              else resolve({ kind: 'failed', status, detail: `the owner's gateway answered ${status}` });
+            });
+          },
+        );
+        req.on('timeout', () => {
+          req.destroy(new Error(`no answer within ${timeoutMs} ms`));
+        });
+        req.on('error', (err) => {
+          resolve({ kind: 'failed', status: 0, detail: err.message });
+        });
+        req.end();
+      });
+    },
+  };
+}

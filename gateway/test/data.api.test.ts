@@ -1,0 +1,261 @@
+import type { Dataset, GrantView } from 'govshare-chaincode/model';
+import request from 'supertest';
+
+import { canonicalPayload, sha256Hex } from '../src/exchange/payload';
+import { GovshareChaincodeError } from '../src/fabric/errors';
+import { createDataService } from '../src/services/dataService';
+import { createDatasetService } from '../src/services/datasetService';
+import { createGrantService } from '../src/services/grantService';
+import { FakeFetcher, MemoryPayloadStore } from './support/fakeExchange';
+import { FakeLedger } from './support/fakeLedger';
+import { dataset, grant } from './support/fixtures';
+import { buildTestApp, OFFICER_TOKEN } from './support/testApp';
+
+const auth = { Authorization: `Bearer ${OFFICER_TOKEN}` };
+
+const records = [
+  { district: 'N1', year: 2025, convictions: 3, judge: 'A. Judge' },
+  { district: 'S2', year: 2025, convictions: 5, judge: null },
+];
+const payload = canonicalPayload(records);
+const fingerprint = sha256Hex(payload);
+
+function setUp(options: { dataset?: Dataset; grants?: GrantView[]; decision?: 'GRANTED' | 'DENIED' } = {}) {
+  const ledger = new FakeLedger();
+  const store = new MemoryPayloadStore();
+  const fetcher = new FakeFetcher({ kind: 'payload', bytes: payload });
+  let current = options.dataset ?? dataset({ fingerprint });
+  ledger
+    .on('ReadDataset', () => current)
+    .on('UpdateDataset', ([, update]) => {
+      current = { ...current, ...(JSON.parse(update ?? '{}') as Partial<Dataset>), version: current.version + 1 };
+      return current;
+    })
+    .on('ReadGrant', ([id]) => {
+      const found = (options.grants ?? []).find((g) => g.id === id);
+      if (found === undefined) throw new GovshareChaincodeError('GRANT_NOT_FOUND', `grant '${id ?? ''}' does not exist`);
+      return found;
+    })
+    .on('ListGrantsByDataset', () => ({ records: options.grants ?? [], bookmark: '', fetchedRecordsCount: 0 }))
+    .on('RecordAccess', ([grantId], _user, txId) => {
+      const decision = options.decision ?? 'GRANTED';
+      return { auditId: txId, txId, decision, reason: decision === 'GRANTED' ? 'ACTIVE' : 'ENDED', grantId };
+    });
+  const data = createDataService({
+    datasets: createDatasetService(ledger),
+    grants: createGrantService(ledger),
+    store,
+    fetcher,
+  });
+  const { app } = buildTestApp(ledger, { data });
+  return { app, ledger, store, fetcher, current: () => current };
+}
+
+describe('PUT /api/v1/datasets/:id/data (owner)', () => {
+  const owned = dataset({ ownerMsp: 'EducationMSP' });
+
+  it('stores the canonical payload locally and commits its SHA-256 as the new fingerprint', async () => {
+    const { app, ledger, store } = setUp({ dataset: owned });
+    // Key order does not change the fingerprint.
+    const reordered = records.map((r) => ({ judge: r.judge, convictions: r.convictions, year: r.year, district: r.district }));
+
+    const res = await request(app).put('/api/v1/datasets/jus.convictions/data').set(auth).send(reordered);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: 'jus.convictions', fingerprint, version: 2, txId: 'tx0001' });
+    expect(store.files.get(`jus.convictions/${fingerprint}`)).toEqual(payload);
+    expect(ledger.calls.filter((c) => c.kind === 'submit')).toEqual([
+      { kind: 'submit', userId: 'education-officer', txName: 'UpdateDataset', args: ['jus.convictions', JSON.stringify({ fingerprint })] },
+    ]);
+  });
+
+  it('never sends the payload to the ledger', async () => {
+    const { app, ledger } = setUp({ dataset: owned });
+
+    await request(app).put('/api/v1/datasets/jus.convictions/data').set(auth).send(records).expect(200);
+
+    expect(JSON.stringify(ledger.calls)).not.toContain('A. Judge');
+  });
+
+  it('rejects records naming a field the dataset does not have, storing nothing', async () => {
+    const { app, ledger, store } = setUp({ dataset: owned });
+
+    const res = await request(app).put('/api/v1/datasets/jus.convictions/data').set(auth).send([{ district: 'N1', salary: 1 }]);
+
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'UNKNOWN_FIELDS', issues: [{ path: '0.salary' }] });
+    expect(store.files.size).toBe(0);
+    expect(ledger.calls.some((c) => c.kind === 'submit')).toBe(false);
+  });
+
+  it.each([
+    [{ year: '2025' }, '0.year'],
+    [{ convictions: 1.5 }, '0.convictions'],
+    [{ district: 7 }, '0.district'],
+  ])('rejects a value of the wrong type (%o)', async (record, path) => {
+    const { app } = setUp({ dataset: owned });
+
+    const res = await request(app).put('/api/v1/datasets/jus.convictions/data').set(auth).send([record]);
+
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'INVALID_ARGUMENT', issues: [{ path }] });
+  });
+
+  it('rejects a body that is not an array of records', async () => {
+    const { app } = setUp({ dataset: owned });
+
+    const res = await request(app).put('/api/v1/datasets/jus.convictions/data').set(auth).send({ district: 'N1' });
+
+    expect(res.status).toBe(400);
+  });
+
+  it("refuses to store another department's dataset", async () => {
+    const { app, store } = setUp();
+
+    const res = await request(app).put('/api/v1/datasets/jus.convictions/data').set(auth).send(records);
+
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ code: 'FORBIDDEN' });
+    expect(store.files.size).toBe(0);
+  });
+
+  it('accepts payloads larger than the 256kb API body limit', async () => {
+    const { app } = setUp({ dataset: owned });
+    const many = Array.from({ length: 8000 }, (_, i) => ({ district: `D${String(i)}`, year: 2025, convictions: i, judge: 'x'.repeat(20) }));
+
+    const res = await request(app).put('/api/v1/datasets/jus.convictions/data').set(auth).send(many);
+
+    expect(res.status).toBe(200);
+  });
+});
+
+describe('GET /api/v1/datasets/:id/data (requester)', () => {
+  const active = grant({ status: 'APPROVED', active: true });
+
+  it('fetches from the owner, verifies the digest, projects to the granted fields and records the access', async () => {
+    const { app, ledger, fetcher } = setUp({ grants: [active] });
+
+    const res = await request(app).get('/api/v1/datasets/jus.convictions/data').set(auth);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      datasetId: 'jus.convictions',
+      grantId: 'grant1',
+      fields: ['convictions', 'district'],
+      contentVersion: 1,
+      payloadSha256: fingerprint,
+      data: [
+        { convictions: 3, district: 'N1' },
+        { convictions: 5, district: 'S2' },
+      ],
+      receipt: { auditId: 'tx0001', txId: 'tx0001', decision: 'GRANTED', reason: 'ACTIVE', grantId: 'grant1', blockNumber: '42' },
+    });
+    expect(fetcher.requests).toEqual([{ ownerMsp: 'JusticeMSP', datasetId: 'jus.convictions', fields: ['convictions', 'district'] }]);
+    expect(ledger.calls.filter((c) => c.kind === 'submit')).toEqual([
+      {
+        kind: 'submit',
+        userId: 'education-officer',
+        txName: 'RecordAccess',
+        args: ['grant1', fingerprint, '["convictions","district"]'],
+      },
+    ]);
+  });
+
+  it('uses the grant and the subset of fields asked for', async () => {
+    const { app, ledger } = setUp({ grants: [active] });
+
+    const res = await request(app).get('/api/v1/datasets/jus.convictions/data?grant=grant1&fields=district').set(auth);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ fields: ['district'], data: [{ district: 'N1' }, { district: 'S2' }] });
+    expect(ledger.calls.some((c) => c.txName === 'ReadGrant')).toBe(true);
+  });
+
+  it('refuses a payload whose digest is not the fingerprint on the ledger, recording nothing', async () => {
+    const { app, ledger, fetcher } = setUp({ grants: [active] });
+    fetcher.answer = { kind: 'payload', bytes: Buffer.from('[{"district":"FORGED"}]') };
+
+    const res = await request(app).get('/api/v1/datasets/jus.convictions/data').set(auth);
+
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ code: 'DATA_EXCHANGE_FAILED' });
+    expect(JSON.stringify(res.body)).not.toContain('FORGED');
+    expect(ledger.calls.some((c) => c.txName === 'RecordAccess')).toBe(false);
+  });
+
+  it('records a refusal on the ledger and answers 403 with the receipt when the grant is not active', async () => {
+    const { app, ledger, fetcher } = setUp({ grants: [grant({ status: 'REVOKED', active: false })], decision: 'DENIED' });
+
+    const res = await request(app).get('/api/v1/datasets/jus.convictions/data').set(auth);
+
+    expect(res.status).toBe(403);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({
+      code: 'ACCESS_DENIED',
+      reason: 'ENDED',
+      txId: 'tx0001',
+      receipt: { decision: 'DENIED', grantId: 'grant1', txId: 'tx0001', blockNumber: '42' },
+    });
+    expect(fetcher.requests).toHaveLength(0);
+    expect(ledger.calls.filter((c) => c.txName === 'RecordAccess')).toHaveLength(1);
+  });
+
+  it("records the refusal when the owner's gateway refuses", async () => {
+    const { app, fetcher } = setUp({ grants: [active], decision: 'DENIED' });
+    fetcher.answer = { kind: 'denied', status: 403, reason: 'ENDED' };
+
+    const res = await request(app).get('/api/v1/datasets/jus.convictions/data').set(auth);
+
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ code: 'ACCESS_DENIED', receipt: { decision: 'DENIED' } });
+  });
+
+  it('withholds the data when the grant was revoked between the fetch and the record', async () => {
+    const { app } = setUp({ grants: [active], decision: 'DENIED' });
+
+    const res = await request(app).get('/api/v1/datasets/jus.convictions/data').set(auth);
+
+    expect(res.status).toBe(403);
+    expect(JSON.stringify(res.body)).not.toContain('N1');
+  });
+
+  it('answers 403 NO_GRANT when the department never requested access', async () => {
+    const { app, fetcher } = setUp({ grants: [] });
+
+    const res = await request(app).get('/api/v1/datasets/jus.convictions/data').set(auth);
+
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ code: 'ACCESS_DENIED', reason: 'NO_GRANT' });
+    expect(fetcher.requests).toHaveLength(0);
+  });
+
+  it('answers 502 when the owner cannot be reached', async () => {
+    const { app, fetcher } = setUp({ grants: [active] });
+    fetcher.answer = { kind: 'failed', status: 0, detail: 'connect ECONNREFUSED' };
+
+    const res = await request(app).get('/api/v1/datasets/jus.convictions/data').set(auth);
+
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ code: 'DATA_EXCHANGE_FAILED' });
+  });
+
+  it("lets the owner read its own dataset from its store without a grant", async () => {
+    const { app, store, ledger } = setUp({ dataset: dataset({ ownerMsp: 'EducationMSP', fingerprint }) });
+    await store.save('jus.convictions', fingerprint, payload);
+
+    const res = await request(app).get('/api/v1/datasets/jus.convictions/data?fields=year').set(auth);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ grantId: null, receipt: null, data: [{ year: 2025 }, { year: 2025 }] });
+    expect(ledger.calls.some((c) => c.kind === 'submit')).toBe(false);
+  });
+
+  it('answers 503 when the gateway has no data exchange configured', async () => {
+    const { app } = buildTestApp();
+
+    const res = await request(app).get('/api/v1/datasets/jus.convictions/data').set(auth);
+
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ code: 'DATA_EXCHANGE_DISABLED' });
+  });
+});
