@@ -5,10 +5,10 @@
  */
 import { createHash, createPrivateKey } from 'node:crypto';
 import { signers } from '@hyperledger/fabric-gateway';
-import { common } from '@hyperledger/fabric-protos';
-import { connectAs, type FabricSession } from './support/fabric';
-import { api as http, type ApiResponse } from './support/http';
-import { CHANNEL, credentialsOf, DEPARTMENTS, mspIdOf, type Department } from './support/network';
+import { apiAfterPropagation as api, closePeerSessions } from './support/propagation';
+import { credentialsOf, DEPARTMENTS } from './support/network';
+
+afterAll(closePeerSessions);
 
 const runId = `${Date.now().toString(36)}-${process.pid.toString(36)}`;
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -20,41 +20,6 @@ const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000
  * block moments later. Before another department acts on a write, wait until every peer has it (as apps would see
  * after a human-scale delay), so the tests do not race block propagation.
  */
-const peerSessions = new Map<Department, FabricSession>();
-async function allPeersAt(block: bigint): Promise<void> {
-  for (const department of DEPARTMENTS) {
-    let session = peerSessions.get(department);
-    if (session === undefined) {
-      session = connectAs(department, department === 'audit' ? 'auditor' : 'officer');
-      peerSessions.set(department, session);
-    }
-    const qscc = session.network.getContract('qscc');
-    for (let attempt = 0; ; attempt += 1) {
-      const proposal = qscc.newProposal('GetChainInfo', { arguments: [CHANNEL], endorsingOrganizations: [mspIdOf(department)] });
-      if (BigInt(common.BlockchainInfo.deserializeBinary(await proposal.evaluate()).getHeight()) > block) break;
-      if (attempt > 100) throw new Error(`the ${department} peer did not reach block ${block.toString()}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-afterAll(() => {
-  for (const session of peerSessions.values()) session.close();
-});
-
-/** The block a response says it committed in (a submit's blockNumber, or a refused fetch's receipt). */
-function committedBlock(body: Record<string, unknown>): bigint | undefined {
-  const receipt = body.receipt as Record<string, unknown> | null | undefined;
-  const block = typeof body.blockNumber === 'string' ? body.blockNumber : receipt?.blockNumber;
-  return typeof block === 'string' && /^\d+$/.test(block) ? BigInt(block) : undefined;
-}
-
-/** The REST client, waiting after every committed write until all peers have it. */
-async function api(...args: Parameters<typeof http>): Promise<ApiResponse> {
-  const response = await http(...args);
-  const block = committedBlock(response.body);
-  if (block !== undefined) await allPeersAt(block);
-  return response;
-}
 
 const FIELDS = [
   { name: 'school', type: 'CODE', sensitivity: 'NONE' },

@@ -6,10 +6,11 @@
  * saw each event.
  */
 import { createHash } from 'node:crypto';
-import { common } from '@hyperledger/fabric-protos';
-import { connectAs, decode, type FabricSession } from './support/fabric';
-import { api as http, type ApiResponse } from './support/http';
-import { CHANNEL, DEPARTMENTS, gatewaysFile, mspIdOf, type Department } from './support/network';
+import { connectAs, decode } from './support/fabric';
+import { EventStream } from './support/sse';
+import { apiAfterPropagation as api, closePeerSessions } from './support/propagation';
+
+afterAll(closePeerSessions);
 
 const runId = `${Date.now().toString(36)}-${process.pid.toString(36)}`;
 const datasetId = `story-${runId}`;
@@ -19,41 +20,6 @@ const datasetId = `story-${runId}`;
  * block moments later. Before another department acts on a write, wait until every peer has it (as apps would see
  * after a human-scale delay), so the tests do not race block propagation.
  */
-const peerSessions = new Map<Department, FabricSession>();
-async function allPeersAt(block: bigint): Promise<void> {
-  for (const department of DEPARTMENTS) {
-    let session = peerSessions.get(department);
-    if (session === undefined) {
-      session = connectAs(department, department === 'audit' ? 'auditor' : 'officer');
-      peerSessions.set(department, session);
-    }
-    const qscc = session.network.getContract('qscc');
-    for (let attempt = 0; ; attempt += 1) {
-      const proposal = qscc.newProposal('GetChainInfo', { arguments: [CHANNEL], endorsingOrganizations: [mspIdOf(department)] });
-      if (BigInt(common.BlockchainInfo.deserializeBinary(await proposal.evaluate()).getHeight()) > block) break;
-      if (attempt > 100) throw new Error(`the ${department} peer did not reach block ${block.toString()}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-afterAll(() => {
-  for (const session of peerSessions.values()) session.close();
-});
-
-/** The block a response says it committed in (a submit's blockNumber, or a refused fetch's receipt). */
-function committedBlock(body: Record<string, unknown>): bigint | undefined {
-  const receipt = body.receipt as Record<string, unknown> | null | undefined;
-  const block = typeof body.blockNumber === 'string' ? body.blockNumber : receipt?.blockNumber;
-  return typeof block === 'string' && /^\d+$/.test(block) ? BigInt(block) : undefined;
-}
-
-/** The REST client, waiting after every committed write until all peers have it. */
-async function api(...args: Parameters<typeof http>): Promise<ApiResponse> {
-  const response = await http(...args);
-  const block = committedBlock(response.body);
-  if (block !== undefined) await allPeersAt(block);
-  return response;
-}
 
 /** The same canonical form the owner's gateway fingerprints: JSON with sorted keys. */
 function canonicalJson(value: unknown): string {
@@ -71,76 +37,6 @@ const records = [
 ];
 const payloadSha256 = createHash('sha256').update(canonicalJson(records)).digest('hex');
 
-interface SseEvent {
-  readonly id: string;
-  readonly event: string;
-  readonly data: Record<string, unknown>;
-}
-
-/** A department app listening to GET /api/v1/events. */
-class EventStream {
-  readonly events: SseEvent[] = [];
-  readonly #controller = new AbortController();
-  #buffer = '';
-  #done: Promise<void> = Promise.resolve();
-
-  async open(department: Department): Promise<void> {
-    const entry = gatewaysFile()[department];
-    const response = await fetch(`${entry.url}/api/v1/events`, {
-      headers: { authorization: `Bearer ${entry.tokens.officer}`, accept: 'text/event-stream' },
-      signal: this.#controller.signal,
-    });
-    expect(response.status).toBe(200);
-    if (response.body === null) throw new Error('no body');
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    // ": connected" arrives once the Fabric event stream is open.
-    this.#consume((await reader.read()).value ?? '');
-    this.#done = (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          this.#consume(value);
-        }
-      } catch {
-        // aborted by close()
-      }
-    })();
-  }
-
-  async waitFor(predicate: (event: SseEvent) => boolean, timeoutMs = 30_000): Promise<SseEvent> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.events.find(predicate);
-      if (found !== undefined) return found;
-      if (Date.now() > deadline) throw new Error(`event not received; got ${JSON.stringify(this.events)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
-  async close(): Promise<void> {
-    this.#controller.abort();
-    await this.#done;
-  }
-
-  #consume(chunk: string): void {
-    this.#buffer += chunk;
-    let end: number;
-    while ((end = this.#buffer.indexOf('\n\n')) >= 0) {
-      const block = this.#buffer.slice(0, end);
-      this.#buffer = this.#buffer.slice(end + 2);
-      const fields = new Map<string, string>();
-      for (const line of block.split('\n')) {
-        if (line.startsWith(':') || !line.includes(':')) continue;
-        fields.set(line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart());
-      }
-      const data = fields.get('data');
-      if (data !== undefined) {
-        this.events.push({ id: fields.get('id') ?? '', event: fields.get('event') ?? 'message', data: JSON.parse(data) as Record<string, unknown> });
-      }
-    }
-  }
-}
 
 describe('the sharing story: Justice shares a dataset with Education, under audit', () => {
   const educationEvents = new EventStream();
