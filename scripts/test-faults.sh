@@ -15,44 +15,17 @@ source "$here/lib/env.sh"
 source "$here/lib/node-deps.sh"
 # shellcheck source=scripts/lib/process.sh
 source "$here/lib/process.sh"
+# shellcheck source=scripts/lib/checks.sh
+source "$here/lib/checks.sh"
 
 results="$GOVSHARE_STATE/fault-results"
-checks_passed=0
-checks_failed=0
-record_check() { # record_check <name> <exit status>
-  if [[ "$2" -eq 0 ]]; then
-    checks_passed=$((checks_passed + 1))
-  else
-    checks_failed=$((checks_failed + 1))
-    step "FAILED: $1"
-  fi
-}
 
 set -e
 ensure_node_deps
 set +e
 cd "$GOVSHARE_ROOT" || exit 1
 
-# gateways_ready: this checkout's gateways (by their pid files) are running and ready.
-gateways_ready() {
-  local org
-  for org in "${PEER_ORGS[@]}"; do
-    is_running "gateway.$org" || return 1
-    curl -fs --max-time 2 "http://$GOVSHARE_HOST:$(gateway_port "$org")/readyz" >/dev/null 2>&1 || return 1
-  done
-}
-
-started_here=false
-if gateways_ready; then
-  step "reusing the running network: deploying this checkout's chaincode, restarting its gateways"
-  "$here/deploy-chaincode.sh" && "$here/gateways.sh" stop && "$here/gateways.sh" start
-  record_check "deploy to the running network" $?
-else
-  step "starting a network for the fault tests"
-  started_here=true
-  "$here/start.sh"
-  record_check "npm start" $?
-fi
+use_or_start_network "the fault tests"
 
 rm -rf "$results"
 mkdir -p "$results"
@@ -86,6 +59,4 @@ if [[ "$started_here" == true ]]; then
 fi
 
 [[ -f "$results/report.txt" ]] && cat "$results/report.txt"
-node "$here/lib/test-totals.js" "$checks_passed" "$checks_failed" "$results/faults.json" |
-  tee "$results/summary.txt"
-grep -qE '^[0-9]+ passed, 0 failed$' "$results/summary.txt"
+print_totals "$results/summary.txt" "$results/faults.json"
