@@ -12,6 +12,8 @@ source "$here/lib/env.sh"
 source "$here/lib/process.sh"
 # shellcheck source=scripts/lib/admin.sh
 source "$here/lib/admin.sh"
+# shellcheck source=scripts/lib/discovery.sh
+source "$here/lib/discovery.sh"
 # shellcheck source=scripts/lib/nodes.sh
 source "$here/lib/nodes.sh"
 
@@ -37,7 +39,8 @@ restart() {
   render_node_config
   start_peer "$org"
   wait_for_port "$peer" "$(peer_port "$org")"
-  step "$peer restarted (pid $(running_pid "$peer"))"
+  wait_for_discovery
+  step "$peer restarted (pid $(running_pid "$peer")); every peer's discovery sees it again"
 }
 # Whatever happens during the copy, a peer that was running is running again afterwards.
 trap restart EXIT

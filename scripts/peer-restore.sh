@@ -11,6 +11,8 @@ source "$here/lib/env.sh"
 source "$here/lib/process.sh"
 # shellcheck source=scripts/lib/admin.sh
 source "$here/lib/admin.sh"
+# shellcheck source=scripts/lib/discovery.sh
+source "$here/lib/discovery.sh"
 # shellcheck source=scripts/lib/nodes.sh
 source "$here/lib/nodes.sh"
 
@@ -64,6 +66,7 @@ step "$peer caught up: height $height (others: $target) in $((SECONDS - started)
 for _ in $(seq 1 60); do
   if peer_as_admin "$org" chaincode query -C "$CHANNEL_NAME" -n "$CHAINCODE_NAME" \
     -c '{"function":"org.hyperledger.fabric:GetMetadata","Args":[]}' >/dev/null 2>&1; then
+    wait_for_discovery
     step "$peer serves $CHAINCODE_NAME again; previous data kept in $data.before-restore"
     exit 0
   fi
