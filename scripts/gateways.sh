@@ -16,7 +16,7 @@ gateway_url() { echo "http://$GOVSHARE_HOST:$(gateway_port "$1")"; }
 write_configs() {
   local specs=() org
   for org in "${PEER_ORGS[@]}"; do
-    specs+=("$org=$(msp_id "$org"),$(gateway_port "$org"),$(peer_port "$org"),$(data_exchange_port "$org")")
+    specs+=("$org=$(msp_id "$org"),$(gateway_port "$org"),$(peer_port "$org"),$(data_exchange_port "$org"),$(ca_port "$org")")
   done
   node "$here/lib/write-gateway-config.js" "$GOVSHARE_STATE" "${specs[@]}"
 }

@@ -12,6 +12,7 @@ import type { HttpMetrics } from './http/metrics';
 import { buildOpenApiDocument, type JsonObject } from './http/openapi';
 import { perUserRateLimit } from './http/rateLimit';
 import { requestLogging } from './http/requestLogging';
+import { adminRouter } from './http/routes/admin';
 import { auditRouter } from './http/routes/audit';
 import { certificatesRouter } from './http/routes/certificates';
 import { dataRouter } from './http/routes/data';
@@ -24,6 +25,7 @@ import type { ChaincodeEventSource } from './fabric/chaincodeEvents';
 import type { OfflineTransactions } from './fabric/offlineSigning';
 import { operationsRouter, type ReadinessProbe } from './http/routes/health';
 import type { TokenAuthenticator } from './identity/tokenAuthenticator';
+import type { UserAdministration } from './services/userService';
 import type { AuditService } from './services/auditService';
 import type { CertificateService } from './services/certificateService';
 import type { DataService } from './services/dataService';
@@ -53,6 +55,8 @@ export interface AppDeps {
   /** Offline signing for apps holding their own keys; its routes answer 503 without it. */
   readonly offline?: OfflineTransactions | undefined;
   readonly events: ChaincodeEventSource;
+  /** Run-time user enrolment with the org's CA; POST /admin/users answers 503 without it. */
+  readonly users?: UserAdministration | undefined;
   /** Replay store for Idempotency-Key; an in-memory store (24 h TTL) by default. */
   readonly idempotency?: IdempotencyStore;
   readonly options?: AppOptions;
@@ -122,6 +126,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/audit', auditRouter(deps.audit, routes, `${API_PREFIX}/audit`));
   api.use('/offline', offlineRouter(deps.offline, routes, `${API_PREFIX}/offline`));
   api.use('/certificates', certificatesRouter(deps.certificates, routes, `${API_PREFIX}/certificates`, idempotency));
+  api.use('/admin', adminRouter(deps.users, routes, `${API_PREFIX}/admin`, idempotency));
   api.use('/events', eventsRouter(deps.events, routes, `${API_PREFIX}/events`, options.eventHeartbeatMs));
   app.use(API_PREFIX, api);
 

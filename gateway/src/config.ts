@@ -63,6 +63,23 @@ export const DataExchangeConfigSchema = z.strictObject({
 });
 export type DataExchangeConfig = z.infer<typeof DataExchangeConfigSchema>;
 
+/**
+ * The org's Fabric CA, for enrolling users at run time (POST /admin/users): the gateway runs `fabric-ca-client`
+ * as the org's registrar and keeps the new users' credentials in `walletDir`.
+ */
+export const CaConfigSchema = z.strictObject({
+  url: z.url({ protocol: /^https$/ }),
+  caName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a CA name such as ca-education'),
+  tlsCertPath: absolutePath,
+  /** fabric-ca-client home of the org's registrar (its enrolled MSP). */
+  registrarHome: absolutePath,
+  /** The fabric-ca-client binary. */
+  clientBinary: absolutePath,
+  /** Where the credentials and token hashes of users added at run time are kept (mode 0700). */
+  walletDir: absolutePath,
+});
+export type CaConfig = z.infer<typeof CaConfigSchema>;
+
 export const GatewayConfigSchema = z
   .strictObject({
     org: Organisation,
@@ -84,6 +101,8 @@ export const GatewayConfigSchema = z
     dataExchange: DataExchangeConfigSchema.optional(),
     /** CORS is off unless origins are listed here. */
     cors: z.strictObject({ origins: z.array(Origin).min(1) }).optional(),
+    /** Run-time user enrolment; POST /admin/users answers 503 without it. */
+    ca: CaConfigSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const seenIds = new Set<string>();

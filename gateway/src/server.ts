@@ -8,7 +8,7 @@ import pino from 'pino';
 import type { Logger } from 'pino';
 
 import { createApp } from './app';
-import { ConfigError, loadConfigFromEnv, type DataExchangeConfig, type GatewayConfig } from './config';
+import { ConfigError, loadConfigFromEnv, type DataExchangeConfig, type GatewayConfig, type UserConfig } from './config';
 import { createMtlsPayloadFetcher } from './exchange/exchangeClient';
 import { createExchangeApp, createExchangeServer, tlsPeerIdentifier } from './exchange/exchangeServer';
 import { FilePayloadStore } from './exchange/payloadStore';
@@ -18,20 +18,34 @@ import { loadSigningCredentials, type SigningCredentials } from './fabric/creden
 import { FabricLedgerClient } from './fabric/fabricLedgerClient';
 import { createFabricMetrics, instrumentLedger } from './fabric/metrics';
 import { createHttpMetrics } from './http/metrics';
+import { FabricCaClient } from './identity/certificateAuthority';
 import { createTokenAuthenticator } from './identity/tokenAuthenticator';
+import { FileWallet } from './identity/wallet';
 import { createAuditService } from './services/auditService';
 import { createCertificateService } from './services/certificateService';
 import { createDataService, type DataService } from './services/dataService';
 import { createDatasetService } from './services/datasetService';
 import { createGrantService } from './services/grantService';
+import { createUserService } from './services/userService';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-async function loadAllCredentials(config: GatewayConfig): Promise<Map<string, SigningCredentials>> {
-  const entries = await Promise.all(
-    config.users.map(async (user) => [user.id, await loadSigningCredentials(config.mspId, user)] as const),
-  );
+async function loadAllCredentials(mspId: string, users: readonly UserConfig[]): Promise<Map<string, SigningCredentials>> {
+  const entries = await Promise.all(users.map(async (user) => [user.id, await loadSigningCredentials(mspId, user)] as const));
   return new Map(entries);
+}
+
+/** The configured users, then those enrolled at run time (kept in the CA wallet); a configured id wins. */
+async function allUsers(config: GatewayConfig, wallet: FileWallet | undefined, logger: Logger): Promise<UserConfig[]> {
+  const enrolled = wallet === undefined ? [] : await wallet.list();
+  const configured = new Set(config.users.map((user) => user.id));
+  const tokens = new Set(config.users.map((user) => user.tokenSha256));
+  const added = enrolled.filter((user) => {
+    const clash = configured.has(user.id) || tokens.has(user.tokenSha256);
+    if (clash) logger.warn({ userId: user.id }, 'wallet user clashes with a configured user; ignored');
+    return !clash;
+  });
+  return [...config.users, ...added];
 }
 
 interface DataExchange {
@@ -108,6 +122,8 @@ async function main(): Promise<void> {
   const metrics = createHttpMetrics({ collectProcessMetrics: true, org: config.org });
   const fabricMetrics = createFabricMetrics(metrics.registry);
 
+  const wallet = config.ca === undefined ? undefined : new FileWallet(config.ca.walletDir);
+  const users = await allUsers(config, wallet, logger);
   // Credentials are read eagerly so a bad cert/key path fails at startup; per-user gateways connect lazily.
   const ledger = new FabricLedgerClient({
     peer: {
@@ -117,7 +133,7 @@ async function main(): Promise<void> {
     },
     channel: config.channel,
     chaincode: config.chaincode,
-    credentials: await loadAllCredentials(config),
+    credentials: await loadAllCredentials(config.mspId, users),
     onMvccRetry: (txName, attempt, delayMs) => {
       logger.warn({ txName, attempt, delayMs }, 'MVCC_READ_CONFLICT, retrying with a new transaction');
       fabricMetrics.countMvccRetry(txName);
@@ -127,10 +143,27 @@ async function main(): Promise<void> {
   const exchange =
     config.dataExchange === undefined ? undefined : await setUpDataExchange(config, config.dataExchange, instrumentedLedger, logger);
 
+  const authenticator = createTokenAuthenticator(config.mspId, users);
+  const userAdministration =
+    config.ca === undefined || wallet === undefined
+      ? undefined
+      : createUserService({
+          mspId: config.mspId,
+          ca: new FabricCaClient(config.ca),
+          wallet,
+          existingIds: users.map((user) => user.id),
+          activate: async (user) => {
+            ledger.addCredentials(user.id, await loadSigningCredentials(config.mspId, user));
+            authenticator.add(user);
+            logger.info({ userId: user.id, role: user.role }, 'user enrolled');
+          },
+        });
+
   const app = createApp({
     logger,
     metrics,
-    authenticator: createTokenAuthenticator(config.mspId, config.users),
+    authenticator,
+    users: userAdministration,
     readiness: ledger,
     datasets: createDatasetService(instrumentedLedger),
     grants: createGrantService(instrumentedLedger),

@@ -78,6 +78,7 @@ describe('GET /openapi.json', () => {
         'POST /api/v1/offline/endorse',
         'POST /api/v1/offline/submit',
         'POST /api/v1/offline/commit',
+        'POST /api/v1/admin/users',
         'POST /api/v1/certificates',
         'GET /api/v1/certificates/{sha256}',
         'POST /api/v1/certificates/{sha256}/revoke',

@@ -2,7 +2,8 @@
 // Writes each department gateway's configuration (.govshare/gateways/<org>.json) and the operator's
 // token file (.govshare/gateways.json, mode 0600). Tokens are random, kept across restarts, and the
 // gateways only ever see their SHA-256.
-// Usage: write-gateway-config.js <state dir> <org>=<mspId>,<gatewayPort>,<peerPort>,<dataExchangePort> ...
+// Usage: write-gateway-config.js <state dir> <org>=<mspId>,<gatewayPort>,<peerPort>,<dataExchangePort>,<caPort> ...
+// FABRIC_CA_BIN names the directory of fabric-ca-client, which the gateways run to enrol users (POST /admin/users).
 // GOVSHARE_GATEWAY_RATE_LIMIT=<requests per token per minute> overrides the gateways' default limit
 // (npm run bench raises it for its run: P1 measures the gateway, not its rate limiter).
 'use strict';
@@ -35,13 +36,14 @@ function rateLimit() {
 
 function main() {
   const [stateDir, ...orgSpecs] = process.argv.slice(2);
-  if (!stateDir || orgSpecs.length === 0) throw new Error('usage: write-gateway-config.js <state dir> <org>=<msp>,<port>,<peerPort>...');
+  if (!stateDir || orgSpecs.length === 0) throw new Error('usage: write-gateway-config.js <state dir> <org>=<msp>,<port>,<peerPort>,<dataExchangePort>,<caPort>...');
   const tokensFile = path.join(stateDir, 'gateways.json');
   const previous = fs.existsSync(tokensFile) ? JSON.parse(fs.readFileSync(tokensFile, 'utf8')) : {};
   const orgs = orgSpecs.map((spec) => {
     const [org, rest] = spec.split('=');
-    const [mspId, port, peerPort, dataExchangePort] = rest.split(',');
-    return { org, mspId, port, peerPort, dataExchangePort };
+    const [mspId, port, peerPort, dataExchangePort, caPort] = rest.split(',');
+    if (!caPort) throw new Error(`no CA port in ${spec}`);
+    return { org, mspId, port, peerPort, dataExchangePort, caPort };
   });
   // Every department's data-exchange endpoint and TLS CA: whom a gateway may fetch from and trust.
   const dataExchangePeers = orgs.map(({ org, mspId, dataExchangePort }) => ({
@@ -50,7 +52,9 @@ function main() {
     tlsRootCertPath: path.join(stateDir, 'ca', org, 'ca-cert.pem'),
   }));
   const summary = {};
-  for (const { org, mspId, port, peerPort, dataExchangePort } of orgs) {
+  const caBin = process.env.FABRIC_CA_BIN;
+  if (!caBin) throw new Error('FABRIC_CA_BIN must name the directory of fabric-ca-client');
+  for (const { org, mspId, port, peerPort, dataExchangePort, caPort } of orgs) {
     const tokens = {};
     const users = ROLES.map((role) => {
       const token = previous[org]?.tokens?.[role] ?? randomBytes(32).toString('base64url');
@@ -79,6 +83,14 @@ function main() {
         tlsKeyPath: path.join(stateDir, 'orgs', org, 'nodes', `gateway.${org}`, 'tls', 'server.key'),
         dataDir: path.join(stateDir, 'data', org),
         peers: dataExchangePeers,
+      },
+      ca: {
+        url: `https://${HOST}:${caPort}`,
+        caName: `ca-${org}`,
+        tlsCertPath: path.join(stateDir, 'ca', org, 'ca-cert.pem'),
+        registrarHome: path.join(stateDir, 'orgs', org, 'registrar'),
+        clientBinary: path.join(path.resolve(caBin), 'fabric-ca-client'),
+        walletDir: path.join(stateDir, 'wallets', org),
       },
       channel: process.env.CHANNEL_NAME || 'govchannel',
       chaincode: process.env.CHAINCODE_NAME || 'govshare',

@@ -46,9 +46,11 @@ export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource, O
   readonly #client: grpc.Client;
   readonly #gateways = new Map<string, Gateway>();
   readonly #options: FabricLedgerClientOptions;
+  readonly #credentials: Map<string, SigningCredentials>;
 
   constructor(options: FabricLedgerClientOptions) {
     this.#options = options;
+    this.#credentials = new Map(options.credentials);
     this.#client = new grpc.Client(options.peer.endpoint, grpc.credentials.createSsl(options.peer.tlsRootCert), {
       'grpc.ssl_target_name_override': options.peer.hostAlias,
     });
@@ -186,6 +188,12 @@ export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource, O
     });
   }
 
+  /** Signs the requests of a user enrolled at run time (POST /admin/users) with its own identity. */
+  addCredentials(userId: string, credentials: SigningCredentials): void {
+    if (this.#credentials.has(userId)) throw new Error(`user ${userId} already has signing credentials`);
+    this.#credentials.set(userId, credentials);
+  }
+
   close(): void {
     for (const gateway of this.#gateways.values()) {
       gateway.close();
@@ -197,7 +205,7 @@ export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource, O
   #networkFor(user: AuthenticatedUser): Network {
     let gateway = this.#gateways.get(user.id);
     if (gateway === undefined) {
-      const credentials = this.#options.credentials.get(user.id);
+      const credentials = this.#credentials.get(user.id);
       if (credentials === undefined) {
         throw new Error(`No Fabric signing credentials configured for user ${user.id}`);
       }

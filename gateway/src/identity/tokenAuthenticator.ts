@@ -8,6 +8,11 @@ export interface TokenAuthenticator {
   authenticate(token: string): AuthenticatedUser | undefined;
 }
 
+/** A token authenticator that also accepts users added at run time (POST /admin/users). */
+export interface MutableTokenAuthenticator extends TokenAuthenticator {
+  add(holder: TokenHolder): void;
+}
+
 export interface TokenHolder {
   readonly id: string;
   readonly role: Role;
@@ -19,12 +24,19 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-export function createTokenAuthenticator(mspId: string, holders: readonly TokenHolder[]): TokenAuthenticator {
-  const entries = holders.map((holder) => ({
+export function createTokenAuthenticator(mspId: string, holders: readonly TokenHolder[]): MutableTokenAuthenticator {
+  const entryOf = (holder: TokenHolder) => ({
     digest: Buffer.from(holder.tokenSha256, 'hex'),
     user: Object.freeze({ id: holder.id, role: holder.role, mspId }),
-  }));
+  });
+  const entries = holders.map(entryOf);
   return {
+    add(holder) {
+      if (entries.some((entry) => entry.user.id === holder.id)) {
+        throw new Error(`user ${holder.id} already has a token`);
+      }
+      entries.push(entryOf(holder));
+    },
     authenticate(token) {
       const presented = createHash('sha256').update(token, 'utf8').digest();
       let match: AuthenticatedUser | undefined;

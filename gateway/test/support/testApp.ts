@@ -23,7 +23,14 @@ export interface TestApp {
 }
 
 /** Deps a test may replace; the rest are built around the fake ledger. */
-export type TestAppOverrides = Partial<Pick<AppDeps, 'idempotency' | 'options' | 'events' | 'data' | 'offline'>>;
+export type TestAppOverrides = Partial<Pick<AppDeps, 'idempotency' | 'options' | 'events' | 'data' | 'offline' | 'authenticator' | 'users'>>;
+
+/** The users every test app authenticates (unless a test brings its own authenticator). */
+export const TEST_TOKEN_HOLDERS = [
+  { id: 'education-officer', role: 'officer', tokenSha256: sha256Hex(OFFICER_TOKEN) },
+  { id: 'education-auditor', role: 'auditor', tokenSha256: sha256Hex(AUDITOR_TOKEN) },
+  { id: 'education-approver', role: 'approver', tokenSha256: sha256Hex(APPROVER_TOKEN) },
+] as const;
 
 export function buildTestApp(ledger = new FakeLedger(), overrides: TestAppOverrides = {}): TestApp {
   const metrics = createHttpMetrics();
@@ -31,11 +38,7 @@ export function buildTestApp(ledger = new FakeLedger(), overrides: TestAppOverri
   const app = createApp({
     logger: pino({ level: 'silent' }),
     metrics,
-    authenticator: createTokenAuthenticator(MSP_ID, [
-      { id: 'education-officer', role: 'officer', tokenSha256: sha256Hex(OFFICER_TOKEN) },
-      { id: 'education-auditor', role: 'auditor', tokenSha256: sha256Hex(AUDITOR_TOKEN) },
-      { id: 'education-approver', role: 'approver', tokenSha256: sha256Hex(APPROVER_TOKEN) },
-    ]),
+    authenticator: createTokenAuthenticator(MSP_ID, TEST_TOKEN_HOLDERS),
     readiness: ledger,
     datasets: createDatasetService(instrumented),
     grants: createGrantService(instrumented),
