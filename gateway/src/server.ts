@@ -97,7 +97,17 @@ async function setUpDataExchange(config: GatewayConfig, exchange: DataExchangeCo
   };
 }
 
+/**
+ * Clients reuse keep-alive connections (undici drops idle ones after ~4 s). Node's default 5 s idle
+ * timeout lets the server close a socket just as a client sends on it, which loses that request
+ * ("other side closed"); keeping idle connections longer than any client does leaves the closing to
+ * the client. headersTimeout must exceed keepAliveTimeout. (server.close() still closes idle ones.)
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 function listen(server: Server | HttpsServer, host: string, port: number): Promise<void> {
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
