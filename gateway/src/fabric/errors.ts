@@ -20,7 +20,8 @@ export abstract class LedgerError extends Error {
   /** Per-node messages from the Fabric gateway: for logs only, never sent to API clients. */
   readonly details: readonly NodeErrorDetail[];
 
-  protected constructor(message: string, options: LedgerErrorOptions = {}) {
+  // Public so subclasses inherit it; `abstract` already stops direct instantiation.
+  constructor(message: string, options: LedgerErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.txId = options.txId;
     this.details = options.details ?? [];
@@ -43,28 +44,16 @@ export class GovshareChaincodeError extends LedgerError {
 /** The peer or the ordering service could not be reached, or ordering failed. */
 export class FabricUnavailableError extends LedgerError {
   override readonly name = 'FabricUnavailableError';
-
-  constructor(message: string, options: LedgerErrorOptions = {}) {
-    super(message, options);
-  }
 }
 
 /** A call to the Fabric gateway exceeded its deadline; the transaction may still commit. */
 export class FabricTimeoutError extends LedgerError {
   override readonly name = 'FabricTimeoutError';
-
-  constructor(message: string, options: LedgerErrorOptions = {}) {
-    super(message, options);
-  }
 }
 
 /** Endorsement (or evaluation) failed for a reason other than a govshare error code. */
 export class EndorsementFailedError extends LedgerError {
   override readonly name = 'EndorsementFailedError';
-
-  constructor(message: string, options: LedgerErrorOptions = {}) {
-    super(message, options);
-  }
 }
 
 /** The transaction was ordered but not committed as VALID, or its commit status could not be obtained. */
@@ -84,10 +73,6 @@ export class CommitFailedError extends LedgerError {
 /** Offline signing: bytes sent back by an app are not a message this gateway prepared (a client error). */
 export class InvalidMessageError extends LedgerError {
   override readonly name = 'InvalidMessageError';
-
-  constructor(message: string, options: LedgerErrorOptions = {}) {
-    super(message, options);
-  }
 }
 
 export function isMvccReadConflict(err: unknown): err is CommitFailedError {
