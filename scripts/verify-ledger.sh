@@ -73,11 +73,12 @@ else
   step "verifying the block files in $blocks_dir"
 fi
 
-verifier="$GOVSHARE_ROOT/tools/dist/verify-ledger/cli.js"
-# Compile the verifier when it is missing or older than any of its sources.
-if [[ ! -f "$verifier" || -n "$(find "$GOVSHARE_ROOT/tools" -path "$GOVSHARE_ROOT/tools/dist" -prune -o \( -name '*.ts' -o -name tsconfig.json \) -newer "$verifier" -print -quit)" ]]; then
-  step "compiling the verifier (tools/)"
-  (cd "$GOVSHARE_ROOT" && npx tsc -p tools/tsconfig.json) >&2 || { echo "the verifier does not compile" >&2; exit 2; }
+verifier="$GOVSHARE_ROOT/gateway/dist/cli/verifyLedger.js"
+# The verifier is part of the gateway (its GET /audit/ledger/verify runs the same checks): build it
+# when it is missing or older than any gateway or chaincode source.
+if [[ ! -f "$verifier" || -n "$(find "$GOVSHARE_ROOT/gateway/src" "$GOVSHARE_ROOT/chaincode/src" -name '*.ts' -newer "$verifier" -print -quit)" ]]; then
+  step "building the verifier (gateway/)"
+  (cd "$GOVSHARE_ROOT" && npx tsc -b gateway) >&2 || { echo "the verifier does not compile" >&2; exit 2; }
 fi
 
 args=(--blocks-dir "$blocks_dir" --channel "$CHANNEL_NAME" --chaincode "$CHAINCODE_NAME")

@@ -31,6 +31,7 @@ import type { CertificateService } from './services/certificateService';
 import type { DataService } from './services/dataService';
 import type { DatasetService } from './services/datasetService';
 import type { GrantService } from './services/grantService';
+import type { LedgerVerificationService } from './services/ledgerVerificationService';
 
 export interface AppOptions {
   /** Requests per token per window (default DEFAULT_RATE_LIMIT). */
@@ -49,6 +50,8 @@ export interface AppDeps {
   readonly datasets: DatasetService;
   readonly grants: GrantService;
   readonly audit: AuditService;
+  /** Ledger verification from the gateway's peer (GET /audit/ledger/verify); the route answers 503 without it. */
+  readonly ledgerVerification?: LedgerVerificationService | undefined;
   readonly certificates: CertificateService;
   /** Off-chain payloads; the data routes answer 503 when the gateway has no dataExchange configuration. */
   readonly data?: DataService | undefined;
@@ -123,7 +126,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: BODY_LIMIT, strict: true }));
   api.use('/datasets', datasetsRouter(deps.datasets, routes, `${API_PREFIX}/datasets`, idempotency));
   api.use('/grants', grantsRouter(deps.grants, routes, `${API_PREFIX}/grants`, idempotency));
-  api.use('/audit', auditRouter(deps.audit, routes, `${API_PREFIX}/audit`));
+  api.use('/audit', auditRouter(deps.audit, deps.ledgerVerification, routes, `${API_PREFIX}/audit`));
   api.use('/offline', offlineRouter(deps.offline, routes, `${API_PREFIX}/offline`));
   api.use('/certificates', certificatesRouter(deps.certificates, routes, `${API_PREFIX}/certificates`, idempotency));
   api.use('/admin', adminRouter(deps.users, routes, `${API_PREFIX}/admin`, idempotency));

@@ -103,6 +103,8 @@ export const GatewayConfigSchema = z
     cors: z.strictObject({ origins: z.array(Origin).min(1) }).optional(),
     /** Run-time user enrolment; POST /admin/users answers 503 without it. */
     ca: CaConfigSchema.optional(),
+    /** The channel's genesis block as the operator created it: ledger verification checks block 0 against it. */
+    genesisBlockPath: absolutePath.optional(),
   })
   .superRefine((config, ctx) => {
     const seenIds = new Set<string>();

@@ -26,6 +26,7 @@ import { createCertificateService } from './services/certificateService';
 import { createDataService, type DataService } from './services/dataService';
 import { createDatasetService } from './services/datasetService';
 import { createGrantService } from './services/grantService';
+import { createLedgerVerificationService } from './services/ledgerVerificationService';
 import { createUserService } from './services/userService';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -178,6 +179,13 @@ async function main(): Promise<void> {
     datasets: createDatasetService(instrumentedLedger),
     grants: createGrantService(instrumentedLedger),
     audit: createAuditService(instrumentedLedger),
+    ledgerVerification: createLedgerVerificationService({
+      ledger: instrumentedLedger,
+      archive: ledger,
+      channel: config.channel,
+      peerMsp: config.mspId,
+      trustedGenesis: config.genesisBlockPath === undefined ? undefined : readFileSync(config.genesisBlockPath),
+    }),
     certificates: createCertificateService(instrumentedLedger),
     data: exchange?.data,
     offline: ledger,

@@ -51,6 +51,9 @@ function main() {
     url: `https://${HOST}:${dataExchangePort}`,
     tlsRootCertPath: path.join(stateDir, 'ca', org, 'ca-cert.pem'),
   }));
+  const channel = process.env.CHANNEL_NAME || 'govchannel';
+  // The genesis block the operator created: the gateways' ledger verification checks block 0 against it.
+  const genesisBlock = path.join(stateDir, 'channel', `${channel}.block`);
   const summary = {};
   const caBin = process.env.FABRIC_CA_BIN;
   if (!caBin) throw new Error('FABRIC_CA_BIN must name the directory of fabric-ca-client');
@@ -92,7 +95,8 @@ function main() {
         clientBinary: path.join(path.resolve(caBin), 'fabric-ca-client'),
         walletDir: path.join(stateDir, 'wallets', org),
       },
-      channel: process.env.CHANNEL_NAME || 'govchannel',
+      channel,
+      ...(fs.existsSync(genesisBlock) ? { genesisBlockPath: genesisBlock } : {}),
       chaincode: process.env.CHAINCODE_NAME || 'govshare',
       users,
       ...rateLimit(),

@@ -394,6 +394,7 @@ describe('OpenAPI', () => {
         'POST /api/v1/grants/{id}/revoke',
         'POST /api/v1/grants/{id}/countersign',
         'GET /api/v1/audit',
+        'GET /api/v1/audit/ledger/verify',
         'POST /api/v1/offline/prepare',
         'POST /api/v1/offline/endorse',
         'POST /api/v1/offline/submit',

@@ -1,7 +1,8 @@
 /**
  * scripts/verify-ledger.sh on the live network: the real chain (fetched from the Audit peer, with the
  * audit trail checked against qscc) verifies intact; copies with one byte changed in a block's data,
- * with a block removed, and with two blocks swapped are reported broken at the right block.
+ * with a block removed, and with two blocks swapped are reported broken at the right block. The
+ * gateways' GET /audit/ledger/verify runs the same verification over blocks streamed from their peer.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -9,8 +10,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { common } from '@hyperledger/fabric-protos';
-import { blockFilesIn } from '../../tools/verify-ledger/verify';
+import { blockFilesIn } from '../../gateway/src/verification/chain';
 import { connectAs } from './support/fabric';
+import { api } from './support/http';
 import { REPO_ROOT } from './support/network';
 
 interface Run {
@@ -112,5 +114,47 @@ describe('verify-ledger.sh', () => {
     const run = verifyLedger('--blocks-dir', fetched, '--no-audit');
     expect(run.output).toContain('VERDICT: INTACT');
     expect(run.status).toBe(0);
+  });
+});
+
+describe('GET /api/v1/audit/ledger/verify', () => {
+  interface Verification {
+    verdict: string;
+    servedBy: string;
+    height: number;
+    verifiedBlocks: number;
+    signatures: number;
+    genesisTrusted: boolean;
+    firstBreak?: unknown;
+    auditTrail: { checked: boolean; records: number; mismatches: number };
+  }
+
+  test("the audit gateway's auditor gets INTACT for the whole chain from the Audit peer and every audit record", async () => {
+    const response = await api('audit', 'GET', '/api/v1/audit/ledger/verify', { role: 'auditor' });
+    expect(response.status).toBe(200);
+    const report = response.body as unknown as Verification;
+    expect(report).toMatchObject({ verdict: 'INTACT', servedBy: 'AuditMSP', genesisTrusted: true, auditTrail: { checked: true, mismatches: 0 } });
+    expect(report.firstBreak).toBeUndefined();
+    expect(report.verifiedBlocks).toBe(report.height);
+    expect(report.height).toBeGreaterThanOrEqual(blockFilesIn(fetched).length);
+    expect(report.signatures).toBeGreaterThanOrEqual(report.height - 1);
+    expect(report.auditTrail.records).toBeGreaterThan(0);
+  });
+
+  test("a department's auditor verifies from its own peer and checks only the records it may see", async () => {
+    const [own, all] = await Promise.all([
+      api('finance', 'GET', '/api/v1/audit/ledger/verify', { role: 'auditor' }),
+      api('audit', 'GET', '/api/v1/audit/ledger/verify', { role: 'auditor' }),
+    ]);
+    expect(own.status).toBe(200);
+    const report = own.body as unknown as Verification;
+    expect(report).toMatchObject({ verdict: 'INTACT', servedBy: 'FinanceMSP', auditTrail: { checked: true, mismatches: 0 } });
+    expect(report.auditTrail.records).toBeLessThan((all.body as unknown as Verification).auditTrail.records);
+  });
+
+  test('an officer is refused with 403 FORBIDDEN', async () => {
+    const response = await api('audit', 'GET', '/api/v1/audit/ledger/verify', { role: 'officer' });
+    expect(response.status).toBe(403);
+    expect(response.body).toMatchObject({ code: 'FORBIDDEN' });
   });
 });

@@ -1,10 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
 import { connect, hash, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import { common, peer } from '@hyperledger/fabric-protos';
 
 import type { AuthenticatedUser } from '../identity/user';
 import type { ChaincodeEventSource, LedgerEventStream } from './chaincodeEvents';
 import type { SigningCredentials } from './credentials';
 import { FabricUnavailableError, InvalidMessageError } from './errors';
+import type { BlockStream, LedgerArchive } from './ledgerArchive';
 import type { LedgerClient, SubmitOptions, SubmitResult } from './ledgerClient';
 import type { OfflineCommitStatus, OfflineIdentity, OfflineTransactions, Unsigned } from './offlineSigning';
 import { DEFAULT_RETRY_POLICY, realRetryEnvironment, type RetryEnvironment, type RetryPolicy } from './retry';
@@ -42,7 +44,7 @@ function parseMessage<T>(what: string, parse: () => T): T {
 }
 
 /** The production LedgerClient: one gRPC connection to the org's peer, one fabric-gateway Gateway per user. */
-export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource, OfflineTransactions {
+export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource, OfflineTransactions, LedgerArchive {
   readonly #client: grpc.Client;
   readonly #gateways = new Map<string, Gateway>();
   readonly #options: FabricLedgerClientOptions;
@@ -106,6 +108,59 @@ export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource, O
         }
       },
     };
+  }
+
+  async chainHeight(user: AuthenticatedUser): Promise<bigint> {
+    let info: Uint8Array;
+    try {
+      info = await this.#evaluateSystem(user, 'GetChainInfo', [this.#options.channel]);
+    } catch (err) {
+      throw translateFabricError(err, 'evaluate');
+    }
+    return BigInt(common.BlockchainInfo.deserializeBinary(info).getHeight());
+  }
+
+  async blocks(user: AuthenticatedUser, count: bigint): Promise<BlockStream> {
+    let events: Awaited<ReturnType<Network['getBlockEvents']>>;
+    try {
+      events = await this.#networkFor(user).getBlockEvents({ startBlock: 0n });
+    } catch (err) {
+      throw new FabricUnavailableError('Cannot open the block stream', { cause: err });
+    }
+    return {
+      close: () => {
+        events.close();
+      },
+      async *[Symbol.asyncIterator]() {
+        if (count <= 0n) return;
+        try {
+          for await (const block of events) {
+            yield block;
+            if (BigInt(block.getHeader()?.getNumber() ?? 0) >= count - 1n) return;
+          }
+        } finally {
+          events.close();
+        }
+      },
+    };
+  }
+
+  async validationCode(user: AuthenticatedUser, txId: string): Promise<number | undefined> {
+    try {
+      const processed = await this.#evaluateSystem(user, 'GetTransactionByID', [this.#options.channel, txId]);
+      return peer.ProcessedTransaction.deserializeBinary(processed).getValidationcode();
+    } catch (err) {
+      // qscc answers an unknown id with an error, not an empty result.
+      if (err instanceof Error && /no such transaction ID/i.test(`${err.message} ${JSON.stringify((err as { details?: unknown }).details ?? '')}`)) {
+        return undefined;
+      }
+      throw translateFabricError(err, 'evaluate', txId);
+    }
+  }
+
+  /** Evaluates a query of the peer's ledger query system chaincode (qscc) with `user`'s identity; errors untranslated. */
+  async #evaluateSystem(user: AuthenticatedUser, txName: string, args: readonly string[]): Promise<Uint8Array> {
+    return await this.#networkFor(user).getContract('qscc').evaluateTransaction(txName, ...args);
   }
 
   prepare(identity: OfflineIdentity, txName: string, args: readonly string[]): Unsigned {

@@ -23,7 +23,9 @@ export interface TestApp {
 }
 
 /** Deps a test may replace; the rest are built around the fake ledger. */
-export type TestAppOverrides = Partial<Pick<AppDeps, 'idempotency' | 'options' | 'events' | 'data' | 'offline' | 'authenticator' | 'users'>>;
+export type TestAppOverrides = Partial<
+  Pick<AppDeps, 'idempotency' | 'options' | 'events' | 'data' | 'offline' | 'authenticator' | 'users' | 'ledgerVerification'>
+>;
 
 /** The users every test app authenticates (unless a test brings its own authenticator). */
 export const TEST_TOKEN_HOLDERS = [

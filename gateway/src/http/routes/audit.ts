@@ -3,9 +3,12 @@ import { AuditQuery, AuditRecord, Identifier, MspId } from 'govshare-chaincode/m
 import { z } from 'zod';
 
 import type { AuditService } from '../../services/auditService';
-import { bindRoutes, type RouteRegistry } from '../apiRoutes';
+import type { LedgerVerificationService } from '../../services/ledgerVerificationService';
+import { LedgerVerification } from '../../verification/ledgerVerification';
+import { bindRoutes, named, type RouteRegistry } from '../apiRoutes';
 import { authenticatedUser } from '../auth';
 import { resourceRouter } from '../metrics';
+import { HttpProblem } from '../problem';
 import { parseOrThrow } from '../validation';
 import { LEDGER_ERRORS, PageQuery, pageBody, pageSchema } from './common';
 
@@ -21,9 +24,16 @@ const AuditListQuery = PageQuery.extend({
   to: Instant.optional().describe('End of the window, exclusive (default: now); at most 92 days after from'),
 });
 
-export function auditRouter(audit: AuditService, routes: RouteRegistry, basePath: string, now: () => number = Date.now): Router {
+export function auditRouter(
+  audit: AuditService,
+  verification: LedgerVerificationService | undefined,
+  routes: RouteRegistry,
+  basePath: string,
+  now: () => number = Date.now,
+): Router {
   const router = resourceRouter();
-  bindRoutes(router, routes, basePath).json(
+  const bind = bindRoutes(router, routes, basePath);
+  bind.json(
     {
       method: 'get',
       path: '/',
@@ -54,6 +64,42 @@ export function auditRouter(audit: AuditService, routes: RouteRegistry, basePath
         'query parameters',
       );
       return { status: 200, body: pageBody(await audit.queryAudit(authenticatedUser(req), auditQuery)) };
+    },
+  );
+
+  bind.json(
+    {
+      method: 'get',
+      path: '/ledger/verify',
+      operationId: 'verifyLedger',
+      summary:
+        "Verifies the channel's ledger as this gateway's peer serves it, without trusting that peer: the hash chain, every " +
+        "block's data hash, the orderer signatures (chained to the orderer organisation's CA of the channel configuration), " +
+        'block 0 against the genesis block the network was created with, and that every audit record the caller may see ' +
+        'names a VALID transaction. Auditors only; reads the whole chain, so it takes a while on a long ledger',
+      tags: ['audit'],
+      security: 'bearer',
+      response: {
+        status: 200,
+        description: 'The verdict (INTACT or BROKEN) with the first break, if any',
+        schema: named('LedgerVerification', LedgerVerification),
+      },
+      errors: [...LEDGER_ERRORS],
+    },
+    async (_input, req) => {
+      const caller = authenticatedUser(req);
+      if (caller.role !== 'auditor') {
+        throw new HttpProblem({ status: 403, code: 'FORBIDDEN', title: 'Forbidden', detail: 'Only auditors may verify the ledger' });
+      }
+      if (verification === undefined) {
+        throw new HttpProblem({
+          status: 503,
+          code: 'LEDGER_VERIFICATION_DISABLED',
+          title: 'Not available',
+          detail: 'This gateway cannot read blocks from its peer',
+        });
+      }
+      return { status: 200, headers: { 'Cache-Control': 'no-store' }, body: await verification.verify(caller) };
     },
   );
   return router;

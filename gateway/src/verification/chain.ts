@@ -163,69 +163,107 @@ function verifySignatures(block: common.Block, number: number, trust: OrdererTru
 }
 
 /**
- * Verifies blocks given in position order; position i must hold block number i (block 0 first).
- * Stops at the first break and reports it.
+ * Verifies blocks one at a time in position order (position i must hold block number i, block 0
+ * first), so that a caller can stream a long chain without holding it. After the first break every
+ * further block is ignored and the result reports that break.
  */
-export function verifyChain(blockFiles: readonly Uint8Array[], options: ChainOptions = {}): ChainResult {
-  const transactions = new Map<string, TransactionInChain>();
-  let trust: OrdererTrust | undefined;
-  let previous: common.BlockHeader | undefined;
-  let signatures = 0;
-  let configBlocks = 0;
-  let genesisTime: string | undefined;
-  for (const [position, raw] of blockFiles.entries()) {
+export class ChainVerifier {
+  readonly #options: ChainOptions;
+  readonly #transactions = new Map<string, TransactionInChain>();
+  #trust: OrdererTrust | undefined;
+  #previous: common.BlockHeader | undefined;
+  #position = 0;
+  #signatures = 0;
+  #configBlocks = 0;
+  #genesisTime: string | undefined;
+  #firstBreak: ChainBreak | undefined;
+
+  constructor(options: ChainOptions = {}) {
+    this.#options = options;
+  }
+
+  get broken(): boolean {
+    return this.#firstBreak !== undefined;
+  }
+
+  /** Adds the next block (its bytes as stored, or already decoded); returns false once the chain is broken. */
+  add(raw: Uint8Array | common.Block): boolean {
+    if (this.#firstBreak !== undefined) return false;
+    const position = this.#position;
     try {
-      const block = decode(`block file at position ${position}`, () => common.Block.deserializeBinary(raw));
-      const header = block.getHeader();
-      if (header === undefined) throw new Broken('the block has no header');
-      const number = header.getNumber();
-      if (number !== position) {
-        throw new Broken(
-          number > position
-            ? `expected block ${position}, found block ${number} (block ${position} is missing or out of order)`
-            : `blocks out of order: found block ${number} where block ${position} belongs`,
-        );
-      }
-      if (!blockDataHash(block).equals(bytes(header.getDataHash()))) {
-        throw new Broken("the header's data_hash does not match the block's data (the data was altered)");
-      }
-      if (previous === undefined) {
-        if (options.trustedGenesis !== undefined) {
-          const trusted = common.Block.deserializeBinary(options.trustedGenesis).getHeader();
-          if (trusted === undefined || !blockHeaderHash(trusted).equals(blockHeaderHash(header))) {
-            throw new Broken('block 0 is not the genesis block this network was created with');
-          }
-        }
-      } else {
-        if (!bytes(header.getPreviousHash()).equals(blockHeaderHash(previous))) {
-          throw new Broken(`previous_hash does not match the hash of block ${position - 1}'s header`);
-        }
-        if (trust === undefined) throw new Broken('no channel configuration before this block');
-        signatures += verifySignatures(block, number, trust);
-      }
-      const data = block.getData()?.getDataList_asU8() ?? [];
-      const filter = block.getMetadata()?.getMetadataList_asU8()[TRANSACTIONS_FILTER] ?? new Uint8Array();
-      data.forEach((envelope, index) => {
-        const channelHeader = channelHeaderOf(envelope);
-        if (channelHeader === undefined) return;
-        if (channelHeader.getType() === HEADER_TYPE_CONFIG) {
-          trust = decode(`the configuration in block ${number}`, () => ordererTrustOf(block));
-          configBlocks += 1;
-        }
-        if (position === 0) genesisTime = channelHeader.getTimestamp()?.toDate().toISOString();
-        const txId = channelHeader.getTxId();
-        if (txId !== '') transactions.set(txId, { block: number, validationCode: filter[index] ?? (position === 0 ? VALID : -1) });
-      });
-      previous = header;
+      const block = raw instanceof common.Block ? raw : decode(`block file at position ${position}`, () => common.Block.deserializeBinary(raw));
+      this.#check(block, position);
+      this.#position += 1;
+      return true;
     } catch (error) {
       if (!(error instanceof Broken)) throw error;
-      return { intact: false, verifiedBlocks: position, firstBreak: { block: position, reason: error.message }, signatures, configBlocks, transactions, ...(genesisTime === undefined ? {} : { genesisTime }) };
+      this.#firstBreak = { block: position, reason: error.message };
+      return false;
     }
   }
-  if (blockFiles.length === 0) {
-    return { intact: false, verifiedBlocks: 0, firstBreak: { block: 0, reason: 'no blocks' }, signatures, configBlocks, transactions };
+
+  result(): ChainResult {
+    const genesis = this.#genesisTime === undefined ? {} : { genesisTime: this.#genesisTime };
+    const counts = { verifiedBlocks: this.#position, signatures: this.#signatures, configBlocks: this.#configBlocks, transactions: this.#transactions, ...genesis };
+    if (this.#firstBreak !== undefined) return { intact: false, firstBreak: this.#firstBreak, ...counts };
+    if (this.#position === 0) return { intact: false, firstBreak: { block: 0, reason: 'no blocks' }, ...counts };
+    return { intact: true, ...counts };
   }
-  return { intact: true, verifiedBlocks: blockFiles.length, signatures, configBlocks, transactions, ...(genesisTime === undefined ? {} : { genesisTime }) };
+
+  #check(block: common.Block, position: number): void {
+    const header = block.getHeader();
+    if (header === undefined) throw new Broken('the block has no header');
+    const number = header.getNumber();
+    if (number !== position) {
+      throw new Broken(
+        number > position
+          ? `expected block ${position}, found block ${number} (block ${position} is missing or out of order)`
+          : `blocks out of order: found block ${number} where block ${position} belongs`,
+      );
+    }
+    if (!blockDataHash(block).equals(bytes(header.getDataHash()))) {
+      throw new Broken("the header's data_hash does not match the block's data (the data was altered)");
+    }
+    const previous = this.#previous;
+    if (previous === undefined) {
+      const { trustedGenesis } = this.#options;
+      if (trustedGenesis !== undefined) {
+        const trusted = common.Block.deserializeBinary(trustedGenesis).getHeader();
+        if (trusted === undefined || !blockHeaderHash(trusted).equals(blockHeaderHash(header))) {
+          throw new Broken('block 0 is not the genesis block this network was created with');
+        }
+      }
+    } else {
+      if (!bytes(header.getPreviousHash()).equals(blockHeaderHash(previous))) {
+        throw new Broken(`previous_hash does not match the hash of block ${position - 1}'s header`);
+      }
+      if (this.#trust === undefined) throw new Broken('no channel configuration before this block');
+      this.#signatures += verifySignatures(block, number, this.#trust);
+    }
+    const data = block.getData()?.getDataList_asU8() ?? [];
+    const filter = block.getMetadata()?.getMetadataList_asU8()[TRANSACTIONS_FILTER] ?? new Uint8Array();
+    data.forEach((envelope, index) => {
+      const channelHeader = channelHeaderOf(envelope);
+      if (channelHeader === undefined) return;
+      if (channelHeader.getType() === HEADER_TYPE_CONFIG) {
+        this.#trust = decode(`the configuration in block ${number}`, () => ordererTrustOf(block));
+        this.#configBlocks += 1;
+      }
+      if (position === 0) this.#genesisTime = channelHeader.getTimestamp()?.toDate().toISOString();
+      const txId = channelHeader.getTxId();
+      if (txId !== '') this.#transactions.set(txId, { block: number, validationCode: filter[index] ?? (position === 0 ? VALID : -1) });
+    });
+    this.#previous = header;
+  }
+}
+
+/** Verifies a whole copy of the chain given in position order; stops at the first break and reports it. */
+export function verifyChain(blocks: readonly (Uint8Array | common.Block)[], options: ChainOptions = {}): ChainResult {
+  const verifier = new ChainVerifier(options);
+  for (const block of blocks) {
+    if (!verifier.add(block)) break;
+  }
+  return verifier.result();
 }
 
 /** The block files of a directory in block-number order: names carry the number (e.g. 12.block). */
