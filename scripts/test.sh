@@ -25,7 +25,7 @@ set +e
 cd "$GOVSHARE_ROOT" || exit 1
 
 step "typecheck"
-npx tsc -b chaincode gateway && npx tsc -p test/integration/tsconfig.json
+npx tsc -b chaincode gateway gateway/console && npx tsc -p test/integration/tsconfig.json
 record_check typecheck $?
 
 step "lint (ESLint strictTypeChecked + chaincode determinism rules)"
