@@ -1,7 +1,7 @@
 /** The audit timeline's filters: what the form holds, the API query they make, and the client-side outcome filter. */
 import { OUTCOMES, type AuditDetailValue, type AuditRecord, type Outcome } from './types';
 
-export const PAGE_SIZES = [20, 50, 100] as const;
+export const PAGE_SIZES = [10, 20, 50, 100] as const;
 export const DEFAULT_PAGE_SIZE = 50;
 
 /** The audit API allows at most 92 days between from and to. */

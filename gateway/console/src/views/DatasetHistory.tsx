@@ -63,54 +63,56 @@ export function DatasetHistory({ token, id, navigate }: { token: string; id: str
         </dl>
       )}
       {entries === null ? null : (
-        <table class="records" id="history-records">
-          <caption>
-            {entries.length} version(s) of {id}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Version</th>
-              <th scope="col">Time (UTC)</th>
-              <th scope="col">Transaction</th>
-              <th scope="col">Actor</th>
-              <th scope="col">Status</th>
-              <th scope="col">What changed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map(({ entry, changes }) => (
-              <tr key={entry.txId}>
-                <td>{entry.value === null ? '(deleted)' : `v${String(entry.value.version)} (content v${String(entry.value.contentVersion)})`}</td>
-                <td>
-                  <Instant iso={entry.timestamp} />
-                </td>
-                <td>
-                  <ShortId value={entry.txId} />
-                </td>
-                <td>
-                  {entry.value === null ? '—' : (
-                    <>
-                      {entry.value.updated.actor.id}
-                      <br />
-                      <small>{entry.value.updated.actor.mspId}</small>
-                    </>
-                  )}
-                </td>
-                <td>{entry.value?.status ?? '—'}</td>
-                <td>
-                  <ul class="details">
-                    {changes.length === 0 ? <li>no catalogue change</li> : null}
-                    {changes.map((change) => (
-                      <li key={change.property}>
-                        <strong>{change.property}</strong>: {change.description}
-                      </li>
-                    ))}
-                  </ul>
-                </td>
+        <div class="table-wrap">
+          <table class="records" id="history-records">
+            <caption>
+              {entries.length} version(s) of {id}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Version</th>
+                <th scope="col">Time (UTC)</th>
+                <th scope="col">Transaction</th>
+                <th scope="col">Actor</th>
+                <th scope="col">Status</th>
+                <th scope="col">What changed</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map(({ entry, changes }) => (
+                <tr key={entry.txId}>
+                  <td>{entry.value === null ? '(deleted)' : `v${String(entry.value.version)} (content v${String(entry.value.contentVersion)})`}</td>
+                  <td class="nowrap">
+                    <Instant iso={entry.timestamp} />
+                  </td>
+                  <td>
+                    <ShortId value={entry.txId} />
+                  </td>
+                  <td>
+                    {entry.value === null ? '—' : (
+                      <>
+                        {entry.value.updated.actor.id}
+                        <br />
+                        <small>{entry.value.updated.actor.mspId}</small>
+                      </>
+                    )}
+                  </td>
+                  <td>{entry.value?.status ?? '—'}</td>
+                  <td>
+                    <ul class="details">
+                      {changes.length === 0 ? <li>no catalogue change</li> : null}
+                      {changes.map((change) => (
+                        <li key={change.property}>
+                          <strong>{change.property}</strong>: {change.description}
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

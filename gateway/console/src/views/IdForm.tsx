@@ -19,6 +19,8 @@ export function IdForm({ label, name, value, button, onOpen }: { label: string; 
         <input
           name={name}
           value={draft}
+          size={66}
+          spellcheck={false}
           required
           onInput={(e) => {
             setDraft(e.currentTarget.value);

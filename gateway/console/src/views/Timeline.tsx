@@ -15,7 +15,7 @@ import {
   type TimelineFilter,
 } from '../lib/timeline';
 import { OUTCOMES, type AuditRecord, type Outcome, type Page } from '../lib/types';
-import { Instant, ProblemView, ShortId } from './common';
+import { Instant, ProblemView, ShortId, shorten } from './common';
 
 export const KNOWN_ORGS = ['EducationMSP', 'FinanceMSP', 'JusticeMSP', 'AuditMSP'];
 
@@ -36,6 +36,8 @@ export function Timeline({ token, filter, liveTick, navigate }: Props) {
   const [problem, setProblem] = useState<Problem | null>(null);
   const [loading, setLoading] = useState(false);
   const [live, setLive] = useState(true);
+  /** The query whose first page has been answered (records or a problem): tests and assistive tech wait for it. */
+  const [answered, setAnswered] = useState('');
   const key = auditQuery(filter);
   const loaded = useRef({ key: '', records: [] as AuditRecord[], cursor: null as string | null });
 
@@ -57,7 +59,9 @@ export function Timeline({ token, filter, liveTick, navigate }: Props) {
         if (!controller.signal.aborted) setProblem(problemOf(error));
       })
       .finally(() => {
-        if (!controller.signal.aborted) setLoading(false);
+        if (controller.signal.aborted) return;
+        setLoading(false);
+        setAnswered(key);
       });
     return () => {
       controller.abort();
@@ -248,56 +252,60 @@ export function Timeline({ token, filter, liveTick, navigate }: Props) {
           Add new records live
         </label>
       </div>
-      <table class="records" id="timeline-records">
-        <caption class="visually-hidden">Audit records, oldest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Time (UTC)</th>
-            <th scope="col">Type</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Actor</th>
-            <th scope="col">Dataset</th>
-            <th scope="col">Grant / certificate</th>
-            <th scope="col">Details</th>
-            <th scope="col">Transaction</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((record) => (
-            <tr key={record.id} class={fresh.has(record.id) ? 'fresh' : undefined} data-record-id={record.id}>
-              <td>
-                <Instant iso={record.timestamp} />
-              </td>
-              <td>{record.type}</td>
-              <td>
-                <span class={`outcome outcome-${record.outcome.toLowerCase()}`}>{record.outcome}</span>
-              </td>
-              <td>
-                {record.actorId}
-                <br />
-                <small>
-                  {record.actorMsp} · {record.role}
-                </small>
-              </td>
-              <td>{record.datasetId === undefined ? '—' : <a href={routeHash({ view: 'dataset', id: record.datasetId })}>{record.datasetId}</a>}</td>
-              <td>
-                {record.grantId === undefined ? null : <a href={routeHash({ view: 'grant', id: record.grantId })}>{record.grantId}</a>}
-                {record.certificateId === undefined ? null : <ShortId value={record.certificateId} />}
-              </td>
-              <td>
-                <ul class="details">
-                  {detailLines(record.details).map((line) => (
-                    <li key={line}>{line}</li>
-                  ))}
-                </ul>
-              </td>
-              <td>
-                <ShortId value={record.txId} />
-              </td>
+      <div class="table-wrap">
+        <table class="records" id="timeline-records" aria-busy={loading ? 'true' : 'false'} data-query={answered}>
+          <caption class="visually-hidden">Audit records, oldest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Time (UTC)</th>
+              <th scope="col">Type</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">Actor</th>
+              <th scope="col">Dataset</th>
+              <th scope="col">Grant / certificate</th>
+              <th scope="col">Details</th>
+              <th scope="col">Transaction</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {shown.map((record) => (
+              <tr key={record.id} class={fresh.has(record.id) ? 'fresh' : undefined} data-record-id={record.id}>
+                <td class="nowrap">
+                  <Instant iso={record.timestamp} />
+                </td>
+                <td>{record.type}</td>
+                <td>
+                  <span class={`outcome outcome-${record.outcome.toLowerCase()}`}>{record.outcome}</span>
+                </td>
+                <td>
+                  {record.actorId}
+                  <br />
+                  <small>
+                    {record.actorMsp} · {record.role}
+                  </small>
+                </td>
+                <td>{record.datasetId === undefined ? '—' : <a href={routeHash({ view: 'dataset', id: record.datasetId })}>{record.datasetId}</a>}</td>
+                <td>
+                  {record.grantId === undefined ? null : <a href={routeHash({ view: 'grant', id: record.grantId })} title={record.grantId}>
+                      {shorten(record.grantId)}
+                    </a>}
+                  {record.certificateId === undefined ? null : <ShortId value={record.certificateId} />}
+                </td>
+                <td>
+                  <ul class="details">
+                    {detailLines(record.details).map((line) => (
+                      <li key={line}>{line}</li>
+                    ))}
+                  </ul>
+                </td>
+                <td>
+                  <ShortId value={record.txId} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {cursor === null ? null : (
         <button type="button" onClick={loadMore} disabled={loading}>
           Load more

@@ -37,11 +37,16 @@ export function Instant({ iso }: { iso: string }) {
   return <time dateTime={iso}>{formatInstant(iso)}</time>;
 }
 
-/** A long id (txId, digest) shortened for a table cell; the full value is in the title and the accessible name. */
+/** A long id (txId, digest) shortened for a table cell. */
+export function shorten(value: string): string {
+  return value.length > 16 ? `${value.slice(0, 12)}…` : value;
+}
+
+/** A long id shortened, the full value in its title. */
 export function ShortId({ value }: { value: string }) {
   return (
     <code class="short-id" title={value}>
-      {value.length > 16 ? `${value.slice(0, 12)}…` : value}
+      {shorten(value)}
     </code>
   );
 }
