@@ -37,6 +37,10 @@ ensure_shellcheck && mapfile -t scripts < <(shell_sources) &&
   "$SHELLCHECK" -x -P SCRIPTDIR:scripts:scripts/lib "${scripts[@]}"
 record_check shellcheck $?
 
+step "Chromium for the web console's browser tests"
+ensure_chromium
+record_check "chromium installed" $?
+
 step "unit tests"
 npx jest --selectProjects chaincode gateway --json --outputFile="$results/unit.json"
 

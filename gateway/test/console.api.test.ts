@@ -71,7 +71,7 @@ describe('the web console at /console', () => {
     expect(res.status).toBe(503);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 503, code: 'CONSOLE_NOT_BUILT', title: 'Console not built' });
-    expect(res.body.detail).toMatch(/not built/);
+    expect((res.body as { detail: string }).detail).toMatch(/not built/);
   });
 
   it('leaves the API and /docs policies as they were', async () => {

@@ -76,7 +76,7 @@ describe('console live events (fetch + eventsource-parser)', () => {
     const requests: Headers[] = [];
     const events: LiveEvent[] = [];
     const statuses: LiveStatus[] = [];
-    let stream: LiveStream | undefined;
+    const control: { stream?: LiveStream } = {};
     const responses = [
       streamResponse([': connected\n\n', 'retry: 5\nid: 5:tx1\nevent: DatasetRegistered\nda', 'ta: {"datasetId":"d1","txId":"tx1"}\n\n']),
       streamResponse(['id: 6:tx2\nevent: AccessRequested\ndata: {"grantId":"g1"}\n\n', ': heartbeat\n\n']),
@@ -85,16 +85,16 @@ describe('console live events (fetch + eventsource-parser)', () => {
       requests.push(new Headers(init?.headers));
       const next = responses.shift();
       if (next === undefined) {
-        stream?.stop();
+        control.stream?.stop();
         return Promise.reject(new Error('aborted'));
       }
       return Promise.resolve(next);
     };
     const delays: number[] = [];
-    stream = new LiveStream({
+    const stream = new LiveStream({
       url: '/api/v1/events',
       token: 'tok',
-      fetch: fakeFetch as typeof fetch,
+      fetch: fakeFetch,
       onEvent: (event) => events.push(event),
       onStatus: (status) => statuses.push(status),
       sleep: (ms) => {
@@ -103,6 +103,7 @@ describe('console live events (fetch + eventsource-parser)', () => {
       },
     });
 
+    control.stream = stream;
     await stream.start();
 
     expect(events.map((event) => [event.id, event.event])).toEqual([
@@ -124,7 +125,7 @@ describe('console live events (fetch + eventsource-parser)', () => {
     const stream = new LiveStream({
       url: '/api/v1/events',
       token: 'bad',
-      fetch: (() => Promise.resolve(answers.shift() ?? new Response('', { status: 401 }))) as typeof fetch,
+      fetch: () => Promise.resolve(answers.shift() ?? new Response('', { status: 401 })),
       onEvent: () => undefined,
       onStatus: (status) => statuses.push(status),
       sleep: (ms) => {
