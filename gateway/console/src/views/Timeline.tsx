@@ -38,6 +38,8 @@ export function Timeline({ token, filter, liveTick, navigate }: Props) {
   const [live, setLive] = useState(true);
   /** The query whose first page has been answered (records or a problem): tests and assistive tech wait for it. */
   const [answered, setAnswered] = useState('');
+  /** Bumped by "Apply filters" with unchanged filters: the records are fetched again. */
+  const [reloads, setReloads] = useState(0);
   const key = auditQuery(filter);
   const loaded = useRef({ key: '', records: [] as AuditRecord[], cursor: null as string | null });
 
@@ -66,7 +68,7 @@ export function Timeline({ token, filter, liveTick, navigate }: Props) {
     return () => {
       controller.abort();
     };
-  }, [key, token]);
+  }, [key, token, reloads]);
 
   // A live event: with every page loaded, fetch what is newer than the last record shown (with pages left,
   // "Load more" reaches the new records, as the window's end is "now" on every request).
@@ -113,7 +115,11 @@ export function Timeline({ token, filter, liveTick, navigate }: Props) {
     const next = { ...draft, dataset: draft.dataset.trim(), org: draft.org.trim() };
     const issue = filterProblem(next);
     setFormProblem(issue);
-    if (issue === undefined) navigate(routeHash({ view: 'timeline', filter: next }));
+    if (issue !== undefined) return;
+    const hash = routeHash({ view: 'timeline', filter: next });
+    // The same filters again: fetch again. (An outcome change alone only filters the records loaded.)
+    if (hash === routeHash({ view: 'timeline', filter })) setReloads((count) => count + 1);
+    navigate(hash);
   };
 
   const shown = records.filter((record) => matchesOutcome(record, filter.outcome));
