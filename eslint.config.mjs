@@ -63,4 +63,22 @@ export default tseslint.config(
     files: ['chaincode/src/**/*.ts'],
     rules: determinism,
   },
+  {
+    // The web console runs in browsers: its DOM types come from gateway/console/tsconfig.app.json (lib DOM), found
+    // by the project service like every other tsconfig; Node's built-in modules do not exist there.
+    files: ['gateway/console/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'child_process', 'stream', 'buffer'],
+              message: 'The console runs in the browser: no Node built-ins.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

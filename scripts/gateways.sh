@@ -33,8 +33,8 @@ wait_until_ready() {
 
 start() {
   [[ -d "$GOVSHARE_STATE/orgs" ]] || die "the network is not set up: run scripts/network.sh up first"
-  step "building the gateway"
-  (cd "$GOVSHARE_ROOT" && npx tsc -b gateway)
+  step "building the gateway and its web console"
+  (cd "$GOVSHARE_ROOT" && npx tsc -b gateway && npm run --silent build:console -w gateway)
   write_configs
   local org
   for org in "${PEER_ORGS[@]}"; do

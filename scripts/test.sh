@@ -25,7 +25,7 @@ set +e
 cd "$GOVSHARE_ROOT" || exit 1
 
 step "typecheck"
-npx tsc -b chaincode gateway && npx tsc -p test/integration/tsconfig.json
+npx tsc -b chaincode gateway gateway/console && npx tsc -p test/integration/tsconfig.json
 record_check typecheck $?
 
 step "lint (ESLint strictTypeChecked + chaincode determinism rules)"
@@ -36,6 +36,10 @@ step "lint shell scripts (shellcheck)"
 ensure_shellcheck && mapfile -t scripts < <(shell_sources) &&
   "$SHELLCHECK" -x -P SCRIPTDIR:scripts:scripts/lib "${scripts[@]}"
 record_check shellcheck $?
+
+step "Chromium for the web console's browser tests"
+ensure_chromium
+record_check "chromium installed" $?
 
 step "unit tests"
 npx jest --selectProjects chaincode gateway --json --outputFile="$results/unit.json"

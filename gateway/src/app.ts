@@ -15,9 +15,11 @@ import { requestLogging } from './http/requestLogging';
 import { adminRouter } from './http/routes/admin';
 import { auditRouter } from './http/routes/audit';
 import { certificatesRouter } from './http/routes/certificates';
+import { consoleRouter } from './http/routes/console';
 import { dataRouter } from './http/routes/data';
 import { datasetsRouter } from './http/routes/datasets';
 import { grantsRouter } from './http/routes/grants';
+import { meRouter } from './http/routes/me';
 import { offlineRouter } from './http/routes/offline';
 import { docsRouter } from './http/routes/docs';
 import { eventsRouter } from './http/routes/events';
@@ -40,6 +42,8 @@ export interface AppOptions {
   readonly corsOrigins?: readonly string[] | undefined;
   /** Interval of the keep-alive comment on /events (default 15 s). */
   readonly eventHeartbeatMs?: number | undefined;
+  /** The built web console served at /console (default gateway/dist/console). */
+  readonly consoleDir?: string | undefined;
 }
 
 export interface AppDeps {
@@ -82,7 +86,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
 
-  // The API serves JSON only: nothing may load, frame or execute. /docs relaxes this for Swagger UI alone.
+  // The API serves JSON only: nothing may load, frame or execute. /docs (Swagger UI) and /console (the web console) relax it.
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -115,6 +119,7 @@ export function createApp(deps: AppDeps): Express {
       })),
     ),
   );
+  app.use('/console', consoleRouter(options.consoleDir));
 
   // Authenticate before reading the body: unauthenticated callers cannot make us parse 256kb of JSON.
   const api = express.Router();
@@ -130,6 +135,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/offline', offlineRouter(deps.offline, routes, `${API_PREFIX}/offline`));
   api.use('/certificates', certificatesRouter(deps.certificates, routes, `${API_PREFIX}/certificates`, idempotency));
   api.use('/admin', adminRouter(deps.users, routes, `${API_PREFIX}/admin`, idempotency));
+  api.use('/me', meRouter(routes, `${API_PREFIX}/me`));
   api.use('/events', eventsRouter(deps.events, routes, `${API_PREFIX}/events`, options.eventHeartbeatMs));
   app.use(API_PREFIX, api);
 

@@ -84,6 +84,7 @@ describe('GET /openapi.json', () => {
         'GET /api/v1/certificates/{sha256}',
         'POST /api/v1/certificates/{sha256}/revoke',
         'GET /api/v1/events',
+        'GET /api/v1/me',
       ].sort(),
     );
   });

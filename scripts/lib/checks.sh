@@ -49,3 +49,22 @@ print_totals() {
   node "$GOVSHARE_ROOT/scripts/lib/test-totals.js" "$checks_passed" "$checks_failed" "$@" | tee "$summary"
   grep -qE '^[0-9]+ passed, 0 failed$' "$summary"
 }
+
+# ensure_chromium: the web console's browser tests drive Debian's Chromium (GOVSHARE_CHROMIUM, default
+# /usr/bin/chromium). As root (CI, the project's machines) a missing one is installed with apt-get;
+# otherwise this fails and says what to install.
+ensure_chromium() {
+  local chromium="${GOVSHARE_CHROMIUM:-/usr/bin/chromium}" log="$LOG_DIR/apt-chromium.log"
+  [[ -x "$chromium" ]] && return 0
+  if [[ "$chromium" != /usr/bin/chromium || "$(id -u)" -ne 0 ]]; then
+    step "no Chromium at $chromium: install Debian's package (apt-get install chromium) or set GOVSHARE_CHROMIUM to a Chromium binary"
+    return 1
+  fi
+  step "installing Debian's chromium for the console's browser tests (apt-get; log: $log)"
+  mkdir -p "$(dirname "$log")"
+  if ! { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; } >"$log" 2>&1; then
+    step "apt-get install chromium failed; see $log"
+    return 1
+  fi
+  [[ -x "$chromium" ]] || { step "the chromium package is installed but $chromium is missing"; return 1; }
+}
