@@ -345,6 +345,19 @@ describe("the auditors' web console in Chromium", () => {
     await screenshot(page, '7-live-event');
   });
 
+  test('verifies the ledger from the Audit peer: INTACT, every block and audit record checked', async () => {
+    await page.goto(`${gatewaysFile().audit.url}/console/#/ledger`);
+    await page.getByRole('button', { name: 'Verify the ledger' }).click();
+    const verdict = page.locator('#ledger-verdict');
+    await verdict.waitFor({ timeout: 120_000 });
+    await expect(page.locator('#ledger-verdict .verdict-status').innerText()).resolves.toBe('INTACT');
+    const text = await verdict.innerText();
+    expect(text).toMatch(/\d+ blocks served by AuditMSP/);
+    expect(text).toContain('Block 0 is the genesis block the network was created with.');
+    expect(text).toMatch(/All [1-9]\d* audit records you may see \(\d+ transactions\) name VALID transactions/);
+    await screenshot(page, '9-ledger-verification');
+  });
+
   test('ran without a script error or a Content-Security-Policy violation', () => {
     expect(errors).toEqual([]);
   });
@@ -366,6 +379,23 @@ describe("a department's console is scoped to what its token may see", () => {
       await page.goto(`${gatewaysFile().justice.url}/console/#/timeline?dataset=${datasetId}`);
       await expect(timelineLoaded(page, `dataset=${datasetId}&limit=50`)).resolves.toBe('0 record(s) loaded');
       expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("an officer's console shows the API's refusal of ledger verification", async () => {
+    const { context, page } = await signIn('justice', 'officer');
+    try {
+      await page.goto(`${gatewaysFile().justice.url}/console/#/ledger`);
+      await page.getByRole('button', { name: 'Verify the ledger' }).click();
+      const problem = page.locator('.problem');
+      await problem.waitFor();
+      const text = await problem.innerText();
+      expect(text).toContain('HTTP 403');
+      expect(text).toContain('FORBIDDEN');
+      expect(text).toContain('Only auditors may verify the ledger');
+      await expect(page.locator('#ledger-verdict').count()).resolves.toBe(0);
     } finally {
       await context.close();
     }

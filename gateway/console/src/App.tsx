@@ -9,6 +9,7 @@ import type { Caller } from './lib/types';
 import { Certificates } from './views/Certificates';
 import { DatasetHistory } from './views/DatasetHistory';
 import { GrantLifecycle } from './views/GrantLifecycle';
+import { LedgerVerification } from './views/LedgerVerification';
 import { LiveFeed } from './views/LiveFeed';
 import { Timeline } from './views/Timeline';
 import { ProblemView } from './views/common';
@@ -74,6 +75,7 @@ const VIEWS: readonly { readonly view: Route['view']; readonly label: string; re
   { view: 'dataset', label: 'Dataset history', hash: routeHash({ view: 'dataset', id: '' }) },
   { view: 'grant', label: 'Grant lifecycle', hash: routeHash({ view: 'grant', id: '' }) },
   { view: 'certificates', label: 'Certificate verification', hash: routeHash({ view: 'certificates' }) },
+  { view: 'ledger', label: 'Ledger verification', hash: routeHash({ view: 'ledger' }) },
 ];
 
 export function App() {
@@ -163,6 +165,7 @@ export function App() {
           {route.view === 'dataset' ? <DatasetHistory token={token} id={route.id} navigate={navigate} /> : null}
           {route.view === 'grant' ? <GrantLifecycle token={token} id={route.id} navigate={navigate} /> : null}
           {route.view === 'certificates' ? <Certificates token={token} /> : null}
+          {route.view === 'ledger' ? <LedgerVerification token={token} caller={caller} /> : null}
         </main>
         <LiveFeed events={events} status={liveStatus} />
       </div>

@@ -61,6 +61,7 @@ describe('console timeline filters', () => {
     expect(parseHash('#/datasets/edu.x')).toEqual({ view: 'dataset', id: 'edu.x' });
     expect(parseHash('#/grants/g-1')).toEqual({ view: 'grant', id: 'g-1' });
     expect(parseHash('#/certificates')).toEqual({ view: 'certificates' });
+    expect(parseHash(routeHash({ view: 'ledger' }))).toEqual({ view: 'ledger' });
     const timeline = { view: 'timeline' as const, filter: { ...EMPTY_FILTER, org: 'JusticeMSP', outcome: 'DENIED' as const } };
     expect(routeHash(timeline)).toBe('#/timeline?org=JusticeMSP&outcome=DENIED');
     expect(parseHash(routeHash(timeline))).toEqual(timeline);

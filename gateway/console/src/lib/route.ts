@@ -1,11 +1,12 @@
-/** Hash routes of the console: #/timeline?filters, #/datasets/<id>, #/grants/<id>, #/certificates. */
+/** Hash routes of the console: #/timeline?filters, #/datasets/<id>, #/grants/<id>, #/certificates, #/ledger. */
 import { EMPTY_FILTER, filterFromParams, filterToParams, type TimelineFilter } from './timeline';
 
 export type Route =
   | { readonly view: 'timeline'; readonly filter: TimelineFilter }
   | { readonly view: 'dataset'; readonly id: string }
   | { readonly view: 'grant'; readonly id: string }
-  | { readonly view: 'certificates' };
+  | { readonly view: 'certificates' }
+  | { readonly view: 'ledger' };
 
 export function parseHash(hash: string): Route {
   const text = hash.replace(/^#\/?/, '');
@@ -21,6 +22,8 @@ export function parseHash(hash: string): Route {
       return { view: 'grant', id };
     case 'certificates':
       return { view: 'certificates' };
+    case 'ledger':
+      return { view: 'ledger' };
     case 'timeline':
       return { view: 'timeline', filter: filterFromParams(params) };
     default:
@@ -36,6 +39,8 @@ export function routeHash(route: Route): string {
       return `#/grants/${encodeURIComponent(route.id)}`;
     case 'certificates':
       return '#/certificates';
+    case 'ledger':
+      return '#/ledger';
     case 'timeline': {
       const query = filterToParams(route.filter).toString();
       return query === '' ? '#/timeline' : `#/timeline?${query}`;

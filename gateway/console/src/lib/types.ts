@@ -112,3 +112,27 @@ export interface CertificateVerification {
   readonly revokedAt?: string;
   readonly revocationReason?: string;
 }
+
+/** GET /audit/ledger/verify: the verdict on the ledger as the gateway's peer serves it. */
+export interface LedgerVerification {
+  readonly verdict: 'INTACT' | 'BROKEN';
+  readonly channel: string;
+  readonly servedBy: string;
+  readonly height: number;
+  readonly verifiedBlocks: number;
+  readonly signatures: number;
+  readonly configBlocks: number;
+  readonly transactions: number;
+  readonly genesisTrusted: boolean;
+  readonly firstBreak?: { readonly block: number; readonly reason: string };
+  readonly auditTrail: {
+    readonly checked: boolean;
+    readonly records: number;
+    readonly transactions: number;
+    readonly newerThanChain: number;
+    readonly mismatches: number;
+    readonly firstMismatch?: { readonly recordId: string; readonly recordType: string; readonly txId: string; readonly reason: string };
+  };
+  readonly startedAt: string;
+  readonly durationMs: number;
+}
