@@ -3,6 +3,8 @@
 # Deploys the single-putState baseline chaincode beside govshare (a no-op when already deployed),
 # then runs bench/src/run.ts. Settings: BENCH_CONCURRENCY, BENCH_SECONDS, BENCH_ROUNDS, BENCH_RATE;
 # block cutting: GOVSHARE_BATCH_TIMEOUT / GOVSHARE_MAX_MESSAGE_COUNT when the channel is created.
+# BENCH_PARTS picks comparisons (p1-submit,p1-evaluate,p2,p3). `npm run bench -- cpu` instead measures the
+# CPU time per P1 evaluate of each process (bench/src/cpu.ts).
 # The gateways' per-token rate limit (600/min by default) would turn P1 into a test of the limiter:
 # when it is lower than BENCH_RATE_LIMIT (1000000/min), the gateways are restarted with that limit for
 # the run and restarted with their usual one at the end (tokens survive restarts).
@@ -33,4 +35,8 @@ fi
 "$here/deploy-chaincode.sh" --name benchnoop --source "$GOVSHARE_ROOT/bench/noop-chaincode"
 cd "$GOVSHARE_ROOT"
 npx tsc -p bench/tsconfig.json
-node bench/dist/bench/src/run.js
+if [[ "${1:-}" == cpu ]]; then
+  node bench/dist/bench/src/cpu.js
+else
+  node bench/dist/bench/src/run.js
+fi

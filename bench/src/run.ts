@@ -26,7 +26,15 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? '8');
 const seconds = Number(process.env.BENCH_SECONDS ?? '15');
 const rounds = Number(process.env.BENCH_ROUNDS ?? '2');
 const arrivalRate = Number(process.env.BENCH_RATE ?? '20');
+/** Which comparisons to run, e.g. BENCH_PARTS=p1-evaluate for the P1 read alone; all by default. */
+const PARTS = ['p1-submit', 'p1-evaluate', 'p2', 'p3'] as const;
+const parts = new Set((process.env.BENCH_PARTS ?? PARTS.join(',')).split(',').map((part) => part.trim()));
+for (const part of parts) {
+  if (!(PARTS as readonly string[]).includes(part)) throw new Error(`unknown BENCH_PARTS entry '${part}' (known: ${PARTS.join(', ')})`);
+}
 const runId = Date.now().toString(36);
+const WARMUP_SECONDS = 3;
+const loadAtStart = os.loadavg().map((load) => Number(load.toFixed(2)));
 
 function registration(id: string): { id: string; title: string; description: string; classification: string; fingerprint: string } {
   return {
@@ -50,15 +58,15 @@ async function submitDirect(session: FabricSession, name: string, args: string[]
 }
 
 /** One closed-loop trial against the REST gateway with autocannon; latencies of 2xx answers only. */
-async function httpTrial(request: autocannon.Request, expectedStatus: number): Promise<Samples> {
+async function httpTrial(request: autocannon.Request, expectedStatus: number, duration = seconds): Promise<Samples> {
   const gateway = gatewaysFile().education;
-  const samples: Samples = { latenciesMs: [], errors: 0, firstErrors: [], seconds };
+  const samples: Samples = { latenciesMs: [], errors: 0, firstErrors: [], seconds: duration };
   await new Promise<void>((resolve, reject) => {
     const instance = autocannon(
       {
         url: gateway.url,
         connections: concurrency,
-        duration: seconds,
+        duration,
         timeout: 60,
         requests: [{ ...request, headers: { ...request.headers, authorization: `Bearer ${gateway.tokens.officer}` } }],
       },
@@ -100,7 +108,9 @@ async function alternate(
       const samples = await trials[side]();
       if (samples.firstErrors.length > 0) console.error(`  ${labels[side]}: ${String(samples.errors)} errors, e.g. ${samples.firstErrors.join(' | ')}`);
       const result = summarise(labels[side], samples.latenciesMs, samples.errors, samples.seconds);
-      console.error(`  round ${String(round + 1)} ${labels[side]}: ${result.throughput.toFixed(1)}/s p95 ${result.p95.toFixed(0)} ms`);
+      console.error(
+        `  round ${String(round + 1)} ${labels[side]}: ${result.throughput.toFixed(1)}/s p95 ${result.p95.toFixed(0)} ms (load ${os.loadavg()[0]?.toFixed(2) ?? '?'})`,
+      );
       results[side].push(result);
       pooled[side].push(...samples.latenciesMs);
     }
@@ -122,64 +132,75 @@ async function main(): Promise<void> {
     const readId = nextId('bench-read');
     await submitDirect(session, 'RegisterDataset', registerArgs(readId));
 
-    console.error(`P1 submit: REST gateway vs direct, ${String(concurrency)} concurrent, ${String(seconds)} s x ${String(rounds)}`);
-    const beforeP1 = await snapshot();
-    const [httpSubmit, directSubmit] = await alternate(
-      ['gateway RegisterDataset', 'direct RegisterDataset'],
-      [
-        () =>
-          httpTrial(
-            {
-              method: 'POST',
-              path: '/api/v1/datasets',
-              headers: { 'content-type': 'application/json' },
-              setupRequest: (request) => ({ ...request, body: JSON.stringify(registration(nextId('bench-http'))) }),
-            },
-            201,
-          ),
-        () => closedLoop(concurrency, seconds, () => submitDirect(session, 'RegisterDataset', registerArgs(nextId('bench-direct')))),
-      ],
-    );
-    breakdown = submitBreakdown(beforeP1, await snapshot(), 'govshare', 'RegisterDataset');
-    comparisons.push(compare('P1 gateway overhead, submit (throughput)', httpSubmit, directSubmit, 'throughput', '>= 0.90x', 0.9));
+    if (parts.has('p1-submit')) {
+      console.error(`P1 submit: REST gateway vs direct, ${String(concurrency)} concurrent, ${String(seconds)} s x ${String(rounds)}`);
+      const beforeP1 = await snapshot();
+      const [httpSubmit, directSubmit] = await alternate(
+        ['gateway RegisterDataset', 'direct RegisterDataset'],
+        [
+          () =>
+            httpTrial(
+              {
+                method: 'POST',
+                path: '/api/v1/datasets',
+                headers: { 'content-type': 'application/json' },
+                setupRequest: (request) => ({ ...request, body: JSON.stringify(registration(nextId('bench-http'))) }),
+              },
+              201,
+            ),
+          () => closedLoop(concurrency, seconds, () => submitDirect(session, 'RegisterDataset', registerArgs(nextId('bench-direct')))),
+        ],
+      );
+      breakdown = submitBreakdown(beforeP1, await snapshot(), 'govshare', 'RegisterDataset');
+      comparisons.push(compare('P1 gateway overhead, submit (throughput)', httpSubmit, directSubmit, 'throughput', '>= 0.90x', 0.9));
+    }
 
-    console.error('P1 evaluate: REST gateway vs direct');
-    const [httpRead, directRead] = await alternate(
-      ['gateway ReadDataset', 'direct ReadDataset'],
-      [
-        () => httpTrial({ method: 'GET', path: `/api/v1/datasets/${readId}` }, 200),
-        () => closedLoop(concurrency, seconds, () => session.contract.evaluateTransaction('ReadDataset', readId)),
-      ],
-    );
-    comparisons.push(compare('P1 gateway overhead, evaluate (throughput)', httpRead, directRead, 'throughput', '>= 0.90x', 0.9));
+    if (parts.has('p1-evaluate')) {
+      console.error(`P1 evaluate: REST gateway vs direct, ${String(concurrency)} concurrent, ${String(seconds)} s x ${String(rounds)}`);
+      // Unmeasured warm-up of both sides (JIT, connections): a gateway just restarted would lose its first trial.
+      await httpTrial({ method: 'GET', path: `/api/v1/datasets/${readId}` }, 200, WARMUP_SECONDS);
+      await closedLoop(concurrency, WARMUP_SECONDS, () => session.contract.evaluateTransaction('ReadDataset', readId));
+      const [httpRead, directRead] = await alternate(
+        ['gateway ReadDataset', 'direct ReadDataset'],
+        [
+          () => httpTrial({ method: 'GET', path: `/api/v1/datasets/${readId}` }, 200),
+          () => closedLoop(concurrency, seconds, () => session.contract.evaluateTransaction('ReadDataset', readId)),
+        ],
+      );
+      comparisons.push(compare('P1 gateway overhead, evaluate (throughput)', httpRead, directRead, 'throughput', '>= 0.90x', 0.9));
+    }
 
-    console.error('P2: RegisterDataset vs single-putState chaincode, closed loop');
     const noop = session.network.getContract('benchnoop');
     const putNoop = async (key: string): Promise<void> => {
       const commit = await noop.submitAsync('Put', { arguments: [key, JSON.stringify(registration(key))] });
       const status = await commit.getStatus();
       if (!status.successful) throw new Error(`noop ${status.transactionId} committed as ${String(status.code)}`);
     };
-    const beforeP2 = await snapshot();
-    const [govClosed, noopClosed] = await alternate(
-      ['govshare RegisterDataset', 'benchnoop Put'],
-      [
-        () => closedLoop(concurrency, seconds, () => submitDirect(session, 'RegisterDataset', registerArgs(nextId('bench-p2')))),
-        () => closedLoop(concurrency, seconds, () => putNoop(nextId('noop-p2'))),
-      ],
-    );
-    proposals = proposalMeans(beforeP2, await snapshot(), ['govshare', 'benchnoop']);
-    comparisons.push(compare('P2 chaincode cost (throughput)', govClosed, noopClosed, 'throughput', '>= 0.80x', 0.8));
+    if (parts.has('p2')) {
+      console.error('P2: RegisterDataset vs single-putState chaincode, closed loop');
+      const beforeP2 = await snapshot();
+      const [govClosed, noopClosed] = await alternate(
+        ['govshare RegisterDataset', 'benchnoop Put'],
+        [
+          () => closedLoop(concurrency, seconds, () => submitDirect(session, 'RegisterDataset', registerArgs(nextId('bench-p2')))),
+          () => closedLoop(concurrency, seconds, () => putNoop(nextId('noop-p2'))),
+        ],
+      );
+      proposals = proposalMeans(beforeP2, await snapshot(), ['govshare', 'benchnoop']);
+      comparisons.push(compare('P2 chaincode cost (throughput)', govClosed, noopClosed, 'throughput', '>= 0.80x', 0.8));
+    }
 
-    console.error(`P3: open loop at ${String(arrivalRate)}/s`);
-    const [govOpen, noopOpen] = await alternate(
-      ['govshare RegisterDataset', 'benchnoop Put'],
-      [
-        () => openLoop(arrivalRate, seconds, () => submitDirect(session, 'RegisterDataset', registerArgs(nextId('bench-p3')))),
-        () => openLoop(arrivalRate, seconds, () => putNoop(nextId('noop-p3'))),
-      ],
-    );
-    comparisons.push(compare('P3 submit latency at fixed rate (p95)', govOpen, noopOpen, 'p95', '<= 1.3x', 1.3));
+    if (parts.has('p3')) {
+      console.error(`P3: open loop at ${String(arrivalRate)}/s`);
+      const [govOpen, noopOpen] = await alternate(
+        ['govshare RegisterDataset', 'benchnoop Put'],
+        [
+          () => openLoop(arrivalRate, seconds, () => submitDirect(session, 'RegisterDataset', registerArgs(nextId('bench-p3')))),
+          () => openLoop(arrivalRate, seconds, () => putNoop(nextId('noop-p3'))),
+        ],
+      );
+      comparisons.push(compare('P3 submit latency at fixed rate (p95)', govOpen, noopOpen, 'p95', '<= 1.3x', 1.3));
+    }
   } finally {
     session.close();
   }
@@ -192,8 +213,15 @@ function compare(name: string, a: TrialResult, b: TrialResult, metric: 'throughp
 }
 
 function report(comparisons: readonly Comparison[], breakdown: Breakdown | undefined, proposals: Record<string, number> | undefined): void {
-  const settings = { concurrency, seconds, rounds, arrivalRate, ...blockCutting() };
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+  const settings = { concurrency, seconds, rounds, arrivalRate, parts: [...parts], ...blockCutting() };
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    // Other engineers' networks share the cores: the load at the start and at the end of the run.
+    loadAverage: { start: loadAtStart, end: os.loadavg().map((load) => Number(load.toFixed(2))) },
+  };
   const row = (result: TrialResult): string =>
     `${result.label.padEnd(26)} ${result.throughput.toFixed(1).padStart(7)}/s  p50 ${result.p50.toFixed(0).padStart(5)}  p95 ${result.p95.toFixed(0).padStart(5)}  p99 ${result.p99.toFixed(0).padStart(5)} ms  (${String(result.completed)} ok, ${String(result.errors)} errors)`;
   console.log(`settings: ${JSON.stringify(settings)}`);

@@ -118,8 +118,19 @@ function listen(server: Server | HttpsServer, host: string, port: number): Promi
   });
 }
 
+/*
+ * Log lines (one per request) go to stdout in batches: a write(2) per line cost ~40 µs of the gateway's ~1 ms
+ * of CPU per read. Lines are written once 4 KiB have accumulated and at least every second; on exit pino
+ * flushes what is left synchronously.
+ */
+const LOG_BATCH_BYTES = 4096;
+const LOG_FLUSH_INTERVAL_MS = 1_000;
+
 async function main(): Promise<void> {
-  const bootstrapLogger = pino({ name: 'govshare-gateway' });
+  const bootstrapLogger = pino(
+    { name: 'govshare-gateway' },
+    pino.destination({ dest: 1, sync: false, minLength: LOG_BATCH_BYTES, periodicFlush: LOG_FLUSH_INTERVAL_MS }),
+  );
   let config: GatewayConfig;
   try {
     config = loadConfigFromEnv();

@@ -1,11 +1,15 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
-import { signers, type Identity, type Signer } from '@hyperledger/fabric-gateway';
+import type { Hash, Identity, Signer } from '@hyperledger/fabric-gateway';
+
+import { newMessageSigner } from './ecdsaSigner';
 
 export interface SigningCredentials {
   readonly identity: Identity;
   readonly signer: Signer;
+  /** The hash fabric-gateway applies to a message before `signer` signs it (hash.none when the signer hashes). */
+  readonly hash: Hash;
 }
 
 export interface CredentialFiles {
@@ -21,11 +25,11 @@ export async function loadSigningCredentials(mspId: string, files: CredentialFil
   const keyPem = await readFile(files.keyPath).catch((err: unknown) => {
     throw new Error(`Cannot read private key ${files.keyPath}: ${(err as Error).message}`);
   });
-  let signer: Signer;
+  let signing: { signer: Signer; hash: Hash };
   try {
-    signer = signers.newPrivateKeySigner(createPrivateKey(keyPem));
+    signing = newMessageSigner(createPrivateKey(keyPem));
   } catch (err) {
     throw new Error(`Unusable private key ${files.keyPath}: ${(err as Error).message}`);
   }
-  return { identity: { mspId, credentials }, signer };
+  return { identity: { mspId, credentials }, ...signing };
 }

@@ -268,7 +268,7 @@ export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource, O
         client: this.#client,
         identity: credentials.identity,
         signer: credentials.signer,
-        hash: hash.sha256,
+        hash: credentials.hash,
         evaluateOptions: deadlineIn(EVALUATE_TIMEOUT_MS),
         endorseOptions: deadlineIn(ENDORSE_TIMEOUT_MS),
         submitOptions: deadlineIn(SUBMIT_TIMEOUT_MS),

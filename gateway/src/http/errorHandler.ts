@@ -110,7 +110,7 @@ export const problemErrorHandler: ErrorRequestHandler = (err: unknown, req, res,
   }
   const body = toProblem(err);
   if (body.status >= 500 && !(err instanceof HttpProblem)) {
-    // pino-http logs this with the request's completion line (error level, with the cause chain).
+    // requestLogging logs this with the request's completion line (error level, with the cause chain).
     res.err = err instanceof Error ? err : new Error(String(err));
   } else {
     req.log.debug({ code: body.code }, 'request rejected');

@@ -23,10 +23,20 @@ const recordMountPath: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** A Router whose routes are labelled in metrics by their full pattern (e.g. /api/v1/datasets/:id). */
+const ROUTE_METHODS = ['all', 'get', 'post', 'put', 'delete', 'patch'] as const;
+
+/**
+ * A Router whose routes are labelled in metrics by their full pattern (e.g. /api/v1/datasets/:id).
+ * Each route records the mount path as its first handler, so only the route that matches pays for it; a
+ * router-wide middleware ran for every request merely passing through (a read crossed four such routers).
+ */
 export function resourceRouter(): Router {
   const router = Router();
-  router.use(recordMountPath);
+  for (const method of ROUTE_METHODS) {
+    const register = router[method].bind(router) as (path: string, ...handlers: RequestHandler[]) => Router;
+    const withMountPath = (path: string, ...handlers: RequestHandler[]): Router => register(path, recordMountPath, ...handlers);
+    router[method] = withMountPath as unknown as Router[typeof method];
+  }
   return router;
 }
 

@@ -1,0 +1,85 @@
+import { sign, type KeyObject } from 'node:crypto';
+
+import { hash, signers, type Hash, type Signer } from '@hyperledger/fabric-gateway';
+
+/** A signer and the hash fabric-gateway must apply to a message before handing it to that signer. */
+export interface MessageSigner {
+  readonly signer: Signer;
+  readonly hash: Hash;
+}
+
+interface Curve {
+  /** The digest Fabric pairs with the curve. */
+  readonly digest: 'sha256' | 'sha384';
+  /** Bytes of r and of s in an IEEE P1363 signature. */
+  readonly size: number;
+  /** The group order n. */
+  readonly order: bigint;
+}
+
+// Node's names for NIST P-256 and P-384, the curves Fabric's MSP accepts for ECDSA.
+const CURVES: Readonly<Record<string, Curve>> = {
+  prime256v1: {
+    digest: 'sha256',
+    size: 32,
+    order: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
+  },
+  secp384r1: {
+    digest: 'sha384',
+    size: 48,
+    order: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
+  },
+};
+
+/** A DER INTEGER holding the unsigned big-endian `value`: minimal, with a 0x00 in front when the top bit is set. */
+function derInteger(value: Uint8Array): Buffer {
+  let start = 0;
+  while (start < value.length - 1 && value[start] === 0) start += 1;
+  const body = value.subarray(start);
+  const pad = (body[0] ?? 0) >= 0x80 ? 1 : 0;
+  const out = Buffer.alloc(2 + pad + body.length);
+  out[0] = 0x02;
+  out[1] = pad + body.length;
+  out.set(body, 2 + pad);
+  return out;
+}
+
+/**
+ * An IEEE P1363 ECDSA signature (r ‖ s) as Fabric wants it: DER, with s in the lower half of the group order.
+ * Fabric rejects high-S signatures (they are malleable: (r, n − s) verifies too), and OpenSSL does not normalise.
+ */
+export function toLowSDer(p1363: Uint8Array, curve: Pick<Curve, 'size' | 'order'>): Buffer {
+  if (p1363.length !== 2 * curve.size) {
+    throw new Error(`ECDSA signature of ${String(p1363.length)} bytes, expected ${String(2 * curve.size)}`);
+  }
+  const r = p1363.subarray(0, curve.size);
+  let s = p1363.subarray(curve.size);
+  const sValue = BigInt(`0x${Buffer.from(s).toString('hex')}`);
+  if (sValue > curve.order >> 1n) {
+    s = Buffer.from((curve.order - sValue).toString(16).padStart(2 * curve.size, '0'), 'hex');
+  }
+  const rDer = derInteger(r);
+  const sDer = derInteger(s);
+  // At most 2 × (2 + 49) bytes for P-384: the sequence length always fits the short form.
+  return Buffer.concat([Buffer.from([0x30, rDer.length + sDer.length]), rDer, sDer]);
+}
+
+/**
+ * A signer for a user's private key that signs with node:crypto (OpenSSL) instead of fabric-gateway's
+ * pure-JavaScript ECDSA (@noble/curves), which costs ~0.3 ms of CPU per signature against ~0.03 ms: on a
+ * gateway, one signature per evaluate and two per submit. OpenSSL hashes the message itself, so
+ * fabric-gateway is told to pass the message through unhashed (hash.none); what is signed is the same
+ * SHA-256 (P-256) or SHA-384 (P-384) ECDSA signature, low-S and DER-encoded, that Fabric verifies.
+ * Other key types keep fabric-gateway's own signer and SHA-256, as before.
+ */
+export function newMessageSigner(key: KeyObject): MessageSigner {
+  const curveName = key.asymmetricKeyType === 'ec' ? key.asymmetricKeyDetails?.namedCurve : undefined;
+  const curve = curveName === undefined ? undefined : CURVES[curveName];
+  if (key.type !== 'private' || curve === undefined) {
+    return { signer: signers.newPrivateKeySigner(key), hash: hash.sha256 };
+  }
+  return {
+    signer: (message) => Promise.resolve(toLowSDer(sign(curve.digest, message, { key, dsaEncoding: 'ieee-p1363' }), curve)),
+    hash: hash.none,
+  };
+}
