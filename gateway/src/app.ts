@@ -85,6 +85,12 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // No ETag on res.send/res.json: Express would SHA-1 every response body to compute one (and turn small bodies
+  // into Buffers, which costs a writev(2) instead of one write(2)). API answers are per-caller ledger reads and
+  // the API advertises no conditional requests (If-None-Match / 304) in its OpenAPI document, so nothing uses
+  // them. The console's static files keep theirs (express.static sets its own); Swagger UI's files (res.sendFile)
+  // keep Last-Modified, so browsers still revalidate them with If-Modified-Since.
+  app.set('etag', false);
 
   // The API serves JSON only: nothing may load, frame or execute. /docs (Swagger UI) and /console (the web console) relax it.
   app.use(
