@@ -114,18 +114,20 @@ export function createApp(deps: AppDeps): Express {
     );
   }
 
-  app.use(operationsRouter(deps.readiness, deps.metrics.registry, routes));
+  // Routers are built in the order their routes appear in the OpenAPI document (operations, docs, then the API),
+  // but the API is mounted first: an API request (the hot path) then never walks through the operations, docs
+  // and console routers, whose paths (/healthz, /readyz, /metrics, /openapi.json, /docs, /console) do not
+  // overlap /api/v1.
+  const operations = operationsRouter(deps.readiness, deps.metrics.registry, routes);
   let document: JsonObject | undefined;
-  app.use(
-    docsRouter(routes, () =>
-      (document ??= buildOpenApiDocument(routes.routes, {
-        title: 'govshare department gateway',
-        version: API_VERSION,
-        description: 'REST API of a department gateway to the govshare Fabric network',
-      })),
-    ),
+  const docs = docsRouter(routes, () =>
+    (document ??= buildOpenApiDocument(routes.routes, {
+      title: 'govshare department gateway',
+      version: API_VERSION,
+      description: 'REST API of a department gateway to the govshare Fabric network',
+    })),
   );
-  app.use('/console', consoleRouter(options.consoleDir));
+  const consoleApp = consoleRouter(options.consoleDir);
 
   // Authenticate before reading the body: unauthenticated callers cannot make us parse 256kb of JSON.
   const api = express.Router();
@@ -143,7 +145,11 @@ export function createApp(deps: AppDeps): Express {
   api.use('/admin', adminRouter(deps.users, routes, `${API_PREFIX}/admin`, idempotency));
   api.use('/me', meRouter(routes, `${API_PREFIX}/me`));
   api.use('/events', eventsRouter(deps.events, routes, `${API_PREFIX}/events`, options.eventHeartbeatMs));
+
   app.use(API_PREFIX, api);
+  app.use(operations);
+  app.use(docs);
+  app.use('/console', consoleApp);
 
   app.use(routeNotFound);
   app.use(problemErrorHandler);
