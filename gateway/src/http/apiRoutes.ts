@@ -143,12 +143,21 @@ function parseInput<S extends RouteSpec>(route: RegisteredRoute, req: Request): 
   } as RouteInput<S>;
 }
 
+/*
+ * The body goes to res.send as UTF-8 bytes with its full Content-Type already set: given a string, Express would
+ * look the type up in the MIME database (res.type, res.set) and parse and reformat it to add the charset
+ * (res.send), on every response. The header sent is the same: `<type>; charset=utf-8`.
+ */
 function sendJson(res: Response, result: JsonResult): void {
-  res.status(result.status).set(result.headers ?? {});
+  res.status(result.status);
+  if (result.headers !== undefined) {
+    res.set(result.headers);
+  }
   if (result.status === 204) {
     res.end();
   } else {
-    res.type(result.contentType ?? 'application/json').send(JSON.stringify(result.body));
+    res.setHeader('Content-Type', `${result.contentType ?? 'application/json'}; charset=utf-8`);
+    res.send(Buffer.from(JSON.stringify(result.body), 'utf8'));
   }
 }
 
