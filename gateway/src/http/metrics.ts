@@ -71,11 +71,13 @@ export function createHttpMetrics(options: HttpMetricsOptions = {}): HttpMetrics
     registers: [registry],
   });
   const middleware: RequestHandler = (req, res, next) => {
-    const stop = duration.startTimer();
-    res.on('finish', () => {
+    // performance.now() rather than duration.startTimer(): the same seconds, without a timer closure and a merged
+    // label object per request.
+    const started = performance.now();
+    res.once('finish', () => {
       const labels = { method: req.method, route: routeLabel(req), status: String(res.statusCode) };
       requests.inc(labels);
-      stop(labels);
+      duration.observe(labels, (performance.now() - started) / 1000);
     });
     next();
   };
