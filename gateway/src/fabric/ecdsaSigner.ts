@@ -2,6 +2,8 @@ import { sign, type KeyObject } from 'node:crypto';
 
 import { hash, signers, type Hash, type Signer } from '@hyperledger/fabric-gateway';
 
+import { derInteger, derSequence } from './der';
+
 /** A signer and the hash fabric-gateway must apply to a message before handing it to that signer. */
 export interface MessageSigner {
   readonly signer: Signer;
@@ -31,19 +33,6 @@ const CURVES: Readonly<Record<string, Curve>> = {
   },
 };
 
-/** A DER INTEGER holding the unsigned big-endian `value`: minimal, with a 0x00 in front when the top bit is set. */
-function derInteger(value: Uint8Array): Buffer {
-  let start = 0;
-  while (start < value.length - 1 && value[start] === 0) start += 1;
-  const body = value.subarray(start);
-  const pad = (body[0] ?? 0) >= 0x80 ? 1 : 0;
-  const out = Buffer.alloc(2 + pad + body.length);
-  out[0] = 0x02;
-  out[1] = pad + body.length;
-  out.set(body, 2 + pad);
-  return out;
-}
-
 /**
  * An IEEE P1363 ECDSA signature (r ‖ s) as Fabric wants it: DER, with s in the lower half of the group order.
  * Fabric rejects high-S signatures (they are malleable: (r, n − s) verifies too), and OpenSSL does not normalise.
@@ -52,16 +41,10 @@ export function toLowSDer(p1363: Uint8Array, curve: Pick<Curve, 'size' | 'order'
   if (p1363.length !== 2 * curve.size) {
     throw new Error(`ECDSA signature of ${String(p1363.length)} bytes, expected ${String(2 * curve.size)}`);
   }
-  const r = p1363.subarray(0, curve.size);
-  let s = p1363.subarray(curve.size);
-  const sValue = BigInt(`0x${Buffer.from(s).toString('hex')}`);
-  if (sValue > curve.order >> 1n) {
-    s = Buffer.from((curve.order - sValue).toString(16).padStart(2 * curve.size, '0'), 'hex');
-  }
-  const rDer = derInteger(r);
-  const sDer = derInteger(s);
-  // At most 2 × (2 + 49) bytes for P-384: the sequence length always fits the short form.
-  return Buffer.concat([Buffer.from([0x30, rDer.length + sDer.length]), rDer, sDer]);
+  const unsigned = (bytes: Uint8Array): bigint => BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
+  const r = unsigned(p1363.subarray(0, curve.size));
+  const s = unsigned(p1363.subarray(curve.size));
+  return derSequence(derInteger(r), derInteger(s > curve.order >> 1n ? curve.order - s : s));
 }
 
 /**

@@ -8,7 +8,7 @@ import { common, msp } from '@hyperledger/fabric-protos';
 import { createHash, verify as verifySignature, X509Certificate } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { blockHeaderBytes } from './der';
+import { blockHeaderBytes } from '../fabric/der';
 
 /** common.BlockMetadataIndex and common.HeaderType values used here. */
 const SIGNATURES = 0;

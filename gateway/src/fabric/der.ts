@@ -1,6 +1,7 @@
 /**
- * The few DER encodings Fabric uses to hash a block header: SEQUENCE { INTEGER number,
- * OCTET STRING previous_hash, OCTET STRING data_hash } (Go's encoding/asn1 of protoutil.asn1Header).
+ * The few DER encodings Fabric uses: a block header's hash input, SEQUENCE { INTEGER number,
+ * OCTET STRING previous_hash, OCTET STRING data_hash } (Go's encoding/asn1 of protoutil.asn1Header),
+ * and ECDSA signatures, SEQUENCE { INTEGER r, INTEGER s }.
  */
 
 function encodeLength(length: number): Buffer {
@@ -16,7 +17,7 @@ function tlv(tag: number, content: Uint8Array): Buffer {
 
 /** A non-negative INTEGER in minimal two's complement (a leading 0x00 when the top bit is set). */
 export function derInteger(value: bigint): Buffer {
-  if (value < 0n) throw new RangeError('block numbers are unsigned');
+  if (value < 0n) throw new RangeError('the DER INTEGERs Fabric uses here are unsigned');
   const bytes: number[] = [];
   for (let rest = value; rest > 0n; rest >>= 8n) bytes.unshift(Number(rest & 0xffn));
   if (bytes.length === 0 || (bytes[0] ?? 0) >= 0x80) bytes.unshift(0);
@@ -27,7 +28,11 @@ export function derOctetString(value: Uint8Array): Buffer {
   return tlv(0x04, value);
 }
 
+export function derSequence(...elements: Uint8Array[]): Buffer {
+  return tlv(0x30, Buffer.concat(elements));
+}
+
 /** protoutil.BlockHeaderBytes: what the next block's previous_hash and the orderer signatures cover. */
 export function blockHeaderBytes(number: bigint, previousHash: Uint8Array, dataHash: Uint8Array): Buffer {
-  return tlv(0x30, Buffer.concat([derInteger(number), derOctetString(previousHash), derOctetString(dataHash)]));
+  return derSequence(derInteger(number), derOctetString(previousHash), derOctetString(dataHash));
 }
