@@ -48,9 +48,10 @@ const LOOKUPS_IN_FLIGHT = 16;
 async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
-    for (let item = items[next]; next < items.length; item = items[next]) {
+    while (next < items.length) {
+      const item = items[next] as T;
       next += 1;
-      await work(item as T);
+      await work(item);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
