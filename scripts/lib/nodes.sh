@@ -22,6 +22,7 @@ render_node_config() {
       print "        - HOME"
       print "        - PATH"
       print "        - GOVSHARE_STATE"
+      print "        - CORE_CHAINCODE_LOGGING_LEVEL"
       skipping = 1; next
     }
     skipping && /^  [A-Za-z#]/ { skipping = 0 }
@@ -67,6 +68,12 @@ ORDERER_CONSENSUS_SNAPDIR=$(node_dir "$name")/etcdraft/snapshot
 ENV
 }
 
+# Nothing logs once per transaction at info by default: a read-heavy gateway would make that thousands of lines
+# a second, each a write(2) (Fabric's metrics carry the same durations). So the peer's endorser logs at warning
+# ("finished chaincode: … duration" for every proposal), and GOVSHARE_CHAINCODE_LOGGING, the chaincode
+# processes' level, is warning: the Node shim reads CORE_CHAINCODE_LOGGING_LEVEL only (the peer passes it on
+# through core.yaml's propagateEnvironment), and at info it logs every transaction and the peer copies each
+# line into its own log. Failed transactions are still logged (at warning/error).
 peer_env() {
   local org="$1" peer dir tls port
   peer="$(peer_name "$org")"
@@ -75,7 +82,7 @@ peer_env() {
   port="$(peer_port "$org")"
   cat <<ENV
 FABRIC_CFG_PATH=$NODE_CONFIG_DIR
-FABRIC_LOGGING_SPEC=${GOVSHARE_PEER_LOGGING:-info:gossip,grpc,comm.grpc.server=warning}
+FABRIC_LOGGING_SPEC=${GOVSHARE_PEER_LOGGING:-info:gossip,grpc,comm.grpc.server,endorser=warning}
 FABRIC_LOGGING_FORMAT=$NODE_LOG_FORMAT
 CORE_PEER_ID=$peer
 CORE_PEER_ADDRESS=$GOVSHARE_HOST:$port
@@ -95,7 +102,7 @@ CORE_LEDGER_SNAPSHOTS_ROOTDIR=$(node_dir "$peer")/snapshots
 CORE_OPERATIONS_LISTENADDRESS=$GOVSHARE_HOST:$(peer_ops_port "$org")
 CORE_METRICS_PROVIDER=prometheus
 CORE_VM_ENDPOINT=
-CORE_CHAINCODE_LOGGING_SHIM=warning
+CORE_CHAINCODE_LOGGING_LEVEL=${GOVSHARE_CHAINCODE_LOGGING:-warning}
 ENV
 }
 
