@@ -15,13 +15,19 @@ function tlv(tag: number, content: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from([tag]), encodeLength(content.length), content]);
 }
 
+/** A non-negative INTEGER from its unsigned big-endian bytes, minimal: leading zeros dropped, 0x00 before a set top bit. */
+export function derUnsignedInteger(bytes: Uint8Array): Buffer {
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start += 1;
+  const significant = bytes.length === 0 ? Buffer.alloc(1) : bytes.subarray(start);
+  return tlv(0x02, (significant[0] ?? 0) >= 0x80 ? Buffer.concat([Buffer.alloc(1), significant]) : significant);
+}
+
 /** A non-negative INTEGER in minimal two's complement (a leading 0x00 when the top bit is set). */
 export function derInteger(value: bigint): Buffer {
   if (value < 0n) throw new RangeError('the DER INTEGERs Fabric uses here are unsigned');
-  const bytes: number[] = [];
-  for (let rest = value; rest > 0n; rest >>= 8n) bytes.unshift(Number(rest & 0xffn));
-  if (bytes.length === 0 || (bytes[0] ?? 0) >= 0x80) bytes.unshift(0);
-  return tlv(0x02, Buffer.from(bytes));
+  const hex = value.toString(16);
+  return derUnsignedInteger(Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex'));
 }
 
 export function derOctetString(value: Uint8Array): Buffer {

@@ -2,7 +2,7 @@ import { sign, type KeyObject } from 'node:crypto';
 
 import { hash, signers, type Hash, type Signer } from '@hyperledger/fabric-gateway';
 
-import { derInteger, derSequence } from './der';
+import { derSequence, derUnsignedInteger } from './der';
 
 /** A signer and the hash fabric-gateway must apply to a message before handing it to that signer. */
 export interface MessageSigner {
@@ -33,18 +33,30 @@ const CURVES: Readonly<Record<string, Curve>> = {
   },
 };
 
+const unsigned = (bytes: Uint8Array): bigint => BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
+const fixedWidth = (value: bigint, size: number): Buffer => Buffer.from(value.toString(16).padStart(2 * size, '0'), 'hex');
+/** ⌊n / 2⌋ as fixed-width bytes, by group order. */
+const halfOrders = new Map<bigint, Buffer>();
+
 /**
  * An IEEE P1363 ECDSA signature (r ‖ s) as Fabric wants it: DER, with s in the lower half of the group order.
  * Fabric rejects high-S signatures (they are malleable: (r, n − s) verifies too), and OpenSSL does not normalise.
+ * s is compared as bytes (fixed width, big-endian) and only a high s goes through bigint arithmetic: this runs
+ * once per proposal.
  */
 export function toLowSDer(p1363: Uint8Array, curve: Pick<Curve, 'size' | 'order'>): Buffer {
   if (p1363.length !== 2 * curve.size) {
     throw new Error(`ECDSA signature of ${String(p1363.length)} bytes, expected ${String(2 * curve.size)}`);
   }
-  const unsigned = (bytes: Uint8Array): bigint => BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
-  const r = unsigned(p1363.subarray(0, curve.size));
-  const s = unsigned(p1363.subarray(curve.size));
-  return derSequence(derInteger(r), derInteger(s > curve.order >> 1n ? curve.order - s : s));
+  const r = p1363.subarray(0, curve.size);
+  const s = p1363.subarray(curve.size);
+  let halfOrder = halfOrders.get(curve.order);
+  if (halfOrder === undefined) {
+    halfOrder = fixedWidth(curve.order >> 1n, curve.size);
+    halfOrders.set(curve.order, halfOrder);
+  }
+  const lowS = Buffer.compare(s, halfOrder) <= 0 ? s : fixedWidth(curve.order - unsigned(s), curve.size);
+  return derSequence(derUnsignedInteger(r), derUnsignedInteger(lowS));
 }
 
 /**
