@@ -55,6 +55,9 @@ export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource, O
     this.#credentials = new Map(options.credentials);
     this.#client = new grpc.Client(options.peer.endpoint, grpc.credentials.createSsl(options.peer.tlsRootCert), {
       'grpc.ssl_target_name_override': options.peer.hostAlias,
+      // grpc-js keeps channelz statistics (call counters, trace events) on every call by default; nothing here
+      // serves the channelz service that would read them.
+      'grpc.enable_channelz': 0,
     });
   }
 

@@ -144,9 +144,10 @@ function parseInput<S extends RouteSpec>(route: RegisteredRoute, req: Request): 
 }
 
 /*
- * The body goes to res.send as UTF-8 bytes with its full Content-Type already set: given a string, Express would
- * look the type up in the MIME database (res.type, res.set) and parse and reformat it to add the charset
- * (res.send), on every response. The header sent is the same: `<type>; charset=utf-8`.
+ * The body is written with res.end as a string with its Content-Type and Content-Length set here: Node then sends
+ * the headers and a string body in one write(2), where a Buffer body costs a writev(2), and the MIME lookups,
+ * content-type reformatting and freshness check of res.send are skipped. The headers sent are the same as
+ * res.send's (`<type>; charset=utf-8`, the byte length); Node itself leaves the body out of a HEAD response.
  */
 function sendJson(res: Response, result: JsonResult): void {
   res.status(result.status);
@@ -155,10 +156,12 @@ function sendJson(res: Response, result: JsonResult): void {
   }
   if (result.status === 204) {
     res.end();
-  } else {
-    res.setHeader('Content-Type', `${result.contentType ?? 'application/json'}; charset=utf-8`);
-    res.send(Buffer.from(JSON.stringify(result.body), 'utf8'));
+    return;
   }
+  const json = JSON.stringify(result.body);
+  res.setHeader('Content-Type', `${result.contentType ?? 'application/json'}; charset=utf-8`);
+  res.setHeader('Content-Length', Buffer.byteLength(json, 'utf8'));
+  res.end(json, 'utf8');
 }
 
 function bindTxIdToLog(req: Request, body: unknown): void {
