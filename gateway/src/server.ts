@@ -181,6 +181,7 @@ async function main(): Promise<void> {
           },
         });
 
+  const shutdownController = new AbortController();
   const app = createApp({
     logger,
     metrics,
@@ -201,7 +202,7 @@ async function main(): Promise<void> {
     data: exchange?.data,
     offline: ledger,
     events: ledger,
-    options: { rateLimit: config.rateLimit, corsOrigins: config.cors?.origins },
+    options: { rateLimit: config.rateLimit, corsOrigins: config.cors?.origins, shutdown: shutdownController.signal },
   });
 
   const server = createServer(app);
@@ -223,6 +224,7 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     logger.info({ signal }, 'shutting down');
+    shutdownController.abort();
     const force = setTimeout(() => {
       logger.error('graceful shutdown timed out');
       server.closeAllConnections();

@@ -94,4 +94,33 @@ describe('GET /api/v1/events', () => {
 
     await until(() => events.subscriptions[0]?.closed === true);
   });
+
+  it('ends open streams when the gateway starts shutting down, so that the server closes at once', async () => {
+    const events = new FakeEventSource();
+    const shutdown = new AbortController();
+    const { app } = buildTestApp(undefined, { events, options: { shutdown: shutdown.signal } });
+    const sse = await openSse(app, '/api/v1/events', officer);
+    connection = sse;
+    await until(() => events.subscriptions.length === 1);
+
+    shutdown.abort();
+    const serverClosed = new Promise<void>((resolve) => sse.server.close(() => { resolve(); }));
+    sse.server.closeIdleConnections();
+
+    await sse.ended;
+    await serverClosed;
+    expect(events.subscriptions[0]?.closed).toBe(true);
+  });
+
+  it('answers a new stream with 503 SHUTTING_DOWN once shutdown has begun', async () => {
+    const shutdown = new AbortController();
+    const { app } = buildTestApp(undefined, { options: { shutdown: shutdown.signal } });
+    shutdown.abort();
+
+    const res = await request(app).get('/api/v1/events').set(officer);
+
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.body).toMatchObject({ code: 'SHUTTING_DOWN', status: 503 });
+  });
 });

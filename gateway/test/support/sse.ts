@@ -1,4 +1,4 @@
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { Express } from 'express';
@@ -12,6 +12,10 @@ export interface SseMessage {
 export interface SseConnection {
   readonly status: number;
   readonly headers: IncomingMessage['headers'];
+  /** The listening server the stream is served from. */
+  readonly server: Server;
+  /** Resolves when the server ends the stream. */
+  readonly ended: Promise<void>;
   /** Everything received so far. */
   text(): string;
   messages(): SseMessage[];
@@ -52,10 +56,13 @@ export async function openSse(app: Express, path: string, headers: Record<string
     received += chunk;
   });
   response.on('error', () => undefined);
+  const ended = new Promise<void>((resolve) => response.once('end', resolve));
 
   return {
     status: response.statusCode ?? 0,
     headers: response.headers,
+    server,
+    ended,
     text: () => received,
     messages: () => parseSse(received),
     async waitFor(predicate, timeoutMs = 2000) {

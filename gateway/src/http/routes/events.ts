@@ -6,6 +6,7 @@ import { EVENT_ID_PATTERN, openEventFeed, parseEventId, type EventFeed, type Fee
 import { bindRoutes, named, type RouteRegistry } from '../apiRoutes';
 import { authenticatedUser } from '../auth';
 import { resourceRouter } from '../metrics';
+import { HttpProblem } from '../problem';
 
 /** One Server-Sent Events message as a client parses it (the shape OpenAPI tools check each event against). */
 const ServerSentEvent = named(
@@ -29,6 +30,13 @@ const EventStreamHeaders = z.object({
     .describe('Resume after this event (sent automatically by EventSource on reconnect)'),
 });
 
+function shuttingDown(): HttpProblem {
+  return new HttpProblem(
+    { status: 503, code: 'SHUTTING_DOWN', title: 'Gateway shutting down', detail: 'This gateway is shutting down; reconnect shortly' },
+    { 'Retry-After': '5' },
+  );
+}
+
 function serialise(message: FeedMessage): string {
   return `id: ${message.id}\nevent: ${message.event}\ndata: ${JSON.stringify(message.data)}\n\n`;
 }
@@ -39,8 +47,11 @@ export function eventsRouter(
   routes: RouteRegistry,
   basePath: string,
   heartbeatMs = DEFAULT_HEARTBEAT_MS,
+  shutdown?: AbortSignal,
 ): Router {
   const router = resourceRouter();
+  // A function, not a narrowed property: shutdown may begin across the awaits of a request.
+  const shuttingDownNow = (): boolean => shutdown?.aborted === true;
   bindRoutes(router, routes, basePath).raw(
     {
       method: 'get',
@@ -61,11 +72,13 @@ export function eventsRouter(
       errors: [503],
     },
     async ({ headers }, req, res) => {
+      if (shuttingDownNow()) throw shuttingDown();
       const user = authenticatedUser(req);
       const after = headers['last-event-id'] === undefined ? undefined : parseEventId(headers['last-event-id']);
       const connection: { clientGone: boolean; feed?: EventFeed } = { clientGone: false };
       // A function, not a narrowed property: the flag changes across the awaits below.
       const clientGone = (): boolean => connection.clientGone;
+      const ending = (): boolean => clientGone() || shuttingDownNow();
       res.on('close', () => {
         connection.clientGone = true;
         connection.feed?.close();
@@ -77,6 +90,16 @@ export function eventsRouter(
         feed.close();
         return;
       }
+      if (shuttingDownNow()) {
+        feed.close();
+        throw shuttingDown();
+      }
+      // A stream never ends by itself: on shutdown it is ended here, so that the server can close at once and the
+      // client reconnects (with Last-Event-ID) to a gateway that is up, instead of holding the shutdown open.
+      const endOnShutdown = (): void => {
+        feed.close();
+      };
+      shutdown?.addEventListener('abort', endOnShutdown, { once: true });
       res.writeHead(200, {
         'Content-Type': 'text/event-stream; charset=utf-8',
         'Cache-Control': 'no-cache, no-transform',
@@ -93,13 +116,21 @@ export function eventsRouter(
           res.write(serialise(message));
         }
       } catch (err) {
-        if (!clientGone()) {
+        if (!ending()) {
           req.log.warn({ err }, 'chaincode event stream ended with an error');
         }
       } finally {
+        shutdown?.removeEventListener('abort', endOnShutdown);
         clearInterval(heartbeat);
         feed.close();
-        res.end();
+        if (shuttingDownNow()) {
+          // Closes the connection too: left open as an idle keep-alive connection, it would hold the server's close.
+          res.end(() => {
+            req.socket.end();
+          });
+        } else {
+          res.end();
+        }
       }
     },
   );
