@@ -9,10 +9,15 @@ NODE_LOG_FORMAT='%{time:2006-01-02 15:04:05.000 MST} %{level:.4s} [%{module}] %{
 # render_node_config: core.yaml and orderer.yaml come from the sampleconfig cached with the pinned
 # binaries; every per-node value is overridden by environment variables at start. Only the list of
 # external builders cannot be expressed as an environment variable, so it is written into core.yaml.
+# Each file is written under a temporary name and renamed into place: nodes restarted at the same time
+# (the fault tests restart two orderers at once) render concurrently, and none may read a half-written file.
 render_node_config() {
+  local orderer_yaml core_yaml
   mkdir -p "$NODE_CONFIG_DIR"
   [[ -f "$FABRIC_CONFIG/core.yaml" ]] || die "missing $FABRIC_CONFIG/core.yaml: run scripts/install-fabric.sh"
-  cp "$FABRIC_CONFIG/orderer.yaml" "$NODE_CONFIG_DIR/orderer.yaml"
+  orderer_yaml="$(mktemp "$NODE_CONFIG_DIR/.orderer.yaml.XXXXXX")"
+  core_yaml="$(mktemp "$NODE_CONFIG_DIR/.core.yaml.XXXXXX")"
+  cp "$FABRIC_CONFIG/orderer.yaml" "$orderer_yaml"
   awk -v builders="$BUILDERS_DIR" '
     /^  externalBuilders:/ {
       print "  externalBuilders:"
@@ -28,8 +33,14 @@ render_node_config() {
     skipping && /^  [A-Za-z#]/ { skipping = 0 }
     skipping { next }
     { print }
-  ' "$FABRIC_CONFIG/core.yaml" >"$NODE_CONFIG_DIR/core.yaml"
-  grep -q 'govshare-node' "$NODE_CONFIG_DIR/core.yaml" || die "could not configure the external builder in core.yaml"
+  ' "$FABRIC_CONFIG/core.yaml" >"$core_yaml"
+  if ! grep -q 'govshare-node' "$core_yaml"; then
+    rm -f "$orderer_yaml" "$core_yaml"
+    die "could not configure the external builder in core.yaml"
+  fi
+  chmod 644 "$orderer_yaml" "$core_yaml"
+  mv -f "$orderer_yaml" "$NODE_CONFIG_DIR/orderer.yaml"
+  mv -f "$core_yaml" "$NODE_CONFIG_DIR/core.yaml"
 }
 
 orderer_env() {
