@@ -3,8 +3,9 @@
 # Deploys the single-putState baseline chaincode beside govshare (a no-op when already deployed),
 # then runs bench/src/run.ts. Settings: BENCH_CONCURRENCY, BENCH_SECONDS, BENCH_ROUNDS, BENCH_RATE;
 # block cutting: GOVSHARE_BATCH_TIMEOUT / GOVSHARE_MAX_MESSAGE_COUNT when the channel is created.
-# BENCH_PARTS picks comparisons (p1-submit,p1-evaluate,p2,p3). `npm run bench -- cpu` instead measures the
-# CPU time per P1 evaluate of each process (bench/src/cpu.ts).
+# BENCH_PARTS picks comparisons (p1-submit,p1-evaluate,p2,p3); BENCH_EVALUATE_CONCURRENCY=8,16,32 runs
+# P1 evaluate at each. `npm run bench -- cpu` instead measures the CPU time per P1 evaluate of each
+# process (bench/src/cpu.ts).
 # The gateways' per-token rate limit (600/min by default) would turn P1 into a test of the limiter:
 # when it is lower than BENCH_RATE_LIMIT (1000000/min), the gateways are restarted with that limit for
 # the run and restarted with their usual one at the end (tokens survive restarts).

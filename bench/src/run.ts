@@ -26,6 +26,15 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? '8');
 const seconds = Number(process.env.BENCH_SECONDS ?? '15');
 const rounds = Number(process.env.BENCH_ROUNDS ?? '2');
 const arrivalRate = Number(process.env.BENCH_RATE ?? '20');
+/**
+ * P1 evaluate at each of these concurrencies, e.g. BENCH_EVALUATE_CONCURRENCY=8,16,32: how the gateway's share
+ * changes as the machine's idle gaps close. BENCH_CONCURRENCY alone by default.
+ */
+const evaluateConcurrencies = (process.env.BENCH_EVALUATE_CONCURRENCY ?? String(concurrency)).split(',').map((value) => {
+  const parsed = Number(value.trim());
+  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`BENCH_EVALUATE_CONCURRENCY: '${value}' is not a positive integer`);
+  return parsed;
+});
 /** Which comparisons to run, e.g. BENCH_PARTS=p1-evaluate for the P1 read alone; all by default. */
 const PARTS = ['p1-submit', 'p1-evaluate', 'p2', 'p3'] as const;
 const parts = new Set((process.env.BENCH_PARTS ?? PARTS.join(',')).split(',').map((part) => part.trim()));
@@ -58,14 +67,14 @@ async function submitDirect(session: FabricSession, name: string, args: string[]
 }
 
 /** One closed-loop trial against the REST gateway with autocannon; latencies of 2xx answers only. */
-async function httpTrial(request: autocannon.Request, expectedStatus: number, duration = seconds): Promise<Samples> {
+async function httpTrial(request: autocannon.Request, expectedStatus: number, duration = seconds, connections = concurrency): Promise<Samples> {
   const gateway = gatewaysFile().education;
   const samples: Samples = { latenciesMs: [], errors: 0, firstErrors: [], seconds: duration };
   await new Promise<void>((resolve, reject) => {
     const instance = autocannon(
       {
         url: gateway.url,
-        connections: concurrency,
+        connections,
         duration,
         timeout: 60,
         requests: [{ ...request, headers: { ...request.headers, authorization: `Bearer ${gateway.tokens.officer}` } }],
@@ -156,18 +165,21 @@ async function main(): Promise<void> {
     }
 
     if (parts.has('p1-evaluate')) {
-      console.error(`P1 evaluate: REST gateway vs direct, ${String(concurrency)} concurrent, ${String(seconds)} s x ${String(rounds)}`);
-      // Unmeasured warm-up of both sides (JIT, connections): a gateway just restarted would lose its first trial.
-      await httpTrial({ method: 'GET', path: `/api/v1/datasets/${readId}` }, 200, WARMUP_SECONDS);
-      await closedLoop(concurrency, WARMUP_SECONDS, () => session.contract.evaluateTransaction('ReadDataset', readId));
-      const [httpRead, directRead] = await alternate(
-        ['gateway ReadDataset', 'direct ReadDataset'],
-        [
-          () => httpTrial({ method: 'GET', path: `/api/v1/datasets/${readId}` }, 200),
-          () => closedLoop(concurrency, seconds, () => session.contract.evaluateTransaction('ReadDataset', readId)),
-        ],
-      );
-      comparisons.push(compare('P1 gateway overhead, evaluate (throughput)', httpRead, directRead, 'throughput', '>= 0.90x', 0.9));
+      const read = { method: 'GET', path: `/api/v1/datasets/${readId}` } as const;
+      const evaluateDirect = (): Promise<Uint8Array> => session.contract.evaluateTransaction('ReadDataset', readId);
+      for (const clients of evaluateConcurrencies) {
+        console.error(`P1 evaluate: REST gateway vs direct, ${String(clients)} concurrent, ${String(seconds)} s x ${String(rounds)}`);
+        // Unmeasured warm-up of both sides (JIT, connections): a gateway just restarted would lose its first trial.
+        await httpTrial(read, 200, WARMUP_SECONDS, clients);
+        await closedLoop(clients, WARMUP_SECONDS, evaluateDirect);
+        const [httpRead, directRead] = await alternate(
+          ['gateway ReadDataset', 'direct ReadDataset'],
+          [() => httpTrial(read, 200, seconds, clients), () => closedLoop(clients, seconds, evaluateDirect)],
+        );
+        // The name of the comparison at BENCH_CONCURRENCY stays as it was, so that results files compare across runs.
+        const name = clients === concurrency ? 'P1 gateway overhead, evaluate (throughput)' : `P1 gateway overhead, evaluate at ${String(clients)} concurrent (throughput)`;
+        comparisons.push(compare(name, httpRead, directRead, 'throughput', '>= 0.90x', 0.9));
+      }
     }
 
     const noop = session.network.getContract('benchnoop');
@@ -213,7 +225,7 @@ function compare(name: string, a: TrialResult, b: TrialResult, metric: 'throughp
 }
 
 function report(comparisons: readonly Comparison[], breakdown: Breakdown | undefined, proposals: Record<string, number> | undefined): void {
-  const settings = { concurrency, seconds, rounds, arrivalRate, parts: [...parts], ...blockCutting() };
+  const settings = { concurrency, evaluateConcurrencies, seconds, rounds, arrivalRate, parts: [...parts], ...blockCutting() };
   const machine = {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
