@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign, verify } from 'node:crypto';
 
 import { hash } from '@hyperledger/fabric-gateway';
 
-import { newMessageSigner, toLowSDer } from '../src/fabric/ecdsaSigner';
+import { CURVES, newMessageSigner, toLowSDer } from '../src/fabric/ecdsaSigner';
 
 const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 
@@ -55,7 +55,13 @@ describe('newMessageSigner', () => {
 });
 
 describe('toLowSDer', () => {
-  const curve = { size: 32, order: P256_ORDER };
+  const curve = CURVES.prime256v1;
+  if (curve === undefined) throw new Error('P-256 missing');
+
+  it('knows P-256 by its order', () => {
+    expect(curve.order).toBe(P256_ORDER);
+    expect(curve.halfOrder.toString('hex')).toBe((P256_ORDER >> 1n).toString(16).padStart(64, '0'));
+  });
 
   it('replaces a high s by n − s, which still verifies', () => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });

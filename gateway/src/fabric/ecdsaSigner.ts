@@ -10,33 +10,33 @@ export interface MessageSigner {
   readonly hash: Hash;
 }
 
-interface Curve {
+export interface Curve {
   /** The digest Fabric pairs with the curve. */
   readonly digest: 'sha256' | 'sha384';
   /** Bytes of r and of s in an IEEE P1363 signature. */
   readonly size: number;
   /** The group order n. */
   readonly order: bigint;
+  /** ⌊n / 2⌋ as `size` big-endian bytes: a signature's s above it is high. */
+  readonly halfOrder: Buffer;
 }
-
-// Node's names for NIST P-256 and P-384, the curves Fabric's MSP accepts for ECDSA.
-const CURVES: Readonly<Record<string, Curve>> = {
-  prime256v1: {
-    digest: 'sha256',
-    size: 32,
-    order: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
-  },
-  secp384r1: {
-    digest: 'sha384',
-    size: 48,
-    order: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
-  },
-};
 
 const unsigned = (bytes: Uint8Array): bigint => BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
 const fixedWidth = (value: bigint, size: number): Buffer => Buffer.from(value.toString(16).padStart(2 * size, '0'), 'hex');
-/** ⌊n / 2⌋ as fixed-width bytes, by group order. */
-const halfOrders = new Map<bigint, Buffer>();
+
+function ecCurve(digest: Curve['digest'], size: number, order: bigint): Curve {
+  return { digest, size, order, halfOrder: fixedWidth(order >> 1n, size) };
+}
+
+/** Node's names for NIST P-256 and P-384, the curves Fabric's MSP accepts for ECDSA. */
+export const CURVES: Readonly<Record<string, Curve>> = {
+  prime256v1: ecCurve('sha256', 32, 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n),
+  secp384r1: ecCurve(
+    'sha384',
+    48,
+    0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
+  ),
+};
 
 /**
  * An IEEE P1363 ECDSA signature (r ‖ s) as Fabric wants it: DER, with s in the lower half of the group order.
@@ -44,18 +44,13 @@ const halfOrders = new Map<bigint, Buffer>();
  * s is compared as bytes (fixed width, big-endian) and only a high s goes through bigint arithmetic: this runs
  * once per proposal.
  */
-export function toLowSDer(p1363: Uint8Array, curve: Pick<Curve, 'size' | 'order'>): Buffer {
+export function toLowSDer(p1363: Uint8Array, curve: Curve): Buffer {
   if (p1363.length !== 2 * curve.size) {
     throw new Error(`ECDSA signature of ${String(p1363.length)} bytes, expected ${String(2 * curve.size)}`);
   }
   const r = p1363.subarray(0, curve.size);
   const s = p1363.subarray(curve.size);
-  let halfOrder = halfOrders.get(curve.order);
-  if (halfOrder === undefined) {
-    halfOrder = fixedWidth(curve.order >> 1n, curve.size);
-    halfOrders.set(curve.order, halfOrder);
-  }
-  const lowS = Buffer.compare(s, halfOrder) <= 0 ? s : fixedWidth(curve.order - unsigned(s), curve.size);
+  const lowS = Buffer.compare(s, curve.halfOrder) <= 0 ? s : fixedWidth(curve.order - unsigned(s), curve.size);
   return derSequence(derUnsignedInteger(r), derUnsignedInteger(lowS));
 }
 

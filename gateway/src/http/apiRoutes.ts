@@ -144,10 +144,10 @@ function parseInput<S extends RouteSpec>(route: RegisteredRoute, req: Request): 
 }
 
 /*
- * The body is written with res.end as a string with its Content-Type and Content-Length set here: Node then sends
- * the headers and a string body in one write(2), where a Buffer body costs a writev(2), and the MIME lookups,
- * content-type reformatting and freshness check of res.send are skipped. The headers sent are the same as
- * res.send's (`<type>; charset=utf-8`, the byte length); Node itself leaves the body out of a HEAD response.
+ * The body is written with res.end, its Content-Type and Content-Length set here: res.send would look the type up
+ * in the MIME database, parse and reformat it to add the charset and check freshness, on every response. The
+ * headers sent are the same as res.send's (`<type>; charset=utf-8`, the byte length); Node itself leaves the body
+ * out of a HEAD response.
  */
 function sendJson(res: Response, result: JsonResult): void {
   res.status(result.status);

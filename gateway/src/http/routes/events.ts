@@ -78,7 +78,6 @@ export function eventsRouter(
       const connection: { clientGone: boolean; feed?: EventFeed } = { clientGone: false };
       // A function, not a narrowed property: the flag changes across the awaits below.
       const clientGone = (): boolean => connection.clientGone;
-      const ending = (): boolean => clientGone() || shuttingDownNow();
       res.on('close', () => {
         connection.clientGone = true;
         connection.feed?.close();
@@ -116,7 +115,7 @@ export function eventsRouter(
           res.write(serialise(message));
         }
       } catch (err) {
-        if (!ending()) {
+        if (!clientGone() && !shuttingDownNow()) {
           req.log.warn({ err }, 'chaincode event stream ended with an error');
         }
       } finally {
