@@ -26,10 +26,7 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? '8');
 const seconds = Number(process.env.BENCH_SECONDS ?? '15');
 const rounds = Number(process.env.BENCH_ROUNDS ?? '2');
 const arrivalRate = Number(process.env.BENCH_RATE ?? '20');
-/**
- * P1 evaluate at each of these concurrencies, e.g. BENCH_EVALUATE_CONCURRENCY=8,16,32: how the gateway's share
- * changes as the machine's idle gaps close. BENCH_CONCURRENCY alone by default.
- */
+/** P1 evaluate at each of these concurrencies in one run, e.g. BENCH_EVALUATE_CONCURRENCY=8,16,32; BENCH_CONCURRENCY alone by default. */
 const evaluateConcurrencies = (process.env.BENCH_EVALUATE_CONCURRENCY ?? String(concurrency)).split(',').map((value) => {
   const parsed = Number(value.trim());
   if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`BENCH_EVALUATE_CONCURRENCY: '${value}' is not a positive integer`);
