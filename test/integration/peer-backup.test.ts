@@ -28,6 +28,24 @@ async function heightOf(department: Department): Promise<bigint> {
   return BigInt(common.BlockchainInfo.deserializeBinary(await proposal.evaluate()).getHeight());
 }
 
+/**
+ * Heights of every department's peer, read through Education's peer. Right after a restart, gossip may still list
+ * the restarted peer's previous incarnation (discovery looked complete), then expire it and take up to one alive
+ * interval (5 s) to admit the new one: Education's peer then answers "no peers available" (a client's 503). Those
+ * answers are retried for up to 30 s; any other error fails at once.
+ */
+async function heightsOnceRoutable(): Promise<bigint[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await Promise.all(DEPARTMENTS.map(heightOf));
+    } catch (err) {
+      if (Date.now() > deadline || !(err instanceof Error && /no peers available/.test(err.message))) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
 async function register(id: string): Promise<void> {
   const fingerprint = createHash('sha256').update(id).digest('hex');
   await officer.contract.submitTransaction('RegisterDataset', JSON.stringify({ id, title: 'Backup check', description: 'Dataset for the backup test', classification: 'INTERNAL', fingerprint }));
@@ -56,7 +74,7 @@ test('a restored peer catches up with the others and serves the data written aft
   expect(restored.output).toMatch(/peer0\.justice caught up: height \d+/);
   expect(restored.status).toBe(0);
 
-  const heights = await Promise.all(DEPARTMENTS.map(heightOf));
+  const heights = await heightsOnceRoutable();
   const justice = heights[DEPARTMENTS.indexOf('justice')];
   expect(heights.every((height) => height === justice)).toBe(true);
   const dataset = JSON.parse(await evaluateOnPeer(officer, mspIdOf('justice'), 'ReadDataset', [`${newer}-2`])) as { id: string };
