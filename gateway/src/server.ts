@@ -17,6 +17,7 @@ import type { LedgerClient } from './fabric/ledgerClient';
 import { loadSigningCredentials, type SigningCredentials } from './fabric/credentials';
 import { FabricLedgerClient } from './fabric/fabricLedgerClient';
 import { createFabricMetrics, instrumentLedger } from './fabric/metrics';
+import { appServerOptions } from './http/appServer';
 import { createHttpMetrics } from './http/metrics';
 import { FabricCaClient } from './identity/certificateAuthority';
 import { createTokenAuthenticator } from './identity/tokenAuthenticator';
@@ -205,7 +206,7 @@ async function main(): Promise<void> {
     options: { rateLimit: config.rateLimit, corsOrigins: config.cors?.origins, shutdown: shutdownController.signal },
   });
 
-  const server = createServer(app);
+  const server = createServer(appServerOptions(app), app);
   try {
     await listen(server, config.listen.host, config.listen.port);
     if (exchange !== undefined && config.dataExchange !== undefined) {

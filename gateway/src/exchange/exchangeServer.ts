@@ -7,6 +7,7 @@ import { FieldName, Identifier } from 'govshare-chaincode/model';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 
+import { appServerOptions } from '../http/appServer';
 import { problemErrorHandler, routeNotFound } from '../http/errorHandler';
 import { HttpProblem } from '../http/problem';
 import { requestLogging } from '../http/requestLogging';
@@ -116,6 +117,7 @@ export function createExchangeServer(app: Express, options: ExchangeServerOption
       requestCert: true,
       rejectUnauthorized: true,
       minVersion: 'TLSv1.2',
+      ...appServerOptions(app),
     },
     app,
   );
