@@ -17,6 +17,13 @@ module.exports = {
       transform: tsJest('<rootDir>/gateway/tsconfig.test.json'),
     },
     {
+      // The operator scripts on a new machine (no network needed).
+      displayName: 'scripts',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/scripts'],
+      transform: tsJest('<rootDir>/test/scripts/tsconfig.json'),
+    },
+    {
       displayName: 'integration',
       testEnvironment: 'node',
       roots: ['<rootDir>/test/integration'],

@@ -24,8 +24,15 @@ ensure_node_deps
 set +e
 cd "$GOVSHARE_ROOT" || exit 1
 
+step "Fabric binaries: installed from the cache, the source archives or the Go module proxy"
+"$here/install-fabric.sh"
+record_check "Fabric binaries installed" $?
+"$here/install-fabric.sh" --check
+record_check "peer, orderer and fabric-ca-server report the pinned versions" $?
+
 step "typecheck"
-npx tsc -b chaincode gateway gateway/console && npx tsc -p test/integration/tsconfig.json
+npx tsc -b chaincode gateway gateway/console && npx tsc -p test/integration/tsconfig.json &&
+  npx tsc -p test/scripts/tsconfig.json
 record_check typecheck $?
 
 step "lint (ESLint strictTypeChecked + chaincode determinism rules)"
@@ -42,7 +49,7 @@ ensure_chromium
 record_check "chromium installed" $?
 
 step "unit tests"
-npx jest --selectProjects chaincode gateway --json --outputFile="$results/unit.json"
+npx jest --selectProjects chaincode gateway scripts --json --outputFile="$results/unit.json"
 
 result_files=("$results/unit.json" "$results/integration.json")
 use_or_start_network "the integration tests"

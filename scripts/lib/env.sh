@@ -9,11 +9,26 @@ shopt -s inherit_errexit
 GOVSHARE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export GOVSHARE_ROOT
 
+# The Fabric pins. scripts/install-fabric.sh installs them from the cache, from these release source
+# archives (verified against the SHA-256 values here, not against any file shipped beside them), or
+# from the Go module proxy.
 export FABRIC_VERSION=v3.1.5
 export FABRIC_COMMIT=86c1172bec37e6590c6b1ae6f847833df48d65fc
 # The module path has no /v3, so Go names the commit by a pseudo-version on the newest v0/v1 ancestor tag.
 export FABRIC_GO_VERSION=v1.4.0-rc1.0.20260618074816-86c1172bec37
+export FABRIC_GO_MIN=1.26.4  # the `go` line of fabric v3.1.5's go.mod
 export FABRIC_CA_VERSION=v1.5.21
+export FABRIC_CA_COMMIT=f355456a72323ae2a4a250fdecb8744a8c041150
+# `git archive --prefix=fabric-3.1.5/ v3.1.5` and the fabric-ca v1.5.21 tree, each with its vendor/.
+export FABRIC_SOURCE_ARCHIVE=fabric-3.1.5.tar.gz
+export FABRIC_SOURCE_SHA256=b5c70d9b438587c7f069171c356d82f2dcd101014d2c6e9191cd4c1a17332c9b
+export FABRIC_CA_SOURCE_ARCHIVE=fabric-ca-1.5.21.tar.gz
+export FABRIC_CA_SOURCE_SHA256=f4f384523eefc291457f20cb40d5a149297516852b4819f2b0516d3f5185eff5
+# Where the archives are: GOVSHARE_FABRIC_SOURCES, else ../shared/fabric-src beside the project root.
+if [[ -z "${GOVSHARE_FABRIC_SOURCES:-}" && -d "$GOVSHARE_ROOT/../shared/fabric-src" ]]; then
+  GOVSHARE_FABRIC_SOURCES="$(cd "$GOVSHARE_ROOT/../shared/fabric-src" && pwd)"
+fi
+export GOVSHARE_FABRIC_SOURCES="${GOVSHARE_FABRIC_SOURCES:-}"
 
 GOVSHARE_CACHE="${GOVSHARE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/govshare}"
 export GOVSHARE_CACHE
