@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
 # `npm run bench:caliper`: the Caliper workload in bench/caliper/ (RegisterDataset, ReadDataset) against
 # the running network through the Fabric peer gateway connector (start the network with `npm start`).
-# Caliper is installed outside the workspace, never in package.json or the lockfile:
-#   $GOVSHARE_CACHE/caliper-0.6.0  (@hyperledger/caliper-cli@0.6.0, @hyperledger/caliper-fabric@0.6.0,
-#   bound with `caliper bind --caliper-bind-sut fabric:3`, i.e. @hyperledger/fabric-gateway 1.5.0).
-# 0.6.0 is the last Caliper that runs on Node 20 (0.7.x needs Node >= 22).
+# Caliper is installed outside the workspace, never in package.json or the lockfile, into
+#   $GOVSHARE_CACHE/caliper-<core version>: @hyperledger/caliper-core and caliper-fabric 0.7.1 (the newest,
+#   Node >= 22) with @hyperledger/fabric-gateway 1.12.1 (the Fabric peer gateway connector) and the newest
+#   caliper-cli, 0.6.0. The CLI pins core and fabric at exactly 0.6.0, so npm `overrides` make it share
+#   the 0.7.1 packages instead (its launch/manager/worker commands are thin wrappers around caliper-core).
 # Settings: BENCH_CALIPER_WORKERS (2), BENCH_CALIPER_SECONDS (30), BENCH_CALIPER_LOAD (8 in flight).
 # Writes the report to bench/results/caliper-<time>.html.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/lib/env.sh
 source "$here/lib/env.sh"
+# shellcheck source=scripts/lib/node-deps.sh
+source "$here/lib/node-deps.sh"
+ensure_node_deps
 
-CALIPER_VERSION=0.6.0
-prefix="$GOVSHARE_CACHE/caliper-$CALIPER_VERSION"
+CALIPER_VERSION=0.7.1
+CALIPER_CLI_VERSION=0.6.0
+CALIPER_FABRIC_GATEWAY_VERSION=1.12.1
+prefix="$GOVSHARE_CACHE/caliper-$CALIPER_VERSION-cli-$CALIPER_CLI_VERSION"
 caliper="$prefix/node_modules/.bin/caliper"
 workers="${BENCH_CALIPER_WORKERS:-2}"
 seconds="${BENCH_CALIPER_SECONDS:-30}"
@@ -23,11 +29,24 @@ curl -fs --max-time 2 "http://$GOVSHARE_HOST:$(gateway_port education)/readyz" >
   die "the education gateway is not ready: run 'npm start' first"
 
 if [[ ! -x "$caliper" || ! -d "$prefix/node_modules/@hyperledger/fabric-gateway" ]]; then
-  step "installing Caliper $CALIPER_VERSION into $prefix (outside the workspace)"
+  step "installing Caliper $CALIPER_VERSION (CLI $CALIPER_CLI_VERSION) into $prefix (outside the workspace)"
   mkdir -p "$prefix"
-  npm install --prefix "$prefix" --no-audit --no-fund --no-save \
-    "@hyperledger/caliper-cli@$CALIPER_VERSION" "@hyperledger/caliper-fabric@$CALIPER_VERSION"
-  "$caliper" bind --caliper-bind-sut fabric:3 --caliper-bind-cwd "$prefix"
+  cat >"$prefix/package.json" <<JSON
+{
+  "private": true,
+  "dependencies": {
+    "@hyperledger/caliper-cli": "$CALIPER_CLI_VERSION",
+    "@hyperledger/caliper-core": "$CALIPER_VERSION",
+    "@hyperledger/caliper-fabric": "$CALIPER_VERSION",
+    "@hyperledger/fabric-gateway": "$CALIPER_FABRIC_GATEWAY_VERSION"
+  },
+  "overrides": {
+    "@hyperledger/caliper-core": "\$@hyperledger/caliper-core",
+    "@hyperledger/caliper-fabric": "\$@hyperledger/caliper-fabric"
+  }
+}
+JSON
+  (cd "$prefix" && npm install --no-audit --no-fund --loglevel=error)
 fi
 
 out="$GOVSHARE_STATE/caliper"

@@ -8,6 +8,9 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/lib/env.sh
 source "$here/lib/env.sh"
+# shellcheck source=scripts/lib/node-deps.sh
+source "$here/lib/node-deps.sh"
+ensure_node_deps
 
 curl -fs --max-time 2 "http://$GOVSHARE_HOST:$(gateway_port education)/readyz" >/dev/null ||
   die "the education gateway is not ready: run 'npm start' first"

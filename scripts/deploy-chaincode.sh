@@ -18,6 +18,8 @@ source "$here/lib/ca.sh"
 source "$here/lib/admin.sh"
 # shellcheck source=scripts/lib/discovery.sh
 source "$here/lib/discovery.sh"
+# shellcheck source=scripts/lib/node-deps.sh
+source "$here/lib/node-deps.sh"
 
 SOURCE_DIR=""   # empty: the govshare chaincode workspace
 while [[ $# -gt 0 ]]; do
@@ -49,6 +51,14 @@ stage_package() {
       process.stdout.write(JSON.stringify(pkg, null, 2) + "\n");
     ' "$GOVSHARE_ROOT/chaincode/package.json" >"$stage/package.json"
   fi
+  # The exact runtime every peer's builder must run it on (network/builders/node/bin/build checks it).
+  # Part of the package, so it is part of the package id: a new runtime is a new chaincode package.
+  node -e '
+    const fs = require("node:fs");
+    const pkg = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    pkg.engines = { ...pkg.engines, node: process.argv[2] };
+    fs.writeFileSync(process.argv[1], JSON.stringify(pkg, null, 2) + "\n");
+  ' "$stage/package.json" "$GOVSHARE_NODE_VERSION"
   local dep
   while read -r dep; do
     [[ "$dep" == "$GOVSHARE_ROOT/node_modules/"* ]] || continue
@@ -151,6 +161,7 @@ wait_until_serving() {
 main() {
   local started=$SECONDS label
   mkdir -p "$CC_DIR" "$LOG_DIR"
+  ensure_node_deps
   label="$(build_package)"
   install_everywhere "$label"
   if [[ "$(committed_field version)" == "$label" ]]; then

@@ -9,6 +9,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib/env.sh"
 # shellcheck source=scripts/lib/process.sh
 source "$here/lib/process.sh"
+# shellcheck source=scripts/lib/node-deps.sh
+source "$here/lib/node-deps.sh"
 
 gateway_name() { echo "gateway.$1"; }
 gateway_url() { echo "http://$GOVSHARE_HOST:$(gateway_port "$1")"; }
@@ -33,6 +35,7 @@ wait_until_ready() {
 
 start() {
   [[ -d "$GOVSHARE_STATE/orgs" ]] || die "the network is not set up: run scripts/network.sh up first"
+  ensure_node_deps
   step "building the gateway and its web console"
   (cd "$GOVSHARE_ROOT" && npx tsc -b gateway && npm run --silent build:console -w gateway)
   write_configs
@@ -40,7 +43,7 @@ start() {
   for org in "${PEER_ORGS[@]}"; do
     start_daemon "$(gateway_name "$org")" \
       GOVSHARE_GATEWAY_CONFIG="$GOVSHARE_STATE/gateways/$org.json" NODE_ENV=production \
-      -- node "$GOVSHARE_ROOT/gateway/dist/server.js"
+      -- "$GOVSHARE_NODE" "$GOVSHARE_ROOT/gateway/dist/server.js"
   done
   for org in "${PEER_ORGS[@]}"; do wait_until_ready "$org"; done
   step "gateways ready; URLs and tokens in $GOVSHARE_STATE/gateways.json"

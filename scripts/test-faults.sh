@@ -32,7 +32,7 @@ mkdir -p "$results"
 if gateways_ready; then
   step "fault tests: SIGKILL and restart of nodes under load (about 2 minutes)"
   GOVSHARE_FAULTS_REPORT="$results/report.txt" \
-    npx jest --selectProjects faults --runInBand --forceExit \
+    run_jest --selectProjects faults --runInBand --forceExit \
     --json --outputFile="$results/faults.json"
 else
   record_check "gateways ready for the fault tests" 1

@@ -49,7 +49,7 @@ ensure_chromium
 record_check "chromium installed" $?
 
 step "unit tests"
-npx jest --selectProjects chaincode gateway scripts --json --outputFile="$results/unit.json"
+run_jest --selectProjects chaincode gateway scripts --json --outputFile="$results/unit.json"
 
 result_files=("$results/unit.json" "$results/integration.json")
 use_or_start_network "the integration tests"
@@ -61,7 +61,7 @@ fi
 
 if gateways_ready; then
   step "integration tests on the real network"
-  npx jest --selectProjects integration --runInBand --forceExit --testPathIgnorePatterns add-department \
+  run_jest --selectProjects integration --runInBand --forceExit --testPathIgnorePatterns add-department \
     --json --outputFile="$results/integration.json"
   step "fuzzing each gateway's OpenAPI document (schemathesis)"
   "$here/fuzz-api.sh"
@@ -70,12 +70,12 @@ if gateways_ready; then
   # a network that this run started and throws away.
   if [[ "$started_here" == true ]]; then
     step "adding a department to the running channel (scripts/add-department.sh)"
-    GOVSHARE_TEST_ADD_DEPARTMENT=1 npx jest --selectProjects integration --runInBand --forceExit \
+    GOVSHARE_TEST_ADD_DEPARTMENT=1 run_jest --selectProjects integration --runInBand --forceExit \
       test/integration/add-department --json --outputFile="$results/add-department.json"
     result_files+=("$results/add-department.json")
   else
     step "add-department tests left out on a reused network (they change its channel for good);" \
-      "run them with GOVSHARE_TEST_ADD_DEPARTMENT=1 npx jest --selectProjects integration test/integration/add-department"
+      "run them with GOVSHARE_TEST_ADD_DEPARTMENT=1 NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects integration test/integration/add-department"
   fi
 else
   record_check "gateways ready for integration tests" 1

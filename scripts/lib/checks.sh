@@ -4,6 +4,13 @@
 # started_here is read by the scripts that source this file.
 # shellcheck disable=SC2034
 
+# run_jest <args…>: jest on the pinned runtime. @hyperledger/fabric-gateway 1.12 (through @noble/curves) and
+# eventsource-parser 4 are ES modules that CommonJS code require()s; Node 24 does that natively, and Jest
+# follows it only where node:vm's SourceTextModule exists, which --experimental-vm-modules turns on.
+run_jest() {
+  NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" npx jest "$@"
+}
+
 checks_passed=0
 checks_failed=0
 started_here=false

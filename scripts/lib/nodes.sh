@@ -28,6 +28,7 @@ render_node_config() {
       print "        - PATH"
       print "        - GOVSHARE_STATE"
       print "        - CORE_CHAINCODE_LOGGING_LEVEL"
+      print "        - GOVSHARE_CHAINCODE_NODE"
       skipping = 1; next
     }
     skipping && /^  [A-Za-z#]/ { skipping = 0 }
@@ -114,6 +115,7 @@ CORE_OPERATIONS_LISTENADDRESS=$GOVSHARE_HOST:$(peer_ops_port "$org")
 CORE_METRICS_PROVIDER=prometheus
 CORE_VM_ENDPOINT=
 CORE_CHAINCODE_LOGGING_LEVEL=${GOVSHARE_CHAINCODE_LOGGING:-warning}
+GOVSHARE_CHAINCODE_NODE=$GOVSHARE_NODE
 ENV
 }
 
