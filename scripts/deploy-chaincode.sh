@@ -96,11 +96,14 @@ installed_package_id() { # installed_package_id <org> <label>
       });' "$2"
 }
 
-committed_field() { # committed_field <version|sequence>: of the committed definition, empty if none
+committed_field() { # committed_field <version|sequence|approvals.<MSP id>>: of the committed definition, empty if none
   # querycommitted fails when nothing is committed yet: that is the empty answer, not an error.
   { peer_as_admin education lifecycle chaincode querycommitted -C "$CHANNEL_NAME" -n "$CHAINCODE_NAME" -O json 2>/dev/null || true; } |
     node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
-      try { process.stdout.write(String(JSON.parse(s)[process.argv[1]] ?? "")); } catch { /* none */ } });' "$1"
+      try {
+        const value = process.argv[1].split(".").reduce((at, key) => (at == null ? at : at[key]), JSON.parse(s));
+        process.stdout.write(String(value ?? ""));
+      } catch { /* none */ } });' "$1"
 }
 
 orderer_flags() {
@@ -119,19 +122,23 @@ install_everywhere() {
   for pid in "${pids[@]}"; do wait "$pid" || die "chaincode install failed; see $LOG_DIR/deploy.log"; done
 }
 
+# approve_for <org> <label> <sequence>: that org approves the definition with its own installed package.
+approve_for() {
+  local org="$1" label="$2" sequence="$3" package_id
+  package_id="$(installed_package_id "$org" "$label")"
+  [[ -n "$package_id" ]] || die "package $label is not installed on $(peer_name "$org")"
+  # shellcheck disable=SC2046 # orderer_flags is a list of words
+  peer_as_admin "$org" lifecycle chaincode approveformyorg $(orderer_flags) -C "$CHANNEL_NAME" \
+    -n "$CHAINCODE_NAME" --version "$label" --package-id "$package_id" --sequence "$sequence" \
+    >>"$LOG_DIR/deploy.log" 2>&1 || die "approval by $org failed; see $LOG_DIR/deploy.log"
+}
+
 approve_and_commit() {
-  local label="$1" package_id sequence committed_sequence org
-  package_id="$(installed_package_id education "$label")"
-  [[ -n "$package_id" ]] || die "package $label is not installed on $(peer_name education)"
+  local label="$1" sequence committed_sequence org
   committed_sequence="$(committed_field sequence)"
   sequence=$((${committed_sequence:-0} + 1))
   step "approving $label as sequence $sequence for every org"
-  for org in "${PEER_ORGS[@]}"; do
-    # shellcheck disable=SC2046 # orderer_flags is a list of words
-    peer_as_admin "$org" lifecycle chaincode approveformyorg $(orderer_flags) -C "$CHANNEL_NAME" \
-      -n "$CHAINCODE_NAME" --version "$label" --package-id "$package_id" --sequence "$sequence" \
-      >>"$LOG_DIR/deploy.log" 2>&1 || die "approval by $org failed; see $LOG_DIR/deploy.log"
-  done
+  for org in "${PEER_ORGS[@]}"; do approve_for "$org" "$label" "$sequence"; done
   local peers=()
   for org in "${PEER_ORGS[@]}"; do
     peers+=(--peerAddresses "$GOVSHARE_HOST:$(peer_port "$org")" --tlsRootCertFiles "$(ca_cert "$org")")
@@ -141,6 +148,20 @@ approve_and_commit() {
   peer_as_admin education lifecycle chaincode commit $(orderer_flags) -C "$CHANNEL_NAME" \
     -n "$CHAINCODE_NAME" --version "$label" --sequence "$sequence" "${peers[@]}" \
     >>"$LOG_DIR/deploy.log" 2>&1 || die "commit failed; see $LOG_DIR/deploy.log"
+}
+
+# approve_where_missing <label>: on a grown network, an org that joined the channel after the definition
+# was committed (scripts/add-department.sh) has not approved it, and its peer refuses to run the
+# chaincode until it does; approving the committed sequence afterwards is what Fabric expects of it.
+approve_where_missing() {
+  local label="$1" sequence org
+  sequence="$(committed_field sequence)"
+  for org in "${PEER_ORGS[@]}"; do
+    if [[ "$(committed_field "approvals.$(msp_id "$org")")" != true ]]; then
+      step "$(msp_id "$org") has not approved $label (sequence $sequence): approving it"
+      approve_for "$org" "$label" "$sequence"
+    fi
+  done
 }
 
 # wait_until_serving: the first invocation on each peer launches the chaincode process.
@@ -166,6 +187,7 @@ main() {
   install_everywhere "$label"
   if [[ "$(committed_field version)" == "$label" ]]; then
     step "$label is already the committed definition (sequence $(committed_field sequence))"
+    approve_where_missing "$label"
   else
     approve_and_commit "$label"
   fi

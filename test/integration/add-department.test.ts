@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { common } from '@hyperledger/fabric-protos';
-import { connectAs, evaluateOnPeer, type FabricSession } from './support/fabric';
+import { connectAs, decode, evaluateOnPeer, type FabricSession } from './support/fabric';
 import { addedDepartments, CHANNEL, DEPARTMENTS, gatewaysFile, mspIdOf, REPO_ROOT } from './support/network';
 import path from 'node:path';
 
@@ -25,6 +25,18 @@ describeIfEnabled(`add-department.sh ${NAME}`, () => {
 
   afterAll(() => {
     for (const opened of sessions) opened.close();
+  });
+
+  // A second chaincode committed before the department joins (the benchmarks' noop): an org that joins
+  // later has approved none of it, and deploy-chaincode.sh must make up for that (issue 18).
+  const noop = ['--name', 'benchnoop', '--source', path.join(REPO_ROOT, 'bench', 'noop-chaincode')];
+  const deployNoop = (): { status: number | null; output: string } => {
+    const run = spawnSync(path.join(REPO_ROOT, 'scripts', 'deploy-chaincode.sh'), noop, { encoding: 'utf8', timeout: 600_000 });
+    return { status: run.status, output: `${run.stdout}${run.stderr}` };
+  };
+  beforeAll(() => {
+    const deployed = deployNoop();
+    expect(deployed.status).toBe(0);
   });
 
   test('adds the department (a second run finds everything done)', () => {
@@ -75,6 +87,24 @@ describeIfEnabled(`add-department.sh ${NAME}`, () => {
     expect(registered).toMatchObject({ id, ownerMsp: 'HealthMSP' });
     const read = JSON.parse(await evaluateOnPeer(officer, mspIdOf(NAME), 'ReadDataset', [id])) as { ownerMsp?: string };
     expect(read.ownerMsp).toBe('HealthMSP');
+  });
+
+  test('deploy-chaincode.sh on the grown network approves the earlier chaincode for Health, whose peer then runs it', async () => {
+    const deployed = deployNoop();
+    expect(deployed.status).toBe(0);
+    expect(deployed.output).toMatch(/already the committed definition/);
+
+    // Health's peer endorses a Put of the noop chaincode alone (its approval lets the peer launch
+    // it), and the transaction commits under the channel's MAJORITY policy with the others'.
+    const officer = session(NAME, 'officer');
+    const noopContract = officer.network.getContract('benchnoop');
+    const key = `health-noop-${Date.now().toString(36)}`;
+    const onHealth = noopContract.newProposal('Put', { arguments: [key, 'v1'], endorsingOrganizations: [mspIdOf(NAME)] });
+    expect(decode(await onHealth.evaluate())).toBe('v1');
+    // submitTransaction returns once Health's own peer (the session's) has committed it.
+    await noopContract.submitTransaction('Put', key, 'v2');
+    const stored = decode(await noopContract.newProposal('Get', { arguments: [key], endorsingOrganizations: [mspIdOf(NAME)] }).evaluate());
+    expect(stored).toBe('v2');
   });
 
   test('Health runs its own gateway: it registers a dataset over HTTP and Education requests access to it', async () => {
