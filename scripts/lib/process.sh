@@ -32,7 +32,14 @@ start_daemon() {
     return
   fi
   mkdir -p "$PID_DIR" "$LOG_DIR"
-  setsid env "${vars[@]}" "$@" >>"$(log_file "$name")" 2>&1 </dev/null &
+  # The output goes through a size-based log rotator (GOVSHARE_LOG_MAX_BYTES per file, default 50 MB;
+  # GOVSHARE_LOG_KEEP older files, default 5), started by the process substitution before `setsid`
+  # execs: the daemon itself stays the recorded pid and the leader of its own process group, and the
+  # rotator, outside that group, writes its last lines after a stop and ends at end of input. Its own
+  # output goes nowhere, so it holds no caller's pipe open.
+  setsid env "${vars[@]}" "$@" \
+    > >(exec python3 "$GOVSHARE_ROOT/scripts/lib/rotate-log.py" "$(log_file "$name")" \
+      "${GOVSHARE_LOG_MAX_BYTES:-52428800}" "${GOVSHARE_LOG_KEEP:-5}" >/dev/null 2>&1) 2>&1 </dev/null &
   echo "$! $(basename "$1")" >"$(pid_file "$name")"
 }
 
