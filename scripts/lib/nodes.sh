@@ -86,6 +86,10 @@ ENV
 # processes' level, is warning: the Node shim reads CORE_CHAINCODE_LOGGING_LEVEL only (the peer passes it on
 # through core.yaml's propagateEnvironment), and at info it logs every transaction and the peer copies each
 # line into its own log. Failed transactions are still logged (at warning/error).
+#
+# The chaincode address is what the peer tells its chaincode processes to dial, and the peer issues
+# its chaincode listener a certificate for exactly that host: a name, because TLS server names must be
+# host names (Node 26 refuses an IP address as one, Node 24 deprecates it, DEP0123).
 peer_env() {
   local org="$1" peer dir tls port
   peer="$(peer_name "$org")"
@@ -99,7 +103,7 @@ FABRIC_LOGGING_FORMAT=$NODE_LOG_FORMAT
 CORE_PEER_ID=$peer
 CORE_PEER_ADDRESS=$GOVSHARE_HOST:$port
 CORE_PEER_LISTENADDRESS=$GOVSHARE_HOST:$port
-CORE_PEER_CHAINCODEADDRESS=$GOVSHARE_HOST:$(peer_chaincode_port "$org")
+CORE_PEER_CHAINCODEADDRESS=localhost:$(peer_chaincode_port "$org")
 CORE_PEER_CHAINCODELISTENADDRESS=$GOVSHARE_HOST:$(peer_chaincode_port "$org")
 CORE_PEER_GOSSIP_BOOTSTRAP=$GOVSHARE_HOST:$port
 CORE_PEER_GOSSIP_EXTERNALENDPOINT=$GOVSHARE_HOST:$port
