@@ -48,6 +48,10 @@ step "Chromium for the web console's browser tests"
 ensure_chromium
 record_check "chromium installed" $?
 
+step "Kubernetes manifest validator (kubeconform, kubernetes-validate) for deploy/kubernetes"
+(source "$here/lib/k8s.sh" && ensure_k8s_tools)
+record_check "Kubernetes manifest validator installed" $?
+
 step "unit tests"
 run_jest --selectProjects chaincode gateway scripts --json --outputFile="$results/unit.json"
 
