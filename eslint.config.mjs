@@ -60,7 +60,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['chaincode/src/**/*.ts'],
+    // govshare-contract runs inside the chaincode too.
+    files: ['chaincode/src/**/*.ts', 'contract/src/**/*.ts'],
     rules: determinism,
   },
   {
@@ -78,6 +79,11 @@ export default tseslint.config(
             },
           ],
         },
+      ],
+      // The console shares the API's shapes as types only: govshare-contract's runtime needs Node.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { name: 'govshare-contract', allowTypeImports: true, message: 'Import govshare-contract as types only (import type).' },
       ],
     },
   },

@@ -1,18 +1,29 @@
 /** One jest run covers every workspace; `--selectProjects` picks unit or integration. */
 const tsJest = (tsconfig) => ({ '^.+\\.ts$': ['ts-jest', { tsconfig }] });
+/** Tests run govshare-contract from its sources: no build step between an edit and a test run. */
+const contractSources = { '^govshare-contract$': '<rootDir>/contract/src/index.ts' };
 
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [
     {
+      displayName: 'contract',
+      testEnvironment: 'node',
+      moduleNameMapper: contractSources,
+      roots: ['<rootDir>/contract/test'],
+      transform: tsJest('<rootDir>/contract/tsconfig.test.json'),
+    },
+    {
       displayName: 'chaincode',
       testEnvironment: 'node',
+      moduleNameMapper: contractSources,
       roots: ['<rootDir>/chaincode/test'],
       transform: tsJest('<rootDir>/chaincode/tsconfig.test.json'),
     },
     {
       displayName: 'gateway',
       testEnvironment: 'node',
+      moduleNameMapper: contractSources,
       roots: ['<rootDir>/gateway/test'],
       transform: tsJest('<rootDir>/gateway/tsconfig.test.json'),
     },
@@ -20,12 +31,14 @@ module.exports = {
       // The operator scripts on a new machine (no network needed).
       displayName: 'scripts',
       testEnvironment: 'node',
+      moduleNameMapper: contractSources,
       roots: ['<rootDir>/test/scripts'],
       transform: tsJest('<rootDir>/test/scripts/tsconfig.json'),
     },
     {
       displayName: 'integration',
       testEnvironment: 'node',
+      moduleNameMapper: contractSources,
       roots: ['<rootDir>/test/integration'],
       transform: tsJest('<rootDir>/test/integration/tsconfig.json'),
       setupFilesAfterEnv: ['<rootDir>/test/integration/setup/jest-timeout.ts'],
@@ -34,6 +47,7 @@ module.exports = {
       // Not part of `npm test`: kills and restarts nodes under load (`npm run test:faults`).
       displayName: 'faults',
       testEnvironment: 'node',
+      moduleNameMapper: contractSources,
       roots: ['<rootDir>/test/faults'],
       transform: tsJest('<rootDir>/test/integration/tsconfig.json'),
       setupFilesAfterEnv: ['<rootDir>/test/faults/jest-timeout.ts'],

@@ -63,11 +63,24 @@ stage_package() {
   while read -r dep; do
     [[ "$dep" == "$GOVSHARE_ROOT/node_modules/"* ]] || continue
     local target="$stage/${dep#"$GOVSHARE_ROOT/"}"
+    case "${dep#"$GOVSHARE_ROOT/node_modules/"}" in
+      govshare-chaincode) continue ;; # the workspace itself: its dist is staged above
+      govshare-contract)
+        # The shared contract workspace (built by `tsc -b chaincode` through its project reference): only
+        # what runs, so sources, tests and build info never change the package id.
+        mkdir -p "$target"
+        cp "$GOVSHARE_ROOT/contract/package.json" "$target/package.json"
+        cp -a "$GOVSHARE_ROOT/contract/dist" "$target/dist"
+        find "$target/dist" -name '*.tsbuildinfo' -delete
+        continue
+        ;;
+    esac
     mkdir -p "$target"
     # Copy the package without its nested node_modules: nested dependencies are listed separately.
     (cd "$dep" && tar --exclude=./node_modules -cf - .) | tar -C "$target" -xf -
   done < <(cd "$GOVSHARE_ROOT" && npm ls --omit=dev --workspace chaincode --all --parseable 2>/dev/null | sort -u)
-  [[ -f "$stage/node_modules/fabric-shim/cli.js" ]] || die "staging the chaincode dependencies failed"
+  [[ -f "$stage/node_modules/fabric-shim/cli.js" && -f "$stage/node_modules/govshare-contract/dist/index.js" ]] ||
+    die "staging the chaincode dependencies failed"
 }
 
 # build_package: a chaincode package for the govshare-node external builder. tar and gzip are

@@ -31,7 +31,7 @@ record_check "Fabric binaries installed" $?
 record_check "peer, orderer and fabric-ca-server report the pinned versions" $?
 
 step "typecheck"
-npx tsc -b chaincode gateway gateway/console && npx tsc -p test/integration/tsconfig.json &&
+npx tsc -b contract chaincode gateway gateway/console && npx tsc -p test/integration/tsconfig.json &&
   npx tsc -p test/scripts/tsconfig.json
 record_check typecheck $?
 
@@ -53,7 +53,7 @@ step "Kubernetes manifest validator (kubeconform, kubernetes-validate) for deplo
 record_check "Kubernetes manifest validator installed" $?
 
 step "unit tests"
-run_jest --selectProjects chaincode gateway scripts --json --outputFile="$results/unit.json"
+run_jest --selectProjects contract chaincode gateway scripts --json --outputFile="$results/unit.json"
 
 result_files=("$results/unit.json" "$results/integration.json")
 use_or_start_network "the integration tests"

@@ -75,8 +75,8 @@ fi
 
 verifier="$GOVSHARE_ROOT/gateway/dist/cli/verifyLedger.js"
 # The verifier is part of the gateway (its GET /audit/ledger/verify runs the same checks): build it
-# when it is missing or older than any gateway or chaincode source.
-if [[ ! -f "$verifier" || -n "$(find "$GOVSHARE_ROOT/gateway/src" "$GOVSHARE_ROOT/chaincode/src" -name '*.ts' -newer "$verifier" -print -quit)" ]]; then
+# when it is missing or older than any gateway or contract source.
+if [[ ! -f "$verifier" || -n "$(find "$GOVSHARE_ROOT/gateway/src" "$GOVSHARE_ROOT/contract/src" -name '*.ts' -newer "$verifier" -print -quit)" ]]; then
   step "building the verifier (gateway/)"
   (cd "$GOVSHARE_ROOT" && npx tsc -b gateway) >&2 || { echo "the verifier does not compile" >&2; exit 2; }
 fi

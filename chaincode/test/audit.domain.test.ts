@@ -7,7 +7,7 @@ import {
   encodeAuditCursor,
 } from '../src/domain/audit';
 import { parseArgument } from '../src/domain/validation';
-import { AuditQuery, AuditRecord } from '../src/model';
+import { AuditQuery, AuditRecord } from 'govshare-contract';
 import { caller, errorOf, T0, txAt } from './support/domain-fixtures';
 
 const tx = txAt(T0, caller('JusticeMSP', 'officer'), 'tx-audit');

@@ -1,6 +1,6 @@
 import { issueCertificate, revokeCertificate, verifyCertificate } from '../src/domain/certificates';
 import { parseArgument } from '../src/domain/validation';
-import { Certificate, CERTIFICATE_ISSUERS, CertificateIssue } from '../src/model';
+import { Certificate, CERTIFICATE_ISSUERS, CertificateIssue } from 'govshare-contract';
 import { caller, errorOf, T0, txAt } from './support/domain-fixtures';
 
 const DOC = 'd'.repeat(64);

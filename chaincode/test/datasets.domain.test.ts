@@ -8,8 +8,7 @@ import {
   validateUpdate,
 } from '../src/domain/datasets';
 import { enrolmentIdFromX509Id, isoFromTimestamp, type TxInfo } from '../src/domain/tx';
-import { GovshareError } from '../src/errors';
-import { Dataset } from '../src/model';
+import { Dataset, GovshareError } from 'govshare-contract';
 import { caller, dataset, errorOf, T0, txAt } from './support/domain-fixtures';
 
 const FINGERPRINT = 'a'.repeat(64);

@@ -3,7 +3,7 @@ import { createHash } from 'crypto';
 import { GovshareContract } from '../src/contracts/govshare-contract';
 import { callerOf } from '../src/contracts/tx-context';
 import { contracts } from '../src/index';
-import { AuditRecord, Dataset, EVENT_NAMES, Grant } from '../src/model';
+import { AuditRecord, Dataset, EVENT_NAMES, Grant } from 'govshare-contract';
 import {
   AUDITOR,
   EDU_APPROVER,

@@ -14,7 +14,7 @@ import {
   withdrawGrant,
 } from '../src/domain/grants';
 import { parseArgument } from '../src/domain/validation';
-import { AccessApproval, AccessRequest, Grant } from '../src/model';
+import { AccessApproval, AccessRequest, Grant } from 'govshare-contract';
 import { caller, dataset, errorOf, grant, T0, txAt } from './support/domain-fixtures';
 
 const JUSTICE = txAt(T0, caller('JusticeMSP'), 'req-tx');

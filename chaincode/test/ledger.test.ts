@@ -1,5 +1,5 @@
 import './support/quiet-fabric-logs';
-import { collectJson, datasetKey, implicitCollectionOf, pageOfKeys, printableKey, sortedJson } from '../src/ledger';
+import { collectJson, datasetKey, implicitCollectionOf, pageOfKeys, printableKey } from '../src/ledger';
 import { putJson } from '../src/ledger/state';
 import { z } from 'zod';
 import { FakeLedger } from './support/fake-context';
@@ -9,12 +9,6 @@ describe('ledger keys', () => {
     const { ctx } = new FakeLedger().tx();
     expect(datasetKey(ctx, 'census-2021')).toBe('\u0000dataset\u0000census-2021\u0000');
     expect(printableKey(datasetKey(ctx, 'census-2021'))).toBe('dataset/census-2021');
-  });
-});
-
-describe('sortedJson', () => {
-  it('orders object keys at every depth regardless of insertion order', () => {
-    expect(sortedJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}');
   });
 });
 

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
+import { ROLES } from 'govshare-contract';
 import { z } from 'zod';
 
-export const ROLES = ['officer', 'approver', 'auditor', 'admin'] as const;
+export { ROLES };
+export type { Role } from 'govshare-contract';
 
 /** A department's short name (education, finance, …, or one added later with add-department.sh). */
 export const Organisation = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a department name such as education');
 export type Organisation = z.infer<typeof Organisation>;
-export type Role = (typeof ROLES)[number];
 
 /** The gateway holds signing keys for its users, so it must never be reachable from outside the host. */
 const LOOPBACK_HOSTS = ['127.0.0.1', '::1'] as const;

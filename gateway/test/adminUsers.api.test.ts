@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import request from 'supertest';
+import { sha256Hex } from 'govshare-contract';
 
 import type { Role, UserConfig } from '../src/config';
 import { CertificateAuthorityError, IdentityExistsError, type CertificateAuthority } from '../src/identity/certificateAuthority';
-import { createTokenAuthenticator, sha256Hex } from '../src/identity/tokenAuthenticator';
+import { createTokenAuthenticator } from '../src/identity/tokenAuthenticator';
 import { FileWallet } from '../src/identity/wallet';
 import { createUserService } from '../src/services/userService';
 import { FakeLedger } from './support/fakeLedger';

@@ -1,6 +1,7 @@
 import request from 'supertest';
+import { sha256Hex } from 'govshare-contract';
 
-import { createTokenAuthenticator, sha256Hex } from '../src/identity/tokenAuthenticator';
+import { createTokenAuthenticator } from '../src/identity/tokenAuthenticator';
 import { AUDITOR_TOKEN, buildTestApp, validRegistration } from './support/testApp';
 
 describe('bearer token authentication', () => {

@@ -1,7 +1,7 @@
-import type { Dataset, GrantView } from 'govshare-chaincode/model';
+import { sha256Hex, type Dataset, type GrantView } from 'govshare-contract';
 import request from 'supertest';
 
-import { canonicalPayload, sha256Hex } from '../src/exchange/payload';
+import { canonicalPayload } from '../src/exchange/payload';
 import { GovshareChaincodeError } from '../src/fabric/errors';
 import { createDataService } from '../src/services/dataService';
 import { createDatasetService } from '../src/services/datasetService';

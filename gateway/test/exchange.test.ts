@@ -6,9 +6,10 @@ import path from 'node:path';
 
 import pino from 'pino';
 import request from 'supertest';
+import { sha256Hex } from 'govshare-contract';
 
 import { createExchangeApp } from '../src/exchange/exchangeServer';
-import { canonicalPayload, sha256Hex } from '../src/exchange/payload';
+import { canonicalPayload } from '../src/exchange/payload';
 import { FilePayloadStore } from '../src/exchange/payloadStore';
 import { peerMspOf, type ExchangePeer } from '../src/exchange/peers';
 import { createDatasetService } from '../src/services/datasetService';

@@ -1,4 +1,4 @@
-import { canonicalJson, MemoryIdempotencyStore } from '../src/http/idempotency';
+import { MemoryIdempotencyStore } from '../src/http/idempotency';
 
 const created = { status: 201, body: { txId: 'tx1' } };
 
@@ -44,11 +44,5 @@ describe('MemoryIdempotencyStore', () => {
     expect(store.size).toBe(2);
     expect((await store.claim('in-flight', 'fp')).state).toBe('in-flight');
     expect((await store.claim('new', 'fp')).state).toBe('in-flight');
-  });
-});
-
-describe('canonicalJson', () => {
-  it('sorts object keys at every depth and keeps array order', () => {
-    expect(canonicalJson({ b: [2, 1], a: { d: 1, c: null } })).toBe('{"a":{"c":null,"d":1},"b":[2,1]}');
   });
 });

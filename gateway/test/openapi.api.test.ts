@@ -1,4 +1,4 @@
-import { Classification, DatasetRegistration } from 'govshare-chaincode/model';
+import { Classification, DatasetRegistration } from 'govshare-contract';
 import request from 'supertest';
 import { z } from 'zod';
 

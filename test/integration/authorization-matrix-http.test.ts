@@ -6,7 +6,7 @@
  * the same calls on its own, so the gateway is not the only wall.
  */
 import { createHash } from 'node:crypto';
-import { ACTIONS, isAllowed, type Action } from '../../chaincode/src/domain/roles';
+import { ACTIONS, isAllowed, type Action } from 'govshare-contract';
 import { api } from './support/http';
 import { DEPARTMENTS, mspIdOf, ROLES, type Department } from './support/network';
 

@@ -5,7 +5,7 @@
  * (they may fail later, on the deliberately dummy arguments). Endorsement only: nothing is ordered.
  */
 import { createHash } from 'node:crypto';
-import { ACTIONS, isAllowed, type Action } from '../../chaincode/src/domain/roles';
+import { ACTIONS, isAllowed, type Action } from 'govshare-contract';
 import { connectAs, type FabricSession } from './support/fabric';
 import { DEPARTMENTS, mspIdOf, ROLES, type Department, type Role } from './support/network';
 

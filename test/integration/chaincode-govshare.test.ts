@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { GatewayError, type Contract } from '@hyperledger/fabric-gateway';
 import { common, ledger, peer } from '@hyperledger/fabric-protos';
-import { parseErrorCode } from '../../chaincode/src/errors';
+import { parseErrorCode } from 'govshare-contract';
 import { connectAs, decode, type FabricSession } from './support/fabric';
 import { CHAINCODE, CHANNEL, DEPARTMENTS, mspIdOf, type Department, type Role } from './support/network';
 

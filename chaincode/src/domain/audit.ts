@@ -1,6 +1,11 @@
-import { GovshareError } from '../errors';
-import type { AuditDetails, AuditOutcome, AuditRecord, AuditType } from '../model';
-import { isAllowed } from './roles';
+import {
+  GovshareError,
+  isAllowed,
+  type AuditDetails,
+  type AuditOutcome,
+  type AuditRecord,
+  type AuditType,
+} from 'govshare-contract';
 import type { TxInfo } from './tx';
 
 /** What a transaction says about itself in the audit trail (the rest comes from the transaction). */

@@ -1,11 +1,11 @@
-import { GovshareError } from '../errors';
 import {
-  type Certificate,
   CERTIFICATE_ISSUERS,
+  GovshareError,
+  type Certificate,
   type CertificateIssue,
   type CertificateVerification,
   type RevocationReason,
-} from '../model';
+} from 'govshare-contract';
 import { stampOf, type TxInfo } from './tx';
 
 /** Rules for e-certificates: the type decides the issuer (CERTIFICATE_ISSUERS), only the issuer revokes. */

@@ -1,5 +1,4 @@
-import { GovshareError } from '../errors';
-import { type Dataset, DatasetRegistration, DatasetUpdate } from '../model';
+import { DatasetRegistration, DatasetUpdate, GovshareError, type Dataset } from 'govshare-contract';
 import { stampOf, type TxInfo } from './tx';
 import { parseArgument } from './validation';
 

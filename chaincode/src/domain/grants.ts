@@ -1,15 +1,15 @@
-import { GovshareError } from '../errors';
-import type {
-  AccessApproval,
-  AccessCheck,
-  AccessReason,
-  AccessRequest,
-  Dataset,
-  Grant,
-  GrantStatus,
-  GrantView,
-} from '../model';
-import { AUDIT_MSP } from './roles';
+import {
+  AUDIT_MSP,
+  GovshareError,
+  type AccessApproval,
+  type AccessCheck,
+  type AccessReason,
+  type AccessRequest,
+  type Dataset,
+  type Grant,
+  type GrantStatus,
+  type GrantView,
+} from 'govshare-contract';
 import { stampOf, type TxInfo } from './tx';
 
 /** Rules for access grants; pure functions of the stored records and the transaction. */

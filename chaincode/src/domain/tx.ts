@@ -1,13 +1,6 @@
-import type { TxStamp } from '../model';
+import type { Caller, TxStamp } from 'govshare-contract';
 
-/** The identity behind a transaction, as read once from the client certificate. */
-export interface Caller {
-  readonly mspId: string;
-  /** Enrolment id: the CN of the client certificate's subject. */
-  readonly id: string;
-  /** The `role` attribute from the Fabric CA certificate, or null if absent. */
-  readonly role: string | null;
-}
+export type { Caller };
 
 /** Everything a domain rule may know about the current transaction; all of it is deterministic. */
 export interface TxInfo {

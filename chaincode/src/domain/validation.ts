@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { GovshareError } from '../errors';
+import { GovshareError } from 'govshare-contract';
 
 /** Parses untrusted input; the first problem becomes `INVALID_ARGUMENT: <field>: <reason>`. */
 export function parseArgument<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {

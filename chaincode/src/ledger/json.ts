@@ -1,18 +1,10 @@
-import stringify from 'json-stringify-deterministic';
 import type { z } from 'zod';
-import { GovshareError } from '../errors';
+import { GovshareError } from 'govshare-contract';
 
-/**
- * Every endorsing peer must write byte-identical values, so ledger JSON is always serialised with
- * object keys sorted (insertion order may differ between code paths and versions).
+/*
+ * Ledger values are written as canonicalJson / canonicalJsonBytes (govshare-contract): every endorsing peer
+ * must write byte-identical values, whatever order a code path inserted the keys in.
  */
-export function sortedJson(value: unknown): string {
-  return stringify(value);
-}
-
-export function toJsonBytes(value: unknown): Buffer {
-  return Buffer.from(sortedJson(value), 'utf8');
-}
 
 /** Parses ledger bytes against `schema`; a mismatch means corrupt state, not a bad request. */
 export function parseJson<S extends z.ZodType>(bytes: Uint8Array, schema: S, what: string): z.output<S> {

@@ -1,14 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
 
 /** Transient bytes under `name`, or undefined: transient data never reaches the ledger or the block. */
 export function transientValue(ctx: Context, name: string): Uint8Array | undefined {
   const value = ctx.stub.getTransient().get(name);
   return value === undefined || value.length === 0 ? undefined : Uint8Array.from(value);
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /**

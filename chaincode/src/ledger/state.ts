@@ -1,6 +1,7 @@
 import type { Context } from 'fabric-contract-api';
 import type { z } from 'zod';
-import { parseJson, toJsonBytes } from './json';
+import { canonicalJsonBytes } from 'govshare-contract';
+import { parseJson } from './json';
 import { printableKey } from './keys';
 
 async function readBytes(ctx: Context, key: string): Promise<Uint8Array | undefined> {
@@ -23,7 +24,7 @@ export async function getJson<S extends z.ZodType>(
 }
 
 export async function putJson(ctx: Context, key: string, value: unknown): Promise<void> {
-  await ctx.stub.putState(key, toJsonBytes(value));
+  await ctx.stub.putState(key, canonicalJsonBytes(value));
 }
 
 /** An index entry's value is the id of the record it points at (Fabric treats an empty value as a delete). */

@@ -1,11 +1,9 @@
 import type { Context } from 'fabric-contract-api';
 import { buildAuditRecord, canReadAudit, dayOf, daysOfWindow, decodeAuditCursor, encodeAuditCursor, type AuditEntry } from '../domain/audit';
-import { authorize } from '../domain/roles';
+import { AuditQuery, AuditRecord, authorize, GovshareError, type Page } from 'govshare-contract';
 import type { TxInfo } from '../domain/tx';
 import { parseArgument, parseJsonArgument } from '../domain/validation';
 import { auditKey, getJson, key, ObjectType, pageOfKeys, putIndex, putJson } from '../ledger';
-import { AuditQuery, AuditRecord, type Page } from '../model';
-import { GovshareError } from '../errors';
 
 /** Writes the transaction's audit record and its three composite-key indexes (dataset, actor org, time). */
 export async function writeAudit(ctx: Context, tx: TxInfo, entry: AuditEntry): Promise<AuditRecord> {

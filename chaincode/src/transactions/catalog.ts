@@ -9,7 +9,18 @@ import {
   updateDataset,
   type DatasetIndex,
 } from '../domain/datasets';
-import { authorize } from '../domain/roles';
+import {
+  authorize,
+  Bookmark,
+  Dataset,
+  DatasetListFilter,
+  DatasetRegistration,
+  DatasetUpdate,
+  Identifier,
+  PageSize,
+  type DatasetHistoryEntry,
+  type Page,
+} from 'govshare-contract';
 import { isoFromTimestamp, type TxInfo } from '../domain/tx';
 import { parseArgument, parseJsonInput } from '../domain/validation';
 import {
@@ -27,17 +38,6 @@ import {
   putJson,
   requireEndorsementBy,
 } from '../ledger';
-import {
-  Bookmark,
-  Dataset,
-  DatasetListFilter,
-  DatasetRegistration,
-  DatasetUpdate,
-  Identifier,
-  PageSize,
-  type DatasetHistoryEntry,
-  type Page,
-} from '../model';
 import { writeAudit } from './audit-trail';
 
 const INDEX_TYPES: Record<DatasetIndex, ObjectType> = {

@@ -1,16 +1,16 @@
 import type { Context } from 'fabric-contract-api';
 import { certificateExists, certificateNotFound, issueCertificate, revokeCertificate, verifyCertificate } from '../domain/certificates';
-import { authorize } from '../domain/roles';
-import type { TxInfo } from '../domain/tx';
-import { parseArgument } from '../domain/validation';
-import { certificateKey, emitEvent, exists, getJson, putJson, requireEndorsementBy } from '../ledger';
 import {
+  authorize,
   Certificate,
   CertificateIssue,
   RevocationReason,
   Sha256Hex,
   type CertificateVerification,
-} from '../model';
+} from 'govshare-contract';
+import type { TxInfo } from '../domain/tx';
+import { parseArgument } from '../domain/validation';
+import { certificateKey, emitEvent, exists, getJson, putJson, requireEndorsementBy } from '../ledger';
 import { writeAudit } from './audit-trail';
 
 export async function issueCertificateTx(

@@ -12,10 +12,34 @@ import {
   viewOf,
   withdrawGrant,
 } from '../domain/grants';
-import { authorize, type Action } from '../domain/roles';
+import {
+  AccessApproval,
+  AccessRequest,
+  authorize,
+  Bookmark,
+  canonicalJsonBytes,
+  DecisionReason,
+  FieldList,
+  GovshareError,
+  Grant,
+  Identifier,
+  MspId,
+  PageSize,
+  PRIVATE_DETAILS_TRANSIENT_KEY,
+  PrivateRequestDetails,
+  Sha256Hex,
+  sha256Hex,
+  type AccessCheck,
+  type AccessReceipt,
+  type Action,
+  type AuditType,
+  type EventName,
+  type GrantView,
+  type Page,
+  type PrivateRequestDetails as PrivateRequestDetailsType,
+} from 'govshare-contract';
 import type { TxInfo } from '../domain/tx';
 import { parseArgument, parseJsonInput } from '../domain/validation';
-import { GovshareError } from '../errors';
 import {
   deleteKey,
   emitEvent,
@@ -31,31 +55,8 @@ import {
   putIndex,
   putJson,
   putPrivate,
-  sha256Hex,
-  toJsonBytes,
   transientValue,
 } from '../ledger';
-import {
-  AccessApproval,
-  AccessRequest,
-  Bookmark,
-  DecisionReason,
-  FieldList,
-  Grant,
-  Identifier,
-  MspId,
-  PageSize,
-  PRIVATE_DETAILS_TRANSIENT_KEY,
-  PrivateRequestDetails,
-  Sha256Hex,
-  type AccessCheck,
-  type AccessReceipt,
-  type AuditType,
-  type EventName,
-  type GrantView,
-  type Page,
-  type PrivateRequestDetails as PrivateRequestDetailsType,
-} from '../model';
 import { writeAudit } from './audit-trail';
 import { readDataset } from './catalog';
 
@@ -124,7 +125,7 @@ function privateDetailsOf(ctx: Context): { details: PrivateRequestDetailsType; b
   const raw = transientValue(ctx, PRIVATE_DETAILS_TRANSIENT_KEY);
   if (raw === undefined) return undefined;
   const details = parseJsonInput(PrivateRequestDetails, Buffer.from(raw).toString('utf8'), 'details');
-  return { details, bytes: toJsonBytes(details) };
+  return { details, bytes: canonicalJsonBytes(details) };
 }
 
 function privateDetailsKey(ctx: Context, grantId: string): string {

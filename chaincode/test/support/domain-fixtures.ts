@@ -1,5 +1,5 @@
 import type { Caller, TxInfo } from '../../src/domain/tx';
-import type { Dataset, Grant } from '../../src/model';
+import type { Dataset, Grant } from 'govshare-contract';
 
 export function caller(mspId: string, role: string | null = 'officer'): Caller {
   return { mspId, id: `${mspId.replace(/MSP$/, '').toLowerCase()}-${role ?? 'norole'}`, role };

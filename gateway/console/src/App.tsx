@@ -5,7 +5,7 @@ import { LiveStream, type LiveEvent, type LiveStatus } from './lib/live';
 import { problemOf, type Problem } from './lib/problem';
 import { parseHash, routeHash, type Route } from './lib/route';
 import { EMPTY_FILTER } from './lib/timeline';
-import type { Caller } from './lib/types';
+import type { WhoAmI as Caller } from 'govshare-contract';
 import { Certificates } from './views/Certificates';
 import { DatasetHistory } from './views/DatasetHistory';
 import { GrantLifecycle } from './views/GrantLifecycle';

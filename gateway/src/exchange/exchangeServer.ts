@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:https';
 import { TLSSocket } from 'node:tls';
 
 import express, { type Express, type Request } from 'express';
-import { FieldName, Identifier } from 'govshare-chaincode/model';
+import { FieldName, Identifier } from 'govshare-contract';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 

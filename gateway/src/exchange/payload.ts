@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
 
-import { FieldName, type Dataset, type DatasetField } from 'govshare-chaincode/model';
+import { canonicalJsonBytes, FieldName, type Dataset, type DatasetField } from 'govshare-contract';
 import { z } from 'zod';
 
-import { canonicalJson } from '../http/idempotency';
 import { HttpProblem, type FieldIssue } from '../http/problem';
 
 /** A dataset's content: an array of records keyed by the dataset's field names. Values are checked per field type. */
@@ -76,11 +74,7 @@ export function checkRecords(dataset: Dataset, records: readonly DataRecord[]): 
 
 /** The bytes that are stored, fingerprinted and sent: JSON with sorted keys, so the digest does not depend on key order. */
 export function canonicalPayload(records: readonly DataRecord[]): Buffer {
-  return Buffer.from(canonicalJson(records), 'utf8');
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return Buffer.from(canonicalJsonBytes(records));
 }
 
 /** Each record cut down to `fields` (the granted ones); a field a record lacks stays absent. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
-import { ID_PATTERN } from 'govshare-chaincode/model';
+import { ID_PATTERN } from 'govshare-contract';
 
 /** Where an owner department keeps the payloads of its datasets: local storage only, never the ledger. */
 export interface PayloadStore {

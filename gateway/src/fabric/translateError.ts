@@ -1,4 +1,4 @@
-import { parseErrorCode } from 'govshare-chaincode/errors';
+import { parseErrorCode } from 'govshare-contract';
 
 import {
   CommitFailedError,

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { ERROR_CATALOGUE, isErrorCode } from 'govshare-chaincode/errors';
+import { ERROR_CATALOGUE, isErrorCode } from 'govshare-contract';
 
 import {
   CommitFailedError,

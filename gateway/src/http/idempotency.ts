@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-
 import type { Request } from 'express';
+import { canonicalJson, sha256Hex } from 'govshare-contract';
 import { z } from 'zod';
 
 import type { JsonResult } from './apiRoutes';
@@ -125,25 +124,6 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 }
 
-/** JSON with object keys sorted, so that key order does not change a request's fingerprint. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) {
-    return `[${value.map(canonicalJson).join(',')}]`;
-  }
-  if (typeof value === 'object' && value !== null) {
-    const record = value as Record<string, unknown>;
-    const fields = Object.keys(record)
-      .sort()
-      .filter((key) => record[key] !== undefined)
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
-    return `{${fields.join(',')}}`;
-  }
-  // Top-level undefined has no JSON form (JSON.stringify returns undefined for it).
-  return value === undefined ? 'null' : JSON.stringify(value);
-}
-
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
-
 export interface IdempotentOutcome {
   readonly result: JsonResult;
   readonly replayed: boolean;
@@ -172,8 +152,9 @@ export async function withIdempotency(
   if (idempotencyKey === undefined) {
     return { result: await execute(), replayed: false };
   }
-  const key = sha256(JSON.stringify([userId, req.method, `${req.baseUrl}${req.path}`, idempotencyKey]));
-  const fingerprint = sha256(canonicalJson(req.body));
+  const key = sha256Hex(JSON.stringify([userId, req.method, `${req.baseUrl}${req.path}`, idempotencyKey]));
+  // Canonical JSON: key order does not change a request's fingerprint.
+  const fingerprint = sha256Hex(canonicalJson(req.body));
 
   for (;;) {
     const claim = await store.claim(key, fingerprint);

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { AccessReason, AccessReceipt } from 'govshare-chaincode/model';
+import { AccessReason, AccessReceipt } from 'govshare-contract';
 import { z } from 'zod';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

@@ -1,4 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+
+import { sha256 } from 'govshare-contract';
 
 import type { Role } from '../config';
 import type { AuthenticatedUser } from './user';
@@ -20,10 +22,6 @@ export interface TokenHolder {
   readonly tokenSha256: string;
 }
 
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
 export function createTokenAuthenticator(mspId: string, holders: readonly TokenHolder[]): MutableTokenAuthenticator {
   const entryOf = (holder: TokenHolder) => ({
     digest: Buffer.from(holder.tokenSha256, 'hex'),
@@ -38,7 +36,7 @@ export function createTokenAuthenticator(mspId: string, holders: readonly TokenH
       entries.push(entryOf(holder));
     },
     authenticate(token) {
-      const presented = createHash('sha256').update(token, 'utf8').digest();
+      const presented = sha256(token);
       let match: AuthenticatedUser | undefined;
       // Compare against every entry, without an early exit, so timing reveals nothing about which hash matched.
       for (const entry of entries) {

@@ -1,4 +1,4 @@
-import { AuditRecord, pageOf, type AuditQueryInput } from 'govshare-chaincode/model';
+import { AuditRecord, pageOf, type AuditQueryInput } from 'govshare-contract';
 
 import type { LedgerClient } from '../fabric/ledgerClient';
 import type { AuthenticatedUser } from '../identity/user';

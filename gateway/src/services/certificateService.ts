@@ -1,4 +1,4 @@
-import { Certificate, CertificateVerification, type CertificateIssue, type RevocationReason } from 'govshare-chaincode/model';
+import { Certificate, CertificateVerification, type CertificateIssue, type RevocationReason } from 'govshare-contract';
 
 import type { LedgerClient } from '../fabric/ledgerClient';
 import type { AuthenticatedUser } from '../identity/user';

@@ -1,7 +1,7 @@
-import type { AccessReceipt, Dataset, GrantView } from 'govshare-chaincode/model';
+import { sha256Hex, type AccessReceipt, type Dataset, type GrantView } from 'govshare-contract';
 
 import type { PayloadFetcher } from '../exchange/exchangeClient';
-import { canonicalPayload, checkRecords, parsePayload, projectRecords, sha256Hex, type DataRecord } from '../exchange/payload';
+import { canonicalPayload, checkRecords, parsePayload, projectRecords, type DataRecord } from '../exchange/payload';
 import type { PayloadStore } from '../exchange/payloadStore';
 import { HttpProblem } from '../http/problem';
 import type { AuthenticatedUser } from '../identity/user';

@@ -5,7 +5,7 @@ import {
   type DatasetListFilter,
   type DatasetRegistration,
   type DatasetUpdate,
-} from 'govshare-chaincode/model';
+} from 'govshare-contract';
 import { z } from 'zod';
 
 import type { LedgerClient } from '../fabric/ledgerClient';

@@ -1,7 +1,8 @@
+import { AUDIT_MSP } from 'govshare-contract';
+
 import type { ChaincodeEventSource, LedgerEvent, LedgerEventStream } from '../fabric/chaincodeEvents';
 import type { AuthenticatedUser } from '../identity/user';
 
-export const AUDIT_MSP_ID = 'AuditMSP';
 
 /** Where a client stopped: the last event it received (block number and transaction id). */
 export interface EventCursor {
@@ -41,7 +42,7 @@ function mentionsMsp(value: unknown, mspId: string, depth: number): boolean {
  * Whether `user` may see an event: auditors of the audit organisation see every event; anyone else only events
  * whose payload names their MSP in a field ending in `Msp` (ownerMsp, requesterMsp, ...).
  */
-export function isEventRelevant(user: AuthenticatedUser, payload: unknown, auditMspId = AUDIT_MSP_ID): boolean {
+export function isEventRelevant(user: AuthenticatedUser, payload: unknown, auditMspId = AUDIT_MSP): boolean {
   if (user.role === 'auditor' && user.mspId === auditMspId) return true;
   return mentionsMsp(payload, user.mspId, 0);
 }

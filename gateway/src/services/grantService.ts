@@ -1,18 +1,17 @@
-import { createHash } from 'node:crypto';
-
 import {
   AccessCheck,
   AccessReceipt,
+  canonicalJsonBytes,
   GrantView,
   pageOf,
   PRIVATE_DETAILS_TRANSIENT_KEY,
   PrivateRequestDetails,
+  sha256Hex,
   type AccessApproval,
   type AccessRequest,
-} from 'govshare-chaincode/model';
+} from 'govshare-contract';
 
 import type { LedgerClient } from '../fabric/ledgerClient';
-import { canonicalJson } from '../http/idempotency';
 import type { AuthenticatedUser } from '../identity/user';
 import { committed, pageResult, parseLedgerJson, type Committed, type PageRequest, type PageResult } from './ledgerJson';
 
@@ -75,8 +74,8 @@ export function createGrantService(ledger: LedgerClient): GrantService {
     async requestAccess(user, request, privateDetails) {
       if (privateDetails === undefined) return await transition(user, 'RequestAccess', [JSON.stringify(request)]);
       // The chaincode hashes the details as JSON with sorted keys: the same bytes are hashed and sent.
-      const details = Buffer.from(canonicalJson(privateDetails), 'utf8');
-      const privateDetailsSha256 = createHash('sha256').update(details).digest('hex');
+      const details = canonicalJsonBytes(privateDetails);
+      const privateDetailsSha256 = sha256Hex(details);
       const requested = await transition(user, 'RequestAccess', [JSON.stringify({ ...request, privateDetailsSha256 })]);
       await ledger.submit(user, 'AttachRequestDetails', [requested.value.id], {
         transient: { [PRIVATE_DETAILS_TRANSIENT_KEY]: details },

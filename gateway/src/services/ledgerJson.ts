@@ -1,3 +1,4 @@
+import type { ApiPage } from 'govshare-contract';
 import type { z } from 'zod';
 
 import type { SubmitResult } from '../fabric/ledgerClient';
@@ -10,10 +11,7 @@ export interface Committed<T> {
 }
 
 /** One page of a list: `nextCursor` is the chaincode's bookmark, null on the last page. */
-export interface PageResult<T> {
-  readonly items: readonly T[];
-  readonly nextCursor: string | null;
-}
+export type PageResult<T> = ApiPage<T>;
 
 /** Where a list starts and how long a page is (cursor '' = first page). */
 export interface PageRequest {

@@ -1,4 +1,4 @@
-import { AuditRecord, pageOf } from 'govshare-chaincode/model';
+import { AuditRecord, pageOf } from 'govshare-contract';
 
 import type { LedgerArchive } from '../fabric/ledgerArchive';
 import type { LedgerClient } from '../fabric/ledgerClient';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { sha256Hex } from 'govshare-contract';
 
 import type { Role, UserConfig } from '../config';
 import type { CertificateAuthority } from '../identity/certificateAuthority';
 import { IdentityExistsError } from '../identity/certificateAuthority';
-import { sha256Hex } from '../identity/tokenAuthenticator';
 import type { AuthenticatedUser } from '../identity/user';
 import { WalletEntryExistsError, type FileWallet } from '../identity/wallet';
 

@@ -5,9 +5,11 @@
  * the genesis block and following every configuration block).
  */
 import { common, msp } from '@hyperledger/fabric-protos';
-import { createHash, verify as verifySignature, X509Certificate } from 'node:crypto';
+import { verify as verifySignature, X509Certificate } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+
+import { sha256 as sha256Of } from 'govshare-contract';
 import { blockHeaderBytes } from '../fabric/der';
 
 /** common.BlockMetadataIndex and common.HeaderType values used here. */
@@ -56,11 +58,7 @@ function bytes(value: Uint8Array | string): Buffer {
   return typeof value === 'string' ? Buffer.from(value, 'base64') : Buffer.from(value);
 }
 
-function sha256(...parts: Uint8Array[]): Buffer {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  return hash.digest();
-}
+const sha256 = (...parts: Uint8Array[]): Buffer => Buffer.from(sha256Of(...parts));
 
 function decode<T>(what: string, parse: () => T): T {
   try {

@@ -4,7 +4,7 @@
  * world state against it. Shared by the gateway's GET /audit/ledger/verify and scripts/verify-ledger.sh.
  */
 import type { common } from '@hyperledger/fabric-protos';
-import { z } from 'zod';
+import { LedgerVerification } from 'govshare-contract';
 
 import { verifyAuditTrail, type AuditTrailSource } from './auditTrail';
 import { ChainVerifier } from './chain';
@@ -13,38 +13,8 @@ const DAY = 86_400_000;
 /** Audit records carry the proposal's timestamp, which a client's clock may set a little ahead. */
 const CLOCK_SKEW_ALLOWANCE_MS = DAY;
 
-export const LedgerVerification = z
-  .object({
-    verdict: z.enum(['INTACT', 'BROKEN']).describe('BROKEN when the chain or the audit trail has a break'),
-    channel: z.string(),
-    servedBy: z.string().describe('MSP id of the organisation whose peer served the blocks'),
-    height: z.number().int().min(0).describe('Blocks on the peer when the verification started'),
-    verifiedBlocks: z.number().int().min(0).describe('Blocks verified before the first break (all when intact)'),
-    signatures: z.number().int().min(0).describe('Orderer signatures checked'),
-    configBlocks: z.number().int().min(0),
-    transactions: z.number().int().min(0).describe('Transactions in the verified blocks'),
-    genesisTrusted: z.boolean().describe('Block 0 was compared with the genesis block the network was created with'),
-    firstBreak: z
-      .object({ block: z.number().int().min(0), reason: z.string() })
-      .optional()
-      .describe('Where the chain stops being trustworthy'),
-    auditTrail: z
-      .object({
-        checked: z.boolean().describe('false when the chain was broken (the trail is then not checked) or the check was not asked for'),
-        records: z.number().int().min(0).describe('Audit records visible to the caller'),
-        transactions: z.number().int().min(0),
-        newerThanChain: z.number().int().min(0).describe('Records of transactions committed after the verified blocks (VALID per the peer)'),
-        mismatches: z.number().int().min(0),
-        firstMismatch: z
-          .object({ recordId: z.string(), recordType: z.string(), txId: z.string(), reason: z.string() })
-          .optional(),
-      })
-      .describe('Every audit record visible to the caller must name a VALID transaction'),
-    startedAt: z.iso.datetime(),
-    durationMs: z.number().int().min(0),
-  })
-  .describe("The verdict on the channel's ledger, with the first break if any");
-export type LedgerVerification = z.infer<typeof LedgerVerification>;
+/** The report's schema is part of govshare-contract: the web console reads the same shape. */
+export { LedgerVerification };
 
 export interface LedgerVerificationInput {
   readonly channel: string;

@@ -1,6 +1,6 @@
 import { datasetChanges, historyRows } from '../../console/src/lib/history';
 import { grantAuditWindow, grantStages, recordsOfGrant } from '../../console/src/lib/grant';
-import type { AuditRecord, Dataset, Grant } from '../../console/src/lib/types';
+import type { AuditRecord, Dataset, GrantView as Grant } from 'govshare-contract';
 
 const stamp = (txId: string, timestamp: string, mspId = 'EducationMSP', id = 'education-officer') => ({ txId, timestamp, actor: { mspId, id } });
 

@@ -11,7 +11,7 @@ import {
   mergeRecords,
 } from '../../console/src/lib/timeline';
 import { parseHash, routeHash } from '../../console/src/lib/route';
-import type { AuditRecord } from '../../console/src/lib/types';
+import type { AuditRecord } from 'govshare-contract';
 
 function record(id: string, outcome: AuditRecord['outcome'] = 'SUCCESS'): AuditRecord {
   return {

@@ -1,4 +1,4 @@
-import { DatasetRegistration, type Dataset } from 'govshare-chaincode/model';
+import { DatasetRegistration, type Dataset } from 'govshare-contract';
 
 import { GovshareChaincodeError } from '../../src/fabric/errors';
 import type { LedgerClient, SubmitOptions, SubmitResult } from '../../src/fabric/ledgerClient';

@@ -1,4 +1,4 @@
-import type { AuditRecord, Certificate, Dataset, GrantView, TxStamp } from 'govshare-chaincode/model';
+import type { AuditRecord, Certificate, Dataset, GrantView, TxStamp } from 'govshare-contract';
 
 export const sha = (char: string): string => char.repeat(64);
 

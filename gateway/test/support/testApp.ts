@@ -1,10 +1,11 @@
+import { sha256Hex } from 'govshare-contract';
 import type { Express } from 'express';
 import pino from 'pino';
 
 import { createApp, type AppDeps } from '../../src/app';
 import { createFabricMetrics, instrumentLedger } from '../../src/fabric/metrics';
 import { createHttpMetrics } from '../../src/http/metrics';
-import { createTokenAuthenticator, sha256Hex } from '../../src/identity/tokenAuthenticator';
+import { createTokenAuthenticator } from '../../src/identity/tokenAuthenticator';
 import { createAuditService } from '../../src/services/auditService';
 import { createCertificateService } from '../../src/services/certificateService';
 import { createDatasetService } from '../../src/services/datasetService';

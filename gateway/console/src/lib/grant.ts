@@ -1,6 +1,6 @@
 /** A grant's lifecycle (request → decision → countersignature → close or expiry) from the grant and its audit records. */
 import { MAX_WINDOW_MS } from './timeline';
-import type { AuditRecord, Grant } from './types';
+import type { AuditRecord, GrantView as Grant } from 'govshare-contract';
 
 export interface Stage {
   readonly label: string;

@@ -1,5 +1,5 @@
 /** What changed between two versions of a dataset, for the dataset history view. */
-import type { Dataset, DatasetField, DatasetHistoryEntry } from './types';
+import type { Dataset, DatasetField, DatasetHistoryEntry } from 'govshare-contract';
 
 export interface Change {
   readonly property: string;

@@ -1,5 +1,14 @@
 /** The audit timeline's filters: what the form holds, the API query they make, and the client-side outcome filter. */
-import { OUTCOMES, type AuditDetailValue, type AuditRecord, type Outcome } from './types';
+import type { AuditDetails, AuditOutcome as Outcome, AuditRecord } from 'govshare-contract';
+
+type AuditDetailValue = AuditDetails[string];
+
+/**
+ * The outcomes the filter offers. The console imports only types from govshare-contract (its runtime needs
+ * Node), so the list is spelled here; `satisfies` makes the compiler check it names every AuditOutcome, no more.
+ */
+const OUTCOME_SET = { SUCCESS: true, GRANTED: true, DENIED: true } as const satisfies Record<Outcome, true>;
+export const OUTCOMES = Object.keys(OUTCOME_SET) as readonly Outcome[];
 
 export const PAGE_SIZES = [10, 20, 50, 100] as const;
 export const DEFAULT_PAGE_SIZE = 50;

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { getJson } from '../api';
 import { normaliseSha256, sha256Hex } from '../lib/digest';
 import { problemOf, type Problem } from '../lib/problem';
-import type { CertificateVerification } from '../lib/types';
+import type { CertificateVerification } from 'govshare-contract';
 import { Instant, ProblemView } from './common';
 
 const VERDICTS: Readonly<Record<CertificateVerification['status'], string>> = {

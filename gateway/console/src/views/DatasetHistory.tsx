@@ -5,7 +5,7 @@ import { historyRows } from '../lib/history';
 import { problemOf, type Problem } from '../lib/problem';
 import { routeHash } from '../lib/route';
 import { EMPTY_FILTER } from '../lib/timeline';
-import type { DatasetHistoryEntry } from '../lib/types';
+import type { DatasetHistoryEntry } from 'govshare-contract';
 import { IdForm } from './IdForm';
 import { Instant, ProblemView, ShortId } from './common';
 

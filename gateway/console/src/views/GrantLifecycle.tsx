@@ -5,7 +5,7 @@ import { grantAuditWindow, grantStages, recordsOfGrant } from '../lib/grant';
 import { problemOf, type Problem } from '../lib/problem';
 import { routeHash } from '../lib/route';
 import { auditQuery, detailLines, EMPTY_FILTER } from '../lib/timeline';
-import type { AuditRecord, Grant, Page } from '../lib/types';
+import type { ApiPage as Page, AuditRecord, GrantView as Grant } from 'govshare-contract';
 import { IdForm } from './IdForm';
 import { Instant, ProblemView, ShortId } from './common';
 

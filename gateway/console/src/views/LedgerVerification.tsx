@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 
 import { getJson } from '../api';
 import { problemOf, type Problem } from '../lib/problem';
-import type { Caller, LedgerVerification as Verification } from '../lib/types';
+import type { LedgerVerification as Verification, WhoAmI as Caller } from 'govshare-contract';
 import { Instant, ProblemView, ShortId } from './common';
 
 const plural = (count: number, noun: string): string => `${String(count)} ${noun}${count === 1 ? '' : 's'}`;

@@ -10,11 +10,12 @@ import {
   isoToLocalInput,
   localInputToIso,
   matchesOutcome,
+  OUTCOMES,
   mergeRecords,
   PAGE_SIZES,
   type TimelineFilter,
 } from '../lib/timeline';
-import { OUTCOMES, type AuditRecord, type Outcome, type Page } from '../lib/types';
+import type { ApiPage as Page, AuditOutcome as Outcome, AuditRecord } from 'govshare-contract';
 import { Instant, ProblemView, ShortId, shorten } from './common';
 
 export const KNOWN_ORGS = ['EducationMSP', 'FinanceMSP', 'JusticeMSP', 'AuditMSP'];

@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { AuditQuery, AuditRecord, Identifier, MspId } from 'govshare-chaincode/model';
+import { AuditQuery, AuditRecord, Identifier, MspId } from 'govshare-contract';
 import { z } from 'zod';
 
 import type { AuditService } from '../../services/auditService';

@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { Certificate, CertificateIssue, CertificateVerification, RevocationReason, Sha256Hex } from 'govshare-chaincode/model';
+import { Certificate, CertificateIssue, CertificateVerification, RevocationReason, Sha256Hex } from 'govshare-contract';
 import { z } from 'zod';
 
 import type { CertificateService } from '../../services/certificateService';

@@ -1,4 +1,4 @@
-import { Bookmark } from 'govshare-chaincode/model';
+import { Bookmark, PageSize } from 'govshare-contract';
 import { z } from 'zod';
 
 import type { Committed, PageResult } from '../../services/ledgerJson';
@@ -14,13 +14,7 @@ export const DEFAULT_PAGE_LIMIT = 20;
 /** `cursor` is the chaincode's bookmark from the previous page; `limit` is the page size. */
 export const PageQuery = z.object({
   cursor: Bookmark.optional().describe('nextCursor of the previous page; omit for the first page'),
-  limit: z.coerce
-    .number()
-    .int('must be an integer from 1 to 100')
-    .min(1, 'must be an integer from 1 to 100')
-    .max(100, 'must be an integer from 1 to 100')
-    .default(DEFAULT_PAGE_LIMIT)
-    .describe('Page size, 1-100 (default 20)'),
+  limit: PageSize.default(DEFAULT_PAGE_LIMIT).describe('Page size, 1-100 (default 20)'),
 });
 
 const CommitInfo = {

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { AccessReceipt, FieldName, Identifier } from 'govshare-chaincode/model';
+import { AccessReceipt, FieldName, Identifier } from 'govshare-contract';
 import { z } from 'zod';
 
 import { DataRecords } from '../../exchange/payload';

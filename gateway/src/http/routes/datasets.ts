@@ -9,7 +9,7 @@ import {
   MspId,
   Tag,
   type DatasetListFilter,
-} from 'govshare-chaincode/model';
+} from 'govshare-contract';
 import { z } from 'zod';
 
 import type { DatasetService } from '../../services/datasetService';

@@ -10,7 +10,7 @@ import {
   Identifier,
   MspId,
   PrivateRequestDetails,
-} from 'govshare-chaincode/model';
+} from 'govshare-contract';
 import { z } from 'zod';
 
 import type { GrantListFilter, GrantService } from '../../services/grantService';

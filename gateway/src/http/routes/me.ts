@@ -1,19 +1,11 @@
 import type { Router } from 'express';
-import { z } from 'zod';
+import { WhoAmI } from 'govshare-contract';
 
-import { ROLES } from '../../config';
 import { bindRoutes, named, type RouteRegistry } from '../apiRoutes';
 import { authenticatedUser } from '../auth';
 import { resourceRouter } from '../metrics';
 
-const Caller = named(
-  'Caller',
-  z.object({
-    id: z.string().describe("The enrolment id (CN of the Fabric certificate) that signs the caller's transactions"),
-    role: z.enum(ROLES),
-    mspId: z.string().describe("The caller's organisation"),
-  }),
-);
+const Caller = named('Caller', WhoAmI);
 
 /** GET /me: who the bearer token stands for (the web console shows it after login). */
 export function meRouter(routes: RouteRegistry, basePath: string): Router {

@@ -5,7 +5,7 @@
  * message string back to the client (and wraps it, e.g. "chaincode response 500, CODE: detail"),
  * so the code is recovered with `parseErrorCode` and mapped to an HTTP status from this catalogue.
  *
- * This module must not import fabric packages: the gateway imports it as `govshare-chaincode/errors`.
+ * This module must not import fabric packages: it is part of govshare-contract.
  */
 
 export const ERROR_CODES = [

@@ -1,5 +1,5 @@
 /**
- * Shapes shared with the gateway (`govshare-chaincode/model`): zod schemas are the single source
+ * Ledger shapes shared by chaincode, gateway and console: zod schemas are the single source
  * of validation, TypeScript types and OpenAPI. No fabric imports here.
  */
 export * from './common';

@@ -1,6 +1,8 @@
-import { ACTIONS, authorize, isAllowed, orgKindOf, type Action } from '../src/domain/roles';
-import { ROLES } from '../src/model';
-import { caller } from './support/domain-fixtures';
+import { ACTIONS, authorize, isAllowed, orgKindOf, ROLES, type Action, type Caller } from '../src';
+
+function caller(mspId: string, role: string | null): Caller {
+  return { mspId, id: `${mspId.replace(/MSP$/, '').toLowerCase()}-${role ?? 'norole'}`, role };
+}
 
 const ORGS = ['EducationMSP', 'FinanceMSP', 'JusticeMSP', 'AuditMSP'] as const;
 

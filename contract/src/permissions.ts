@@ -1,11 +1,15 @@
-import { GovshareError } from '../errors';
-import type { Role } from '../model';
-import type { Caller } from './tx';
+import { GovshareError } from './errors';
+import type { Role } from './model';
+import { AUDIT_MSP, ORDERER_MSP } from './orgs';
 
-/** The supervisor org; every other application org of the channel is a department. */
-export const AUDIT_MSP = 'AuditMSP';
-/** The ordering service's org: part of the channel configuration, never an actor in govshare. */
-export const ORDERER_MSP = 'OrdererMSP';
+/** The identity behind a transaction, as the chaincode reads it once from the client certificate. */
+export interface Caller {
+  readonly mspId: string;
+  /** Enrolment id: the CN of the client certificate's subject. */
+  readonly id: string;
+  /** The `role` attribute from the Fabric CA certificate, or null if absent. */
+  readonly role: string | null;
+}
 
 export type OrgKind = 'DEPARTMENT' | 'AUDIT';
 

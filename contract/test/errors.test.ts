@@ -1,4 +1,4 @@
-import { ERROR_CATALOGUE, ERROR_CODES, GovshareError, parseErrorCode } from '../src/errors';
+import { ERROR_CATALOGUE, ERROR_CODES, GovshareError, parseErrorCode } from '../src';
 
 describe('error catalogue', () => {
   it('lists every code once, each with its own entry, an HTTP status and a description', () => {
