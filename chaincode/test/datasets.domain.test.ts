@@ -1,17 +1,12 @@
-import {
-  buildDataset,
-  datasetIndexDiff,
-  datasetIndexEntries,
-  retireDataset,
-  updateDataset,
-  validateRegistration,
-  validateUpdate,
-} from '../src/domain/datasets';
-import { enrolmentIdFromX509Id, isoFromTimestamp, type TxInfo } from '../src/domain/tx';
-import { Dataset, GovshareError } from 'govshare-contract';
+import { buildDataset, retireDataset, updateDataset } from '../src/domain/datasets';
+import type { TxInfo } from '../src/domain/tx';
+import { parseArgument } from '../src/domain/validation';
+import { Dataset, DatasetRegistration, DatasetUpdate, GovshareError } from 'govshare-contract';
 import { caller, dataset, errorOf, T0, txAt } from './support/domain-fixtures';
 
 const FINGERPRINT = 'a'.repeat(64);
+const validateRegistration = (input: unknown) => parseArgument(DatasetRegistration, input);
+const validateUpdate = (input: unknown) => parseArgument(DatasetUpdate, input);
 const valid = {
   id: 'census-2021.v1',
   title: 'Census 2021',
@@ -155,44 +150,5 @@ describe('retireDataset', () => {
     expect(retired).toMatchObject({ status: 'RETIRED', version: 2 });
     expect(errorOf(() => retireDataset(retired, txAt(T0)))).toMatch(/^DATASET_RETIRED: /);
     expect(errorOf(() => retireDataset(dataset(), txAt(T0, caller('JusticeMSP'))))).toMatch(/^FORBIDDEN: /);
-  });
-});
-
-describe('dataset indexes', () => {
-  it('indexes owner, classification and every theme', () => {
-    expect(datasetIndexEntries(dataset({ themes: ['schools', 'education'] }))).toEqual([
-      ['classification', 'RESTRICTED'],
-      ['owner', 'EducationMSP'],
-      ['theme', 'education'],
-      ['theme', 'schools'],
-    ]);
-  });
-
-  it('computes which index entries to remove and add on a change', () => {
-    const before = dataset({ themes: ['education', 'schools'] });
-    const after = dataset({ themes: ['schools', 'pupils'], classification: 'SECRET' });
-    expect(datasetIndexDiff(before, after)).toEqual({
-      remove: [['classification', 'RESTRICTED'], ['theme', 'education']],
-      add: [['classification', 'SECRET'], ['theme', 'pupils']],
-    });
-    expect(datasetIndexDiff(before, before)).toEqual({ remove: [], add: [] });
-  });
-});
-
-describe('transaction helpers', () => {
-  it('reads the CN of the subject, not of the issuer, from a fabric x509 id', () => {
-    expect(
-      enrolmentIdFromX509Id('x509::/C=US/O=Hyperledger/OU=client/CN=alice::/C=US/O=org1.example.com/CN=ca.org1'),
-    ).toBe('alice');
-    expect(enrolmentIdFromX509Id('x509::/OU=client/CN=a\\/b/O=x::/CN=ca')).toBe('a/b');
-  });
-
-  it('falls back to the whole id when the subject has no CN', () => {
-    expect(enrolmentIdFromX509Id('x509::/O=NoCommonName::/CN=ca')).toBe('x509::/O=NoCommonName::/CN=ca');
-  });
-
-  it('formats a protobuf timestamp as ISO 8601 UTC with milliseconds', () => {
-    expect(isoFromTimestamp(1736933400, 123_456_789)).toBe('2025-01-15T09:30:00.123Z');
-    expect(isoFromTimestamp(0, 0)).toBe('1970-01-01T00:00:00.000Z');
   });
 });

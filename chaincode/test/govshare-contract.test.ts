@@ -1,9 +1,9 @@
 import './support/quiet-fabric-logs';
 import { createHash } from 'crypto';
-import { GovshareContract } from '../src/contracts/govshare-contract';
-import { callerOf } from '../src/contracts/tx-context';
+import { callerOf } from '../src/contracts/context';
+import { GovshareContract, type TransactionMethods } from '../src/contracts/govshare-contract';
 import { contracts } from '../src/index';
-import { AuditRecord, Dataset, EVENT_NAMES, Grant } from 'govshare-contract';
+import { AuditRecord, Dataset, EVENT_NAMES, Grant, type TransactionName } from 'govshare-contract';
 import {
   AUDITOR,
   EDU_APPROVER,
@@ -36,7 +36,7 @@ const REGISTRATION = {
 const DATASET_KEY = '\u0000dataset\u0000census-2021\u0000';
 const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-const contract = new GovshareContract();
+const contract = new GovshareContract() as GovshareContract & TransactionMethods;
 let ledger: FakeLedger;
 // Successive transactions one minute apart, starting 2026-03-01T12:00Z.
 let minute = 0;
@@ -45,9 +45,7 @@ function tx(identity: FakeIdentity, options: TxOptions = {}): FakeTx {
   return ledger.tx({ identity, timestamp: new Date(Date.UTC(2026, 2, 1, 12, minute)), ...options });
 }
 
-type Method = {
-  [K in keyof GovshareContract]: GovshareContract[K] extends (ctx: never, ...args: infer A) => Promise<string> ? A : never;
-};
+type Method = Record<TransactionName, string[]>;
 /** Runs one transaction and returns the parsed result plus the tx (writes, events). */
 async function run<T = Record<string, unknown>, K extends keyof Method = keyof Method>(
   identity: FakeIdentity,
@@ -198,7 +196,7 @@ describe('ReadDataset, UpdateDataset, RetireDataset, GetDatasetHistory', () => {
     await expect(contract.ReadDataset(t.ctx, 'census-2021')).resolves.toBe(Buffer.from(ledger.state.get(DATASET_KEY) ?? []).toString('utf8'));
     expect(t.writes).toEqual([]);
     expect((await fails(FIN_OFFICER, 'ReadDataset', ['nope'])).message).toBe("DATASET_NOT_FOUND: dataset 'nope' does not exist");
-    expect((await fails(FIN_OFFICER, 'ReadDataset', ['a\u0000b'])).message).toMatch(/^INVALID_ARGUMENT: input: /);
+    expect((await fails(FIN_OFFICER, 'ReadDataset', ['a\u0000b'])).message).toMatch(/^INVALID_ARGUMENT: id: /);
     ledger.state.set(DATASET_KEY, Buffer.from('{"id":"census-2021"}'));
     expect((await fails(FIN_OFFICER, 'ReadDataset', ['census-2021'])).message).toMatch(/^INTERNAL: /);
   });
@@ -266,9 +264,9 @@ describe('ListDatasets', () => {
   it.each([
     [['colour', 'red', '10', ''], /^INVALID_ARGUMENT: by: /],
     [['classification', 'TOP', '10', ''], /^INVALID_ARGUMENT: value: /],
-    [['owner', 'EducationMSP', '0', ''], /^INVALID_ARGUMENT: input: /],
-    [['owner', 'EducationMSP', 'ten', ''], /^INVALID_ARGUMENT: input: /],
-    [['owner', 'EducationMSP', '101', ''], /^INVALID_ARGUMENT: input: /],
+    [['owner', 'EducationMSP', '0', ''], /^INVALID_ARGUMENT: pageSize: /],
+    [['owner', 'EducationMSP', 'ten', ''], /^INVALID_ARGUMENT: pageSize: /],
+    [['owner', 'EducationMSP', '101', ''], /^INVALID_ARGUMENT: pageSize: /],
   ])('rejects %j', async (args, code) => {
     expect((await fails(FIN_OFFICER, 'ListDatasets', args)).message).toMatch(code);
   });

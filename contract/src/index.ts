@@ -9,3 +9,4 @@ export * from './hash';
 export * from './orgs';
 export * from './permissions';
 export * from './api';
+export * from './transactionTable';

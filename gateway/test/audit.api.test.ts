@@ -1,5 +1,7 @@
 import request from 'supertest';
 
+import { QueryAudit } from 'govshare-contract';
+
 import { auditRecord } from './support/fixtures';
 import { AUDITOR_TOKEN, buildTestApp } from './support/testApp';
 
@@ -8,7 +10,7 @@ const auth = { Authorization: `Bearer ${AUDITOR_TOKEN}` };
 describe('GET /api/v1/audit', () => {
   it('queries a dataset over the given window and returns the page', async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('QueryAudit', () => ({ records: [auditRecord()], bookmark: 'WyIyMDI2LTAxLTAyIiwiIl0', fetchedRecordsCount: 1 }));
+    ledger.on(QueryAudit, () => ({ records: [auditRecord()], bookmark: 'WyIyMDI2LTAxLTAyIiwiIl0', fetchedRecordsCount: 1 }));
 
     const res = await request(app)
       .get('/api/v1/audit?dataset=jus.convictions&from=2026-01-01T00:00:00Z&to=2026-01-31T00:00:00Z&limit=10')
@@ -27,7 +29,7 @@ describe('GET /api/v1/audit', () => {
 
   it('defaults to the last 30 days and queries by acting organisation', async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('QueryAudit', () => ({ records: [], bookmark: '', fetchedRecordsCount: 0 }));
+    ledger.on(QueryAudit, () => ({ records: [], bookmark: '', fetchedRecordsCount: 0 }));
     const before = Date.now();
 
     const res = await request(app).get('/api/v1/audit?org=EducationMSP&cursor=abc').set(auth);

@@ -1,3 +1,4 @@
+import { GetDatasetHistory, ListDatasets, RetireDataset, UpdateDataset } from 'govshare-contract';
 import { GovshareChaincodeError } from '../src/fabric/errors';
 import request from 'supertest';
 
@@ -9,7 +10,7 @@ const auth = { Authorization: `Bearer ${OFFICER_TOKEN}` };
 describe('GET /api/v1/datasets', () => {
   it('returns a page of the whole catalogue with the bookmark as nextCursor (limit 20 by default)', async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('ListDatasets', () => ({ records: [dataset()], bookmark: 'bm-1', fetchedRecordsCount: 1 }));
+    ledger.on(ListDatasets, () => ({ records: [dataset()], bookmark: 'bm-1', fetchedRecordsCount: 1 }));
 
     const res = await request(app).get('/api/v1/datasets').set(auth);
 
@@ -24,7 +25,7 @@ describe('GET /api/v1/datasets', () => {
     ['classification=SECRET', ['classification', 'SECRET']],
   ])('filters by one index (%s) and passes cursor and limit through', async (filter, [by, value]) => {
     const { app, ledger } = buildTestApp();
-    ledger.on('ListDatasets', () => ({ records: [], bookmark: '', fetchedRecordsCount: 0 }));
+    ledger.on(ListDatasets, () => ({ records: [], bookmark: '', fetchedRecordsCount: 0 }));
 
     const res = await request(app).get(`/api/v1/datasets?${filter}&cursor=bm-1&limit=5`).set(auth);
 
@@ -51,7 +52,7 @@ describe('PUT /api/v1/datasets/:id', () => {
   it('submits UpdateDataset with the changes and returns the new version with txId and block', async () => {
     const { app, ledger } = buildTestApp();
     const updated = dataset({ ownerMsp: 'EducationMSP', fingerprint: sha('b'), version: 2, contentVersion: 2 });
-    ledger.on('UpdateDataset', () => updated);
+    ledger.on(UpdateDataset, () => updated);
 
     const res = await request(app).put('/api/v1/datasets/jus.convictions').set(auth).send({ fingerprint: sha('B'), title: 'New' });
 
@@ -78,7 +79,7 @@ describe('PUT /api/v1/datasets/:id', () => {
 
   it("maps the chaincode's FORBIDDEN (not the owner) to 403", async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('UpdateDataset', () => {
+    ledger.on(UpdateDataset, () => {
       throw new GovshareChaincodeError('FORBIDDEN', 'only JusticeMSP may update dataset jus.convictions');
     });
 
@@ -92,7 +93,7 @@ describe('PUT /api/v1/datasets/:id', () => {
 describe('POST /api/v1/datasets/:id/retire', () => {
   it('submits RetireDataset and returns the retired dataset', async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('RetireDataset', () => dataset({ status: 'RETIRED', version: 2 }));
+    ledger.on(RetireDataset, () => dataset({ status: 'RETIRED', version: 2 }));
 
     const res = await request(app).post('/api/v1/datasets/jus.convictions/retire').set(auth);
 
@@ -103,7 +104,7 @@ describe('POST /api/v1/datasets/:id/retire', () => {
 
   it('answers 409 DATASET_RETIRED for a dataset retired already', async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('RetireDataset', () => {
+    ledger.on(RetireDataset, () => {
       throw new GovshareChaincodeError('DATASET_RETIRED', "dataset 'jus.convictions' is retired");
     });
 
@@ -121,7 +122,7 @@ describe('GET /api/v1/datasets/:id/history', () => {
       { txId: 'tx2', timestamp: '2026-01-02T00:00:00.000Z', isDelete: false, value: dataset({ version: 2 }) },
       { txId: 'tx1', timestamp: '2026-01-01T00:00:00.000Z', isDelete: false, value: dataset() },
     ];
-    ledger.on('GetDatasetHistory', () => versions);
+    ledger.on(GetDatasetHistory, () => versions);
 
     const res = await request(app).get('/api/v1/datasets/jus.convictions/history').set(auth);
 
@@ -131,7 +132,7 @@ describe('GET /api/v1/datasets/:id/history', () => {
 
   it('answers 404 for an unknown dataset', async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('GetDatasetHistory', () => {
+    ledger.on(GetDatasetHistory, () => {
       throw new GovshareChaincodeError('DATASET_NOT_FOUND', "dataset 'nope' does not exist");
     });
 

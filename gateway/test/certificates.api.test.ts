@@ -1,5 +1,6 @@
 import request from 'supertest';
 
+import { IssueCertificate, RevokeCertificate, VerifyCertificate } from 'govshare-contract';
 import { GovshareChaincodeError } from '../src/fabric/errors';
 import { certificate, sha } from './support/fixtures';
 import { buildTestApp, OFFICER_TOKEN } from './support/testApp';
@@ -9,7 +10,7 @@ const auth = { Authorization: `Bearer ${OFFICER_TOKEN}` };
 describe('e-certificates', () => {
   it('issues a certificate and answers 201 with its Location', async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('IssueCertificate', () => certificate());
+    ledger.on(IssueCertificate, () => certificate());
 
     const res = await request(app)
       .post('/api/v1/certificates')
@@ -24,7 +25,7 @@ describe('e-certificates', () => {
 
   it('answers 409 CERTIFICATE_EXISTS for a document issued already', async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('IssueCertificate', () => {
+    ledger.on(IssueCertificate, () => {
       throw new GovshareChaincodeError('CERTIFICATE_EXISTS', 'exists');
     });
 
@@ -38,7 +39,7 @@ describe('e-certificates', () => {
 
   it('verifies a document by its digest (UNKNOWN is an answer, not an error)', async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('VerifyCertificate', ([digest]) => ({ documentSha256: digest, status: 'UNKNOWN' }));
+    ledger.on(VerifyCertificate, ({ documentSha256: digest }) => ({ documentSha256: digest, status: 'UNKNOWN' }));
 
     const res = await request(app).get(`/api/v1/certificates/${sha('F')}`).set(auth);
 
@@ -57,7 +58,7 @@ describe('e-certificates', () => {
 
   it('revokes with a reason code', async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('RevokeCertificate', () =>
+    ledger.on(RevokeCertificate, () =>
       certificate({ status: 'REVOKED', revoked: { stamp: certificate().issued, reason: 'FRAUD' } }),
     );
 

@@ -1,4 +1,13 @@
-import { sha256Hex, type Dataset, type GrantView } from 'govshare-contract';
+import {
+  ListGrantsByDataset,
+  ReadDataset,
+  ReadGrant,
+  RecordAccess,
+  sha256Hex,
+  UpdateDataset,
+  type Dataset,
+  type GrantView,
+} from 'govshare-contract';
 import request from 'supertest';
 
 import { canonicalPayload } from '../src/exchange/payload';
@@ -26,18 +35,18 @@ function setUp(options: { dataset?: Dataset; grants?: GrantView[]; decision?: 'G
   const fetcher = new FakeFetcher({ kind: 'payload', bytes: payload });
   let current = options.dataset ?? dataset({ fingerprint });
   ledger
-    .on('ReadDataset', () => current)
-    .on('UpdateDataset', ([, update]) => {
-      current = { ...current, ...(JSON.parse(update ?? '{}') as Partial<Dataset>), version: current.version + 1 };
+    .on(ReadDataset, () => current)
+    .on(UpdateDataset, ({ update }) => {
+      current = { ...current, ...(update as Partial<Dataset>), version: current.version + 1 };
       return current;
     })
-    .on('ReadGrant', ([id]) => {
+    .on(ReadGrant, ({ grantId: id }) => {
       const found = (options.grants ?? []).find((g) => g.id === id);
-      if (found === undefined) throw new GovshareChaincodeError('GRANT_NOT_FOUND', `grant '${id ?? ''}' does not exist`);
+      if (found === undefined) throw new GovshareChaincodeError('GRANT_NOT_FOUND', `grant '${id}' does not exist`);
       return found;
     })
-    .on('ListGrantsByDataset', () => ({ records: options.grants ?? [], bookmark: '', fetchedRecordsCount: 0 }))
-    .on('RecordAccess', ([grantId], _user, txId) => {
+    .on(ListGrantsByDataset, () => ({ records: options.grants ?? [], bookmark: '', fetchedRecordsCount: 0 }))
+    .on(RecordAccess, ({ grantId }, _user, txId) => {
       const decision = options.decision ?? 'GRANTED';
       return { auditId: txId, txId, decision, reason: decision === 'GRANTED' ? 'ACTIVE' : 'ENDED', grantId };
     });

@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import pino from 'pino';
 import request from 'supertest';
-import { sha256Hex } from 'govshare-contract';
+import { CheckAccess, ReadDataset, sha256Hex } from 'govshare-contract';
 
 import { createExchangeApp } from '../src/exchange/exchangeServer';
 import { canonicalPayload } from '../src/exchange/payload';
@@ -23,8 +23,8 @@ const fingerprint = sha256Hex(payload);
 
 function exchangeApp(peer: string | undefined, decision: 'GRANTED' | 'DENIED', stored = true) {
   const ledger = new FakeLedger()
-    .on('ReadDataset', () => dataset({ fingerprint }))
-    .on('CheckAccess', ([, requesterMsp]) =>
+    .on(ReadDataset, () => dataset({ fingerprint }))
+    .on(CheckAccess, ({ requesterMsp }) =>
       decision === 'GRANTED'
         ? { decision, reason: 'ACTIVE', grantId: 'grant1' }
         : { decision, reason: requesterMsp === 'EducationMSP' ? 'ENDED' : 'NO_GRANT', grantId: 'grant1' },

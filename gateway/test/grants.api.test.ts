@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 
 import request from 'supertest';
 
+import { ApproveAccess, AttachRequestDetails, CheckAccess, ListGrantsByDataset, ListGrantsByRequester, ListPendingGrants, ReadGrant, ReadGrantDetails, RequestAccess, RevokeAccess, TRANSACTIONS } from 'govshare-contract';
 import { GovshareChaincodeError } from '../src/fabric/errors';
 import { grant } from './support/fixtures';
 import { APPROVER_TOKEN, buildTestApp, OFFICER_TOKEN } from './support/testApp';
@@ -21,7 +22,7 @@ const accessRequest = {
 describe('POST /api/v1/grants', () => {
   it('submits RequestAccess with the normalised request and returns the pending grant with its id and Location', async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('RequestAccess', (_args, _user, txId) => grant({ id: txId }));
+    ledger.on(RequestAccess, (_args, _user, txId) => grant({ id: txId }));
 
     const res = await request(app).post('/api/v1/grants').set(officer).send(accessRequest);
 
@@ -55,7 +56,7 @@ describe('POST /api/v1/grants', () => {
     ['DATASET_NOT_FOUND', 404],
   ])("maps the chaincode's %s to %i", async (code, status) => {
     const { app, ledger } = buildTestApp();
-    ledger.on('RequestAccess', () => {
+    ledger.on(RequestAccess, () => {
       throw new GovshareChaincodeError(code, 'refused');
     });
 
@@ -69,7 +70,7 @@ describe('POST /api/v1/grants', () => {
 describe('grant decisions', () => {
   it('approves with no body (nothing narrowed)', async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('ApproveAccess', () => grant({ status: 'APPROVED', active: true }));
+    ledger.on(ApproveAccess, () => grant({ status: 'APPROVED', active: true }));
 
     const res = await request(app).post('/api/v1/grants/grant1/approve').set(approver);
 
@@ -80,7 +81,7 @@ describe('grant decisions', () => {
 
   it('approves a narrowed set of fields and a shorter validity', async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('ApproveAccess', () => grant({ status: 'APPROVED', fields: ['district'] }));
+    ledger.on(ApproveAccess, () => grant({ status: 'APPROVED', fields: ['district'] }));
 
     const res = await request(app)
       .post('/api/v1/grants/grant1/approve')
@@ -92,11 +93,11 @@ describe('grant decisions', () => {
   });
 
   it.each([
-    ['deny', 'DenyAccess'],
-    ['revoke', 'RevokeAccess'],
+    ['deny', 'DenyAccess'] as const,
+    ['revoke', 'RevokeAccess'] as const,
   ])('%s passes the reason to %s', async (action, txName) => {
     const { app, ledger } = buildTestApp();
-    ledger.on(txName, () => grant({ status: action === 'deny' ? 'DENIED' : 'REVOKED' }));
+    ledger.on(TRANSACTIONS[txName], () => grant({ status: action === 'deny' ? 'DENIED' : 'REVOKED' }));
 
     const res = await request(app).post(`/api/v1/grants/grant1/${action}`).set(approver).send({ reason: 'No legal basis' });
 
@@ -115,11 +116,11 @@ describe('grant decisions', () => {
   });
 
   it.each([
-    ['withdraw', 'WithdrawRequest'],
-    ['countersign', 'CountersignAccess'],
+    ['withdraw', 'WithdrawRequest'] as const,
+    ['countersign', 'CountersignAccess'] as const,
   ])('%s submits %s with the grant id only', async (action, txName) => {
     const { app, ledger } = buildTestApp();
-    ledger.on(txName, () => grant());
+    ledger.on(TRANSACTIONS[txName], () => grant());
 
     const res = await request(app).post(`/api/v1/grants/grant1/${action}`).set(officer);
 
@@ -129,7 +130,7 @@ describe('grant decisions', () => {
 
   it('answers 409 INVALID_STATE when approving a revoked grant', async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('ApproveAccess', () => {
+    ledger.on(ApproveAccess, () => {
       throw new GovshareChaincodeError('INVALID_STATE', "grant 'grant1' is REVOKED, not PENDING");
     });
 
@@ -141,7 +142,7 @@ describe('grant decisions', () => {
 
   it('replays a decision retried with the same Idempotency-Key instead of submitting twice', async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('RevokeAccess', () => grant({ status: 'REVOKED' }));
+    ledger.on(RevokeAccess, () => grant({ status: 'REVOKED' }));
     const revoke = () =>
       request(app).post('/api/v1/grants/grant1/revoke').set(approver).set('Idempotency-Key', 'k-1').send({ reason: 'Ended' });
 
@@ -158,7 +159,7 @@ describe('grant decisions', () => {
 describe('reading grants', () => {
   it('reads one grant', async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('ReadGrant', () => grant());
+    ledger.on(ReadGrant, () => grant());
 
     const res = await request(app).get('/api/v1/grants/grant1').set(officer);
 
@@ -168,7 +169,7 @@ describe('reading grants', () => {
 
   it("lists a dataset's grants, filtering status within the page", async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('ListGrantsByDataset', () => ({
+    ledger.on(ListGrantsByDataset, () => ({
       records: [grant(), grant({ id: 'grant2', status: 'APPROVED' })],
       bookmark: 'next',
       fetchedRecordsCount: 2,
@@ -183,7 +184,7 @@ describe('reading grants', () => {
 
   it("lists the caller's own requests by default", async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('ListGrantsByRequester', () => ({ records: [grant()], bookmark: '', fetchedRecordsCount: 1 }));
+    ledger.on(ListGrantsByRequester, () => ({ records: [grant()], bookmark: '', fetchedRecordsCount: 1 }));
 
     const res = await request(app).get('/api/v1/grants?cursor=abc').set(officer);
 
@@ -193,7 +194,7 @@ describe('reading grants', () => {
 
   it("lists the requests awaiting the caller's decision with status=PENDING", async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('ListPendingGrants', () => ({ records: [], bookmark: '', fetchedRecordsCount: 0 }));
+    ledger.on(ListPendingGrants, () => ({ records: [], bookmark: '', fetchedRecordsCount: 0 }));
 
     await request(app).get('/api/v1/grants?status=PENDING').set(approver).expect(200);
 
@@ -202,7 +203,7 @@ describe('reading grants', () => {
 
   it('checks access for the caller with the fields given as a comma-separated list', async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('CheckAccess', () => ({ decision: 'GRANTED', reason: 'ACTIVE', grantId: 'grant1' }));
+    ledger.on(CheckAccess, () => ({ decision: 'GRANTED', reason: 'ACTIVE', grantId: 'grant1' }));
 
     const res = await request(app).get('/api/v1/grants/check?dataset=jus.convictions&fields=district,convictions').set(officer);
 
@@ -232,8 +233,8 @@ describe('private request details', () => {
   it('puts only their hash in the public request and sends them as transient data to the two parties only', async () => {
     const { app, ledger } = buildTestApp();
     ledger
-      .on('RequestAccess', ([json], _user, txId) => grant({ id: txId, ...(JSON.parse(json ?? '{}') as { privateDetailsSha256: string }) }))
-      .on('AttachRequestDetails', ([grantId]) => ({ grantId, privateDetailsSha256: 'x' }));
+      .on(RequestAccess, ({ request }, _user, txId) => grant({ id: txId, ...(request.privateDetailsSha256 === undefined ? {} : { privateDetailsSha256: request.privateDetailsSha256 }) }))
+      .on(AttachRequestDetails, ({ grantId }) => ({ grantId, privateDetailsSha256: 'a'.repeat(64) }));
     const privateDetails = { notes: 'Pupil at risk', caseReference: 'CASE-2026-0042' };
 
     const res = await request(app).post('/api/v1/grants').set(officer).send({ ...accessRequest, privateDetails });
@@ -264,7 +265,7 @@ describe('private request details', () => {
 
   it('reads the details back', async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on('ReadGrantDetails', () => ({ caseReference: 'CASE-1' }));
+    ledger.on(ReadGrantDetails, () => ({ caseReference: 'CASE-1' }));
 
     const res = await request(app).get('/api/v1/grants/grant1/details').set(officer);
 

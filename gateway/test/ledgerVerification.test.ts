@@ -2,6 +2,7 @@ import { common } from '@hyperledger/fabric-protos';
 import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
 import request from 'supertest';
 
+import { QueryAudit } from 'govshare-contract';
 import type { BlockStream, LedgerArchive } from '../src/fabric/ledgerArchive';
 import type { AuthenticatedUser } from '../src/identity/user';
 import { createLedgerVerificationService, type LedgerVerificationService } from '../src/services/ledgerVerificationService';
@@ -81,8 +82,7 @@ class FakeArchive implements LedgerArchive {
 const auditor: AuthenticatedUser = { id: 'audit-auditor', role: 'auditor', mspId: 'AuditMSP' };
 
 function ledgerWithAudit(txIds: readonly string[]): FakeLedger {
-  return new FakeLedger().on('QueryAudit', (args) => {
-    const query = JSON.parse(args[0] ?? '{}') as { from: string; to: string };
+  return new FakeLedger().on(QueryAudit, ({ query }) => {
     // Records fall in the first window only, so a second window must not repeat them.
     const inWindow = Date.parse(query.from) <= GENESIS_TIME.getTime() && GENESIS_TIME.getTime() < Date.parse(query.to);
     return {

@@ -1,17 +1,7 @@
 import { DatasetRegistration, DatasetUpdate, GovshareError, type Dataset } from 'govshare-contract';
 import { stampOf, type TxInfo } from './tx';
-import { parseArgument } from './validation';
 
 /** Rules for the data catalogue; pure functions so they are unit-tested without a ledger. */
-
-/** Validates untrusted registration input (e.g. raw transaction arguments). */
-export function validateRegistration(input: unknown): DatasetRegistration {
-  return parseArgument(DatasetRegistration, input);
-}
-
-export function validateUpdate(input: unknown): DatasetUpdate {
-  return parseArgument(DatasetUpdate, input);
-}
 
 /** A new dataset is owned by the caller's organisation and starts ACTIVE at version 1. */
 export function buildDataset(registration: DatasetRegistration, tx: TxInfo): Dataset {
@@ -59,28 +49,6 @@ export function retireDataset(dataset: Dataset, tx: TxInfo): Dataset {
   assertOwner(dataset, tx);
   assertActive(dataset);
   return { ...dataset, status: 'RETIRED', version: dataset.version + 1, updated: stampOf(tx) };
-}
-
-/** Secondary index entries of a dataset: [index name, attribute] pairs, sorted so writes are ordered. */
-export type DatasetIndex = 'owner' | 'theme' | 'classification';
-export function datasetIndexEntries(dataset: Dataset): [DatasetIndex, string][] {
-  const entries: [DatasetIndex, string][] = [
-    ['owner', dataset.ownerMsp],
-    ['classification', dataset.classification],
-    ...dataset.themes.map((theme): [DatasetIndex, string] => ['theme', theme]),
-  ];
-  return entries.sort((a, b) => (a.join('\u0000') < b.join('\u0000') ? -1 : 1));
-}
-
-/** Index entries to delete and to add when a dataset changes from `before` to `after`. */
-export function datasetIndexDiff(before: Dataset, after: Dataset): { remove: [DatasetIndex, string][]; add: [DatasetIndex, string][] } {
-  const key = (entry: [DatasetIndex, string]): string => entry.join('\u0000');
-  const old = new Set(datasetIndexEntries(before).map(key));
-  const next = new Set(datasetIndexEntries(after).map(key));
-  return {
-    remove: datasetIndexEntries(before).filter((entry) => !next.has(key(entry))),
-    add: datasetIndexEntries(after).filter((entry) => !old.has(key(entry))),
-  };
 }
 
 export function datasetExists(id: string): GovshareError {

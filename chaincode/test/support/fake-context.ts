@@ -1,4 +1,4 @@
-import { Context } from 'fabric-contract-api';
+import { GovshareContext } from '../../src/contracts/context';
 import type { ChaincodeStub, ClientIdentity, Iterators } from 'fabric-shim-api';
 import Long from 'long';
 
@@ -132,7 +132,7 @@ export class FakeLedger {
 }
 
 export class FakeTx {
-  readonly ctx: Context;
+  readonly ctx: GovshareContext;
   readonly events: RecordedEvent[] = [];
   readonly writes: string[] = [];
   readonly iterators: FakeIterator[] = [];
@@ -144,7 +144,7 @@ export class FakeTx {
     readonly timestamp: Date,
     private readonly transient: Record<string, string>,
   ) {
-    this.ctx = new Context();
+    this.ctx = new GovshareContext();
     this.ctx.stub = this.stub();
     this.ctx.clientIdentity = clientIdentity(identity);
   }

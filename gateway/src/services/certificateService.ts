@@ -1,8 +1,17 @@
-import { Certificate, CertificateVerification, type CertificateIssue, type RevocationReason } from 'govshare-contract';
+import {
+  IssueCertificate,
+  RevokeCertificate,
+  VerifyCertificate,
+  type Certificate,
+  type CertificateIssue,
+  type CertificateVerification,
+  type RevocationReason,
+} from 'govshare-contract';
 
 import type { LedgerClient } from '../fabric/ledgerClient';
 import type { AuthenticatedUser } from '../identity/user';
-import { committed, parseLedgerJson, type Committed } from './ledgerJson';
+import { typedLedger } from './ledgerCalls';
+import type { Committed } from './ledgerJson';
 
 export interface CertificateService {
   issue(user: AuthenticatedUser, issue: CertificateIssue): Promise<Committed<Certificate>>;
@@ -10,19 +19,19 @@ export interface CertificateService {
   revoke(user: AuthenticatedUser, documentSha256: string, reason: RevocationReason): Promise<Committed<Certificate>>;
 }
 
-export function createCertificateService(ledger: LedgerClient): CertificateService {
+export function createCertificateService(client: LedgerClient): CertificateService {
+  const ledger = typedLedger(client);
   return {
-    async issue(user, { type, documentSha256, subjectPseudonym, notAfter }) {
-      const submitted = await ledger.submit(user, 'IssueCertificate', [type, documentSha256, subjectPseudonym, notAfter]);
-      return committed(Certificate, submitted, 'IssueCertificate');
+    async issue(user, issue) {
+      return await ledger.call(user, IssueCertificate, issue);
     },
 
     async verify(user, documentSha256) {
-      return parseLedgerJson(CertificateVerification, await ledger.evaluate(user, 'VerifyCertificate', [documentSha256]), 'VerifyCertificate');
+      return await ledger.call(user, VerifyCertificate, { documentSha256 });
     },
 
     async revoke(user, documentSha256, reason) {
-      return committed(Certificate, await ledger.submit(user, 'RevokeCertificate', [documentSha256, reason]), 'RevokeCertificate');
+      return await ledger.call(user, RevokeCertificate, { documentSha256, reason });
     },
   };
 }

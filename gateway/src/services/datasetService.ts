@@ -1,16 +1,21 @@
 import {
-  Dataset,
-  DatasetHistoryEntry,
-  pageOf,
+  GetDatasetHistory,
+  ListDatasets,
+  ReadDataset,
+  RegisterDataset,
+  RetireDataset,
+  UpdateDataset,
+  type Dataset,
+  type DatasetHistoryEntry,
   type DatasetListFilter,
   type DatasetRegistration,
   type DatasetUpdate,
 } from 'govshare-contract';
-import { z } from 'zod';
 
 import type { LedgerClient } from '../fabric/ledgerClient';
 import type { AuthenticatedUser } from '../identity/user';
-import { committed, pageResult, parseLedgerJson, type Committed, type PageRequest, type PageResult } from './ledgerJson';
+import { typedLedger } from './ledgerCalls';
+import { pageResult, type Committed, type PageRequest, type PageResult } from './ledgerJson';
 
 export interface RegisteredDataset {
   readonly dataset: Dataset;
@@ -29,38 +34,34 @@ export interface DatasetService {
   datasetHistory(user: AuthenticatedUser, id: string): Promise<readonly DatasetHistoryEntry[]>;
 }
 
-const DatasetPage = pageOf(Dataset);
-const DatasetHistory = z.array(DatasetHistoryEntry);
-
-export function createDatasetService(ledger: LedgerClient): DatasetService {
+export function createDatasetService(client: LedgerClient): DatasetService {
+  const ledger = typedLedger(client);
   return {
     async registerDataset(user, registration) {
-      // RegisterDataset takes the whole registration as one JSON argument, validated again by the chaincode.
-      const submitted = await ledger.submit(user, 'RegisterDataset', [JSON.stringify(registration)]);
-      const { value, txId, blockNumber } = committed(Dataset, submitted, 'RegisterDataset');
+      // The chaincode validates the registration again: the gateway is not trusted by the ledger.
+      const { value, txId, blockNumber } = await ledger.call(user, RegisterDataset, { registration });
       return { dataset: value, txId, blockNumber };
     },
 
     async readDataset(user, id) {
-      return parseLedgerJson(Dataset, await ledger.evaluate(user, 'ReadDataset', [id]), 'ReadDataset');
+      return await ledger.call(user, ReadDataset, { id });
     },
 
     async listDatasets(user, filter, page) {
       const value = filter.by === 'all' ? '' : filter.value;
-      const payload = await ledger.evaluate(user, 'ListDatasets', [filter.by, value, String(page.limit), page.cursor]);
-      return pageResult(parseLedgerJson(DatasetPage, payload, 'ListDatasets'));
+      return pageResult(await ledger.call(user, ListDatasets, { by: filter.by, value, pageSize: page.limit, bookmark: page.cursor }));
     },
 
     async updateDataset(user, id, update) {
-      return committed(Dataset, await ledger.submit(user, 'UpdateDataset', [id, JSON.stringify(update)]), 'UpdateDataset');
+      return await ledger.call(user, UpdateDataset, { id, update });
     },
 
     async retireDataset(user, id) {
-      return committed(Dataset, await ledger.submit(user, 'RetireDataset', [id]), 'RetireDataset');
+      return await ledger.call(user, RetireDataset, { id });
     },
 
     async datasetHistory(user, id) {
-      return parseLedgerJson(DatasetHistory, await ledger.evaluate(user, 'GetDatasetHistory', [id]), 'GetDatasetHistory');
+      return await ledger.call(user, GetDatasetHistory, { id });
     },
   };
 }

@@ -1,19 +1,33 @@
 import {
-  AccessCheck,
-  AccessReceipt,
+  ApproveAccess,
+  AttachRequestDetails,
   canonicalJsonBytes,
-  GrantView,
-  pageOf,
+  CheckAccess,
+  CountersignAccess,
+  DenyAccess,
+  ListGrantsByDataset,
+  ListGrantsByRequester,
+  ListPendingGrants,
   PRIVATE_DETAILS_TRANSIENT_KEY,
-  PrivateRequestDetails,
+  ReadGrant,
+  ReadGrantDetails,
+  RecordAccess,
+  RequestAccess,
+  RevokeAccess,
   sha256Hex,
+  WithdrawRequest,
   type AccessApproval,
+  type AccessCheck,
+  type AccessReceipt,
   type AccessRequest,
+  type GrantView,
+  type PrivateRequestDetails,
 } from 'govshare-contract';
 
 import type { LedgerClient } from '../fabric/ledgerClient';
 import type { AuthenticatedUser } from '../identity/user';
-import { committed, pageResult, parseLedgerJson, type Committed, type PageRequest, type PageResult } from './ledgerJson';
+import { typedLedger } from './ledgerCalls';
+import { pageResult, type Committed, type PageRequest, type PageResult } from './ledgerJson';
 
 /** Which index a grant list walks: a dataset's grants, a requester's grants, or the requests pending an owner's decision. */
 export type GrantListFilter =
@@ -47,85 +61,68 @@ export interface GrantService {
   ): Promise<Committed<AccessReceipt>>;
 }
 
-const GrantPage = pageOf(GrantView);
-
-const LIST_TRANSACTIONS = {
-  dataset: 'ListGrantsByDataset',
-  requester: 'ListGrantsByRequester',
-  pending: 'ListPendingGrants',
-} as const;
-
-function listValue(filter: GrantListFilter): string {
-  switch (filter.by) {
-    case 'dataset':
-      return filter.datasetId;
-    case 'requester':
-      return filter.requesterMsp;
-    case 'pending':
-      return filter.ownerMsp;
-  }
-}
-
-export function createGrantService(ledger: LedgerClient): GrantService {
-  const transition = async (user: AuthenticatedUser, txName: string, args: string[]): Promise<Committed<GrantView>> =>
-    committed(GrantView, await ledger.submit(user, txName, args), txName);
-
+export function createGrantService(client: LedgerClient): GrantService {
+  const ledger = typedLedger(client);
+  const page = (request: PageRequest) => ({ pageSize: request.limit, bookmark: request.cursor });
   return {
     async requestAccess(user, request, privateDetails) {
-      if (privateDetails === undefined) return await transition(user, 'RequestAccess', [JSON.stringify(request)]);
-      // The chaincode hashes the details as JSON with sorted keys: the same bytes are hashed and sent.
+      if (privateDetails === undefined) return await ledger.call(user, RequestAccess, { request });
+      // The chaincode hashes the details as canonical JSON: the same bytes are hashed and sent.
       const details = canonicalJsonBytes(privateDetails);
       const privateDetailsSha256 = sha256Hex(details);
-      const requested = await transition(user, 'RequestAccess', [JSON.stringify({ ...request, privateDetailsSha256 })]);
-      await ledger.submit(user, 'AttachRequestDetails', [requested.value.id], {
+      const requested = await ledger.call(user, RequestAccess, { request: { ...request, privateDetailsSha256 } });
+      await ledger.call(user, AttachRequestDetails, { grantId: requested.value.id }, {
         transient: { [PRIVATE_DETAILS_TRANSIENT_KEY]: details },
         endorsingOrganizations: [requested.value.ownerMsp, requested.value.requesterMsp],
       });
       return requested;
     },
 
-    async readDetails(user, id) {
-      return parseLedgerJson(PrivateRequestDetails, await ledger.evaluate(user, 'ReadGrantDetails', [id]), 'ReadGrantDetails');
+    async readDetails(user, grantId) {
+      return await ledger.call(user, ReadGrantDetails, { grantId });
     },
 
-    async readGrant(user, id) {
-      return parseLedgerJson(GrantView, await ledger.evaluate(user, 'ReadGrant', [id]), 'ReadGrant');
+    async readGrant(user, grantId) {
+      return await ledger.call(user, ReadGrant, { grantId });
     },
 
-    async listGrants(user, filter, page) {
-      const txName = LIST_TRANSACTIONS[filter.by];
-      const payload = await ledger.evaluate(user, txName, [listValue(filter), String(page.limit), page.cursor]);
-      return pageResult(parseLedgerJson(GrantPage, payload, txName));
+    async listGrants(user, filter, request) {
+      switch (filter.by) {
+        case 'dataset':
+          return pageResult(await ledger.call(user, ListGrantsByDataset, { datasetId: filter.datasetId, ...page(request) }));
+        case 'requester':
+          return pageResult(await ledger.call(user, ListGrantsByRequester, { requesterMsp: filter.requesterMsp, ...page(request) }));
+        case 'pending':
+          return pageResult(await ledger.call(user, ListPendingGrants, { ownerMsp: filter.ownerMsp, ...page(request) }));
+      }
     },
 
-    async approve(user, id, approval) {
-      return await transition(user, 'ApproveAccess', [id, JSON.stringify(approval)]);
+    async approve(user, grantId, approval) {
+      return await ledger.call(user, ApproveAccess, { grantId, approval });
     },
 
-    async deny(user, id, reason) {
-      return await transition(user, 'DenyAccess', [id, reason]);
+    async deny(user, grantId, reason) {
+      return await ledger.call(user, DenyAccess, { grantId, reason });
     },
 
-    async withdraw(user, id) {
-      return await transition(user, 'WithdrawRequest', [id]);
+    async withdraw(user, grantId) {
+      return await ledger.call(user, WithdrawRequest, { grantId });
     },
 
-    async revoke(user, id, reason) {
-      return await transition(user, 'RevokeAccess', [id, reason]);
+    async revoke(user, grantId, reason) {
+      return await ledger.call(user, RevokeAccess, { grantId, reason });
     },
 
-    async countersign(user, id) {
-      return await transition(user, 'CountersignAccess', [id]);
+    async countersign(user, grantId) {
+      return await ledger.call(user, CountersignAccess, { grantId });
     },
 
     async checkAccess(user, datasetId, requesterMsp, fields) {
-      const payload = await ledger.evaluate(user, 'CheckAccess', [datasetId, requesterMsp, JSON.stringify(fields)]);
-      return parseLedgerJson(AccessCheck, payload, 'CheckAccess');
+      return await ledger.call(user, CheckAccess, { datasetId, requesterMsp, fields: [...fields] });
     },
 
     async recordAccess(user, grantId, payloadSha256, fields) {
-      const submitted = await ledger.submit(user, 'RecordAccess', [grantId, payloadSha256, JSON.stringify(fields)]);
-      return committed(AccessReceipt, submitted, 'RecordAccess');
+      return await ledger.call(user, RecordAccess, { grantId, payloadSha256, fields: [...fields] });
     },
   };
 }

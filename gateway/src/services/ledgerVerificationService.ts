@@ -1,11 +1,11 @@
-import { AuditRecord, pageOf } from 'govshare-contract';
+import { QueryAudit } from 'govshare-contract';
 
 import type { LedgerArchive } from '../fabric/ledgerArchive';
 import type { LedgerClient } from '../fabric/ledgerClient';
 import type { AuthenticatedUser } from '../identity/user';
 import type { AuditTrailSource } from '../verification/auditTrail';
 import { verifyLedger, type LedgerVerification } from '../verification/ledgerVerification';
-import { parseLedgerJson } from './ledgerJson';
+import { typedLedger } from './ledgerCalls';
 
 export interface LedgerVerificationService {
   /** Verifies the channel's ledger from this gateway's peer, and the audit trail that `user` may see. */
@@ -23,7 +23,6 @@ export interface LedgerVerificationOptions {
   readonly now?: () => number;
 }
 
-const AuditPage = pageOf(AuditRecord);
 /** QueryAudit's largest page: fewer round trips over a long trail. */
 const AUDIT_PAGE_SIZE = 100;
 
@@ -31,8 +30,7 @@ const AUDIT_PAGE_SIZE = 100;
 export function auditTrailSource(ledger: LedgerClient, archive: LedgerArchive, user: AuthenticatedUser): AuditTrailSource {
   return {
     async auditPage(from, to, bookmark) {
-      const query = JSON.stringify({ from, to, pageSize: AUDIT_PAGE_SIZE, bookmark });
-      return parseLedgerJson(AuditPage, await ledger.evaluate(user, 'QueryAudit', [query]), 'QueryAudit');
+      return await typedLedger(ledger).call(user, QueryAudit, { query: { from, to, pageSize: AUDIT_PAGE_SIZE, bookmark } });
     },
     async validationCode(txId) {
       return (await archive.validationCode(user, txId)) ?? { unknown: 'not on the peer' };

@@ -1,4 +1,13 @@
-import { DatasetRegistration, type Dataset } from 'govshare-contract';
+import {
+  decodeArguments,
+  GovshareError,
+  ReadDataset,
+  RegisterDataset,
+  transactionNamed,
+  type AnyTransaction,
+  type ArgumentsOf,
+  type Dataset,
+} from 'govshare-contract';
 
 import { GovshareChaincodeError } from '../../src/fabric/errors';
 import type { LedgerClient, SubmitOptions, SubmitResult } from '../../src/fabric/ledgerClient';
@@ -8,18 +17,24 @@ export interface LedgerCall {
   readonly kind: 'submit' | 'evaluate';
   readonly userId: string;
   readonly txName: string;
+  /** The arguments as they travel to the chaincode (strings). */
   readonly args: readonly string[];
   /** Present only when the submit passed options (private data). */
   readonly options?: SubmitOptions;
 }
 
 /**
- * Answers one transaction: returns the chaincode's result (sent as JSON) or throws a GovshareChaincodeError.
- * `txId` is the id the fake gives the call.
+ * Answers one transaction with its arguments decoded as the chaincode decodes them: returns the chaincode's
+ * result (sent as JSON) or throws a GovshareChaincodeError. `txId` is the id the fake gives the call.
  */
-export type FakeTransaction = (args: readonly string[], user: AuthenticatedUser, txId: string) => unknown;
+export type FakeTransaction<T extends AnyTransaction = AnyTransaction> = (args: ArgumentsOf<T>, user: AuthenticatedUser, txId: string) => unknown;
 
-/** An in-memory stand-in for OUR facade (not for fabric-gateway), behaving like the govshare chaincode. */
+/**
+ * An in-memory stand-in for OUR facade (not for fabric-gateway), derived from the transaction table: it knows
+ * each transaction's kind and arguments, refuses names the table does not have or a submit of an evaluate
+ * (and the reverse), and rejects malformed arguments with the chaincode's own INVALID_ARGUMENT. RegisterDataset
+ * and ReadDataset behave like the chaincode; tests script the others with `on`.
+ */
 export class FakeLedger implements LedgerClient {
   readonly calls: LedgerCall[] = [];
   readonly #transactions = new Map<string, FakeTransaction>();
@@ -29,15 +44,43 @@ export class FakeLedger implements LedgerClient {
   #txCounter = 0;
   #block = 41n;
 
-  /** Scripts a transaction (submit or evaluate) the built-in catalogue does not cover, or replaces it. */
-  on(txName: string, transaction: FakeTransaction): this {
-    this.#transactions.set(txName, transaction);
+  constructor() {
+    this.on(RegisterDataset, ({ registration }, user, txId) => {
+      if (this.datasets.has(registration.id)) {
+        throw new GovshareChaincodeError('DATASET_EXISTS', `dataset ${registration.id} is already registered`, { txId });
+      }
+      const stamp = { txId, timestamp: '2026-01-01T00:00:00.000Z', actor: { mspId: user.mspId, id: user.id } };
+      const dataset: Dataset = { ...registration, ownerMsp: user.mspId, version: 1, contentVersion: 1, status: 'ACTIVE', created: stamp, updated: stamp };
+      this.datasets.set(registration.id, dataset);
+      return dataset;
+    });
+    this.on(ReadDataset, ({ id }) => {
+      const dataset = this.datasets.get(id);
+      if (dataset === undefined) throw new GovshareChaincodeError('DATASET_NOT_FOUND', `dataset ${id} does not exist`);
+      return dataset;
+    });
+  }
+
+  /** Scripts a transaction of the table, or replaces its behaviour. */
+  on<T extends AnyTransaction>(tx: T, transaction: FakeTransaction<T>): this {
+    this.#transactions.set(tx.name, transaction as FakeTransaction);
     return this;
   }
 
-  #run(transaction: FakeTransaction, args: readonly string[], user: AuthenticatedUser, txId: string): Promise<Buffer> {
+  #run(kind: 'submit' | 'evaluate', txName: string, args: readonly string[], user: AuthenticatedUser, txId: string): Promise<Buffer> {
     try {
-      return Promise.resolve(Buffer.from(JSON.stringify(transaction(args, user, txId))));
+      const tx = transactionNamed(txName);
+      if (tx === undefined) throw new GovshareChaincodeError('INVALID_ARGUMENT', `unknown transaction '${txName}'`);
+      if (tx.kind !== kind) throw new Error(`FakeLedger: ${txName} is a ${tx.kind} transaction, not ${kind}`);
+      const transaction = this.#transactions.get(txName);
+      if (transaction === undefined) throw new Error(`FakeLedger: ${kind} ${txName} is not scripted (use on())`);
+      let decoded: unknown;
+      try {
+        decoded = decodeArguments(tx, args);
+      } catch (err) {
+        throw err instanceof GovshareError ? new GovshareChaincodeError(err.code, err.message, { txId }) : err;
+      }
+      return Promise.resolve(Buffer.from(JSON.stringify(transaction(decoded as never, user, txId))));
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
@@ -46,53 +89,15 @@ export class FakeLedger implements LedgerClient {
   submit(user: AuthenticatedUser, txName: string, args: readonly string[], options?: SubmitOptions): Promise<SubmitResult> {
     this.calls.push({ kind: 'submit', userId: user.id, txName, args, ...(options === undefined ? {} : { options }) });
     const txId = `tx${String(++this.#txCounter).padStart(4, '0')}`;
-    const scripted = this.#transactions.get(txName);
-    if (scripted !== undefined) {
-      return this.#run(scripted, args, user, txId).then((result) => {
-        this.#block += 1n;
-        return { result, txId, blockNumber: this.#block };
-      });
-    }
-    if (txName !== 'RegisterDataset') {
-      return Promise.reject(new Error(`FakeLedger: unsupported submit ${txName}`));
-    }
-    const registration = DatasetRegistration.parse(JSON.parse(args[0] ?? '{}'));
-    const { id } = registration;
-    if (this.datasets.has(id)) {
-      return Promise.reject(
-        new GovshareChaincodeError('DATASET_EXISTS', `dataset ${id} is already registered`, { txId }),
-      );
-    }
-    const stamp = { txId, timestamp: '2026-01-01T00:00:00.000Z', actor: { mspId: user.mspId, id: user.id } };
-    const dataset: Dataset = {
-      ...registration,
-      ownerMsp: user.mspId,
-      version: 1,
-      contentVersion: 1,
-      status: 'ACTIVE',
-      created: stamp,
-      updated: stamp,
-    };
-    this.datasets.set(id, dataset);
-    this.#block += 1n;
-    return Promise.resolve({ result: Buffer.from(JSON.stringify(dataset)), txId, blockNumber: this.#block });
+    return this.#run('submit', txName, args, user, txId).then((result) => {
+      this.#block += 1n;
+      return { result, txId, blockNumber: this.#block };
+    });
   }
 
   evaluate(user: AuthenticatedUser, txName: string, args: readonly string[]): Promise<Buffer> {
     this.calls.push({ kind: 'evaluate', userId: user.id, txName, args });
-    const scripted = this.#transactions.get(txName);
-    if (scripted !== undefined) {
-      return this.#run(scripted, args, user, 'evaluate');
-    }
-    const [id = ''] = args;
-    const dataset = this.datasets.get(id);
-    if (txName !== 'ReadDataset') {
-      return Promise.reject(new Error(`FakeLedger: unsupported evaluate ${txName}`));
-    }
-    if (dataset === undefined) {
-      return Promise.reject(new GovshareChaincodeError('DATASET_NOT_FOUND', `dataset ${id} does not exist`));
-    }
-    return Promise.resolve(Buffer.from(JSON.stringify(dataset)));
+    return this.#run('evaluate', txName, args, user, 'evaluate');
   }
 
   checkReady(): Promise<void> {

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 
 import type { Router } from 'express';
+import { OFFLINE_TRANSACTION_NAMES } from 'govshare-contract';
 import { z } from 'zod';
 
 import type { OfflineIdentity, OfflineTransactions, Unsigned } from '../../fabric/offlineSigning';
@@ -10,21 +11,8 @@ import { resourceRouter } from '../metrics';
 import { HttpProblem } from '../problem';
 import { LEDGER_ERRORS } from './common';
 
-/** The chaincode's submit transactions an app may sign itself (AttachRequestDetails needs transient data: online only). */
-export const OFFLINE_TRANSACTIONS = [
-  'RegisterDataset',
-  'UpdateDataset',
-  'RetireDataset',
-  'RequestAccess',
-  'ApproveAccess',
-  'DenyAccess',
-  'WithdrawRequest',
-  'RevokeAccess',
-  'CountersignAccess',
-  'RecordAccess',
-  'IssueCertificate',
-  'RevokeCertificate',
-] as const;
+/** The submit transactions an app may sign itself: derived from the transaction table (AttachRequestDetails needs transient data: online only). */
+export const OFFLINE_TRANSACTIONS = OFFLINE_TRANSACTION_NAMES;
 
 const Base64 = z
   .string()
@@ -50,7 +38,7 @@ const Returned = (what: string) => Base64.describe(`The ${what} bytes returned b
 
 const PrepareBody = z.strictObject({
   certificate: Certificate,
-  txName: z.enum(OFFLINE_TRANSACTIONS),
+  txName: z.enum(OFFLINE_TRANSACTIONS as [string, ...string[]]),
   args: z.array(z.string().max(256 * 1024)).max(8).describe('The transaction arguments, as for the chaincode'),
 });
 const EndorseBody = z.strictObject({ certificate: Certificate, proposal: Returned('proposal'), signature: Signature('proposal') });

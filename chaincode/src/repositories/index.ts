@@ -1,0 +1,24 @@
+import type { GovshareContext } from '../contracts/context';
+import { AuditRepository } from './audit';
+import { CertificateRepository } from './certificates';
+import { DatasetRepository } from './datasets';
+import { GrantRepository } from './grants';
+
+export { AuditRepository, CertificateRepository, DatasetRepository, GrantRepository };
+
+/** The repositories of one transaction: the only code that knows ledger keys and indexes. */
+export interface Repositories {
+  readonly datasets: DatasetRepository;
+  readonly grants: GrantRepository;
+  readonly audit: AuditRepository;
+  readonly certificates: CertificateRepository;
+}
+
+export function repositoriesOf(ctx: GovshareContext): Repositories {
+  return {
+    datasets: new DatasetRepository(ctx),
+    grants: new GrantRepository(ctx),
+    audit: new AuditRepository(ctx, ctx.tx),
+    certificates: new CertificateRepository(ctx),
+  };
+}
