@@ -104,12 +104,20 @@ async function setUpDataExchange(config: GatewayConfig, exchange: DataExchangeCo
  * timeout lets the server close a socket just as a client sends on it, which loses that request
  * ("other side closed"); keeping idle connections longer than any client does leaves the closing to
  * the client. headersTimeout must exceed keepAliveTimeout. (server.close() still closes idle ones.)
+ *
+ * The server advertises its timeout (`Keep-Alive: timeout=65`), and undici then keeps an idle socket
+ * for that long minus one second: under CPU load a late timer on either side re-opens the same race
+ * at 65 s (seen in CI as a lost GET after a long pause between requests). keepAliveTimeoutBuffer
+ * (Node >= 24) keeps the socket open for that much longer than advertised, so the client always
+ * closes first.
  */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+const KEEP_ALIVE_TIMEOUT_BUFFER_MS = 30_000;
 
 function listen(server: Server | HttpsServer, host: string, port: number): Promise<void> {
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  server.keepAliveTimeoutBuffer = KEEP_ALIVE_TIMEOUT_BUFFER_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + KEEP_ALIVE_TIMEOUT_BUFFER_MS + 1_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
