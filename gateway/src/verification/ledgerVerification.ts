@@ -24,6 +24,15 @@ export const LedgerVerification = z
     configBlocks: z.number().int().min(0),
     transactions: z.number().int().min(0).describe('Transactions in the verified blocks'),
     genesisTrusted: z.boolean().describe('Block 0 was compared with the genesis block the network was created with'),
+    ordering: z
+      .object({
+        type: z.string().describe("The channel's ConsensusType: BFT (SmartBFT) or etcdraft"),
+        consenters: z.array(z.object({ id: z.number().int().min(0), mspId: z.string() })).describe('BFT: the consenter set in force'),
+        quorum: z.number().int().min(1).optional().describe('BFT: signatures of distinct consenters every block must carry'),
+        consenterSetChanges: z.number().int().min(0).describe('Configuration blocks that changed the consenter set'),
+      })
+      .optional()
+      .describe('The ordering configuration in force after the verified blocks, against which signatures were checked'),
     firstBreak: z
       .object({ block: z.number().int().min(0), reason: z.string() })
       .optional()
@@ -92,6 +101,7 @@ export async function verifyLedger(input: LedgerVerificationInput): Promise<Ledg
     configBlocks: chain.configBlocks,
     transactions: chain.transactions.size,
     genesisTrusted: input.trustedGenesis !== undefined,
+    ...(chain.ordering === undefined ? {} : { ordering: { ...chain.ordering, consenters: [...chain.ordering.consenters] } }),
     ...(chain.firstBreak === undefined ? {} : { firstBreak: chain.firstBreak }),
     auditTrail,
     startedAt: new Date(started).toISOString(),
@@ -102,6 +112,16 @@ export async function verifyLedger(input: LedgerVerificationInput): Promise<Ledg
 /** The report as the operator script prints it: a line per check and the verdict last. */
 export function describeVerification(report: LedgerVerification, auditor: string): string[] {
   const lines: string[] = [];
+  const ordering = report.ordering;
+  if (ordering?.type === 'BFT') {
+    lines.push(
+      `  ordering: SmartBFT, ${ordering.consenters.length} consenters (${ordering.consenters.map((c) => `${c.id} ${c.mspId}`).join(', ')}); ` +
+        `every block needs valid signatures of ${ordering.quorum ?? '?'} of them` +
+        (ordering.consenterSetChanges > 0 ? `; the consenter set changed in ${ordering.consenterSetChanges} configuration block(s), each followed` : ''),
+    );
+  } else if (ordering !== undefined) {
+    lines.push(`  ordering: ${ordering.type}; every signature by an orderer organisation's certificate`);
+  }
   if (report.firstBreak === undefined) {
     lines.push(
       `  hash chain, data hashes and ${report.signatures} orderer signatures: OK for blocks 0..${report.verifiedBlocks - 1} ` +
