@@ -131,10 +131,10 @@ YAML
 
 render_configtx() {
   mkdir -p "$CHANNEL_DIR"
-  local org organizations="" orderer_orgs="" application_orgs="" consensus text
+  local org organizations="" orderer_members="" application_orgs="" consensus text
   for org in "${ORDERER_ORGS[@]}"; do
     [[ "$org" == orderer ]] && organizations+="$(org_yaml orderer)"$'\n'
-    orderer_orgs+="$(orderer_org_yaml "$org")"$'\n'
+    orderer_members+="$(orderer_org_yaml "$org")"$'\n'
   done
   for org in "${PEER_ORGS[@]}"; do
     organizations+="$(org_yaml "$org")"$'\n'
@@ -142,13 +142,13 @@ render_configtx() {
   done
   consensus="$(consensus_yaml)"
   organizations="${organizations%$'\n'}"
-  orderer_orgs="${orderer_orgs%$'\n'}"
+  orderer_members="${orderer_members%$'\n'}"
   application_orgs="${application_orgs%$'\n'}"
   text="$(<"$GOVSHARE_ROOT/network/configtx.yaml.tmpl")"
   # Quoted replacements: YAML anchors start with '&', which bash would read as "the matched text".
   text="${text//@ORGANIZATIONS@/"$organizations"}"
   text="${text//@CONSENSUS@/"$consensus"}"
-  text="${text//@ORDERER_ORGANIZATIONS@/"$orderer_orgs"}"
+  text="${text//@ORDERER_ORGANIZATIONS@/"$orderer_members"}"
   text="${text//@APPLICATION_ORGANIZATIONS@/"$application_orgs"}"
   text="${text//@BATCH_TIMEOUT@/"${GOVSHARE_BATCH_TIMEOUT:-250ms}"}"
   text="${text//@MAX_MESSAGE_COUNT@/"${GOVSHARE_MAX_MESSAGE_COUNT:-100}"}"
@@ -233,7 +233,7 @@ consensus_leader() {
     echo "-"
     return
   fi
-  local view leader votes
+  local view leader votes count
   votes="$(for orderer in "${ORDERERS[@]}"; do
     view="$(orderer_metric "$orderer" consensus_smartbft_view_number)"
     leader="$(orderer_metric "$orderer" consensus_smartbft_view_leader_id)"
