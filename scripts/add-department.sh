@@ -29,13 +29,14 @@ source "$here/lib/channel.sh"
 name="$1"
 [[ "$name" =~ ^[a-z][a-z0-9]{1,15}$ ]] || die "a department name is 2-16 lower-case letters or digits, starting with a letter"
 [[ "$name" != orderer ]] || die "'orderer' is the ordering service's org"
-[[ -f "$(genesis_block)" && -d "$(org_dir orderer)" ]] || die "the network is not set up: run npm start first"
+[[ -f "$(genesis_block)" ]] || die "the network is not set up: run npm start first"
 mspid="$(msp_id "$name")"
 work="$GOVSHARE_STATE/departments.d/$name"
 mkdir -p "$work" "$LOG_DIR"
 log="$LOG_DIR/add-department.log"
 
-orderer_flags=(-o "$(orderer_address)" --tls --cafile "$(orderer_ca)")
+# orderer_flags <org>: the ordering service as that org's admin reaches it (its own orderer in BFT mode).
+orderer_flags() { echo -o "$(orderer_address "$1")" --tls --cafile "$(orderer_ca "$1")"; }
 
 # The departments already in the channel: every org before this one (the registry keeps the order).
 existing=()
@@ -65,7 +66,8 @@ start_ca_and_peer() {
 # channel_config_json <org> <out.json>: the channel's current config, fetched by that org's admin.
 channel_config_json() {
   local org="$1" out="$2"
-  peer_as_admin "$org" channel fetch config "$work/config_block.pb" -c "$CHANNEL_NAME" "${orderer_flags[@]}" >>"$log" 2>&1 ||
+  # shellcheck disable=SC2046 # orderer_flags is a list of words
+  peer_as_admin "$org" channel fetch config "$work/config_block.pb" -c "$CHANNEL_NAME" $(orderer_flags "$org") >>"$log" 2>&1 ||
     die "could not fetch the channel configuration; see $log"
   configtxlator proto_decode --input "$work/config_block.pb" --type common.Block --output "$work/config_block.json"
   node -e 'const b = require(process.argv[1]); process.stdout.write(JSON.stringify(b.data.data[0].payload.data.config));' \
@@ -78,22 +80,10 @@ in_channel_config() {
     "$work/config.json" "$mspid"
 }
 
-# org_definition: the org as configtxgen prints it, from a configtx fragment in the same form as
-# network/configtx.yaml.tmpl (MSP, policies, anchor peer).
+# org_definition: the org as configtxgen prints it, from the same definition the genesis block's
+# orgs have (org_yaml in scripts/lib/channel.sh: MSP, policies, anchor peer).
 org_definition() {
-  cat >"$work/configtx.yaml" <<YAML
-Organizations:
-  - Name: $mspid
-    ID: $mspid
-    MSPDir: $(org_dir "$name")/msp
-    Policies:
-      Readers: { Type: Signature, Rule: "OR('$mspid.admin', '$mspid.peer', '$mspid.client')" }
-      Writers: { Type: Signature, Rule: "OR('$mspid.admin', '$mspid.client')" }
-      Admins: { Type: Signature, Rule: "OR('$mspid.admin')" }
-      Endorsement: { Type: Signature, Rule: "OR('$mspid.peer')" }
-    AnchorPeers:
-      - { Host: $GOVSHARE_HOST, Port: $(peer_port "$name") }
-YAML
+  printf 'Organizations:\n%s\n' "$(org_yaml "$name")" >"$work/configtx.yaml"
   configtxgen -configPath "$work" -printOrg "$mspid" >"$work/org.json" 2>>"$log" || die "configtxgen -printOrg failed; see $log"
 }
 
@@ -137,8 +127,9 @@ add_to_channel() {
     step "  signed by $(msp_id "${existing[$i]}") admin"
   done
   # peer channel update adds the submitting admin's own signature: the last of the majority.
+  # shellcheck disable=SC2046
   peer_as_admin "${existing[$((needed - 1))]}" channel update -f "$work/update_envelope.pb" -c "$CHANNEL_NAME" \
-    "${orderer_flags[@]}" >>"$log" 2>&1 || die "the channel update was rejected; see $log"
+    $(orderer_flags "${existing[$((needed - 1))]}") >>"$log" 2>&1 || die "the channel update was rejected; see $log"
   step "  signed and submitted by $(msp_id "${existing[$((needed - 1))]}") admin"
   local attempt
   for attempt in $(seq 1 30); do
@@ -190,7 +181,8 @@ approve_chaincode() {
       id="$(peer_as_admin "$name" lifecycle chaincode calculatepackageid "$package")"
     fi
     step "approving $CHAINCODE_NAME $version (sequence $sequence) for $mspid"
-    peer_as_admin "$name" lifecycle chaincode approveformyorg "${orderer_flags[@]}" -C "$CHANNEL_NAME" \
+    # shellcheck disable=SC2046
+    peer_as_admin "$name" lifecycle chaincode approveformyorg $(orderer_flags "$name") -C "$CHANNEL_NAME" \
       -n "$CHAINCODE_NAME" --version "$version" --package-id "$id" --sequence "$sequence" >>"$log" 2>&1 ||
       die "approval by $mspid failed; see $log"
   fi

@@ -119,8 +119,8 @@ committed_field() { # committed_field <version|sequence|approvals.<MSP id>>: of 
       } catch { /* none */ } });' "$1"
 }
 
-orderer_flags() {
-  echo -o "$(orderer_address)" --tls --cafile "$(orderer_ca)"
+orderer_flags() { # orderer_flags <org>: that org's admin submits through the orderer it trusts (admin.sh)
+  echo -o "$(orderer_address "$1")" --tls --cafile "$(orderer_ca "$1")"
 }
 
 install_everywhere() {
@@ -141,7 +141,7 @@ approve_for() {
   package_id="$(installed_package_id "$org" "$label")"
   [[ -n "$package_id" ]] || die "package $label is not installed on $(peer_name "$org")"
   # shellcheck disable=SC2046 # orderer_flags is a list of words
-  peer_as_admin "$org" lifecycle chaincode approveformyorg $(orderer_flags) -C "$CHANNEL_NAME" \
+  peer_as_admin "$org" lifecycle chaincode approveformyorg $(orderer_flags "$org") -C "$CHANNEL_NAME" \
     -n "$CHAINCODE_NAME" --version "$label" --package-id "$package_id" --sequence "$sequence" \
     >>"$LOG_DIR/deploy.log" 2>&1 || die "approval by $org failed; see $LOG_DIR/deploy.log"
 }
@@ -158,7 +158,7 @@ approve_and_commit() {
   done
   step "committing sequence $sequence to $CHANNEL_NAME"
   # shellcheck disable=SC2046
-  peer_as_admin education lifecycle chaincode commit $(orderer_flags) -C "$CHANNEL_NAME" \
+  peer_as_admin education lifecycle chaincode commit $(orderer_flags education) -C "$CHANNEL_NAME" \
     -n "$CHAINCODE_NAME" --version "$label" --sequence "$sequence" "${peers[@]}" \
     >>"$LOG_DIR/deploy.log" 2>&1 || die "commit failed; see $LOG_DIR/deploy.log"
 }

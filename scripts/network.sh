@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The govshare Fabric network on this machine: 5 Fabric CAs, 3 Raft orderers, 4 department peers.
+# The govshare Fabric network on this machine: a Fabric CA, a peer and (BFT, the default) a SmartBFT
+# orderer per department; GOVSHARE_CONSENSUS=raft instead runs 3 etcdraft orderers of an OrdererMSP.
 #   network.sh up       start (or finish starting) everything; running twice is harmless
 #   network.sh down     stop exactly the processes this script started (chaincode included)
-#   network.sh status   each node with pid, port, state, ledger height; the Raft leader
+#   network.sh status   each node with pid, port, state, ledger height; each consenter with its org,
+#                       and the BFT leader and view (or the Raft leader)
 #   network.sh logs [node]  list the logs, or follow one node's log (e.g. logs peer0.justice)
 #   network.sh clean    down, then delete all generated state (crypto, ledgers, logs)
 #   network.sh stop|start|kill <node>   one node (kill = SIGKILL, for fault tests); e.g. stop orderer2
@@ -21,7 +23,7 @@ source "$here/lib/nodes.sh"
 # shellcheck source=scripts/lib/channel.sh
 source "$here/lib/channel.sh"
 
-all_orgs() { echo orderer "${PEER_ORGS[@]}"; }
+all_orgs() { echo "${CA_ORGS[@]}"; }
 
 # Every daemon the network runs, in start order: name and the port that shows it is up.
 daemons() {
@@ -34,6 +36,9 @@ daemons() {
 up() {
   local started=$SECONDS org orderer
   "$here/install-fabric.sh"
+  if [[ -n "$GOVSHARE_CONSENSUS_REQUESTED" && "$GOVSHARE_CONSENSUS_REQUESTED" != "$GOVSHARE_CONSENSUS" ]]; then
+    die "this network was created with GOVSHARE_CONSENSUS=$GOVSHARE_CONSENSUS; to switch to $GOVSHARE_CONSENSUS_REQUESTED, delete it first (scripts/network.sh clean)"
+  fi
   mkdir -p "$GOVSHARE_STATE" "$LOG_DIR"
   chmod 700 "$GOVSHARE_STATE"
   render_node_config
@@ -45,7 +50,7 @@ up() {
   step "enrolling identities (nodes, admins, demo users) from each org's CA"
   for org in $(all_orgs); do enroll_org_identities "$org"; done
 
-  step "starting ${#ORDERERS[@]} Raft orderers and ${#PEER_ORGS[@]} peers"
+  step "starting ${#ORDERERS[@]} $(consensus_label) orderers and ${#PEER_ORGS[@]} peers"
   for orderer in "${ORDERERS[@]}"; do start_orderer "$orderer"; done
   for org in "${PEER_ORGS[@]}"; do start_peer "$org"; done
   for orderer in "${ORDERERS[@]}"; do wait_for_port "$orderer" "$(orderer_admin_port "$orderer")"; done
@@ -53,7 +58,14 @@ up() {
 
   step "creating channel $CHANNEL_NAME"
   create_genesis_block
-  for orderer in "${ORDERERS[@]}"; do join_orderer "$orderer"; done
+  # All at once: a SmartBFT node that joins alone waits out a sync attempt (about 5 s) and the ones
+  # already running would suspect their leader meanwhile and change view before the first block.
+  local joins=()
+  for orderer in "${ORDERERS[@]}"; do
+    join_orderer "$orderer" &
+    joins+=($!)
+  done
+  wait_all "joining the orderers to $CHANNEL_NAME" "${joins[@]}"
   for org in "${PEER_ORGS[@]}"; do join_peer "$org"; done
   wait_for_channel_height
   step "network up in $((SECONDS - started))s (state in $GOVSHARE_STATE)"
@@ -70,6 +82,15 @@ wait_for_channel_height() {
     done
     [[ "$height" =~ ^[0-9]+$ ]] || die "$(peer_name "$org") reports no ledger height for $CHANNEL_NAME"
   done
+}
+
+# wait_all <what> <pid>...: waits for those background jobs (never the daemons, also children of
+# this shell); fails if any failed.
+wait_all() {
+  local what="$1" pid failed=0
+  shift
+  for pid in "$@"; do wait "$pid" || failed=1; done
+  [[ "$failed" -eq 0 ]] || die "$what failed"
 }
 
 down() {
@@ -97,9 +118,35 @@ status() {
       org="${name#peer0.}"
       height="$(ledger_height "$org")"
     fi
+    if [[ "$name" == orderer* && "$state" == up ]]; then
+      height="$(orderer_metric "$name" ledger_blockchain_height)"
+    fi
     printf '%-20s %-8s %-7s %-8s %s\n' "$name" "$pid" "$port" "$state" "$height"
   done < <(daemons)
-  echo "Raft leader of $CHANNEL_NAME: $(raft_leader)"
+  consensus_status
+}
+
+# consensus_status: each consenter with its org (and, in BFT mode, its id, the view it is in and the
+# leader it follows), then the channel's leader.
+consensus_status() {
+  local orderer
+  echo
+  if [[ "$GOVSHARE_CONSENSUS" == raft ]]; then
+    echo "Ordering: Raft (etcdraft), ${#ORDERERS[@]} consenters of OrdererMSP: ${ORDERERS[*]}"
+    echo "Raft leader of $CHANNEL_NAME: $(consensus_leader)"
+    return
+  fi
+  local n=${#ORDERERS[@]} f view leader
+  f=$(((n - 1) / 3))
+  echo "Ordering: SmartBFT, $n consenters (f = $f, quorum $(((n + f + 2) / 2)))"
+  printf '%-20s %-3s %-14s %-6s %s\n' CONSENTER ID ORG VIEW LEADER
+  for orderer in "${ORDERERS[@]}"; do
+    view="$(orderer_metric "$orderer" consensus_smartbft_view_number)"
+    leader="$(orderer_metric "$orderer" consensus_smartbft_view_leader_id)"
+    printf '%-20s %-3s %-14s %-6s %s\n' "$orderer" "$(consenter_id "$orderer")" "$(msp_id "$(orderer_org "$orderer")")" \
+      "${view:--}" "$([[ -n "$leader" ]] && orderer_by_consenter_id "$leader" || echo -)"
+  done
+  echo "BFT leader of $CHANNEL_NAME: $(consensus_leader)"
 }
 
 logs() {

@@ -2,7 +2,8 @@
 # Runs the peer CLI as an organisation's admin, against that org's own peer.
 #   scripts/peer-cli.sh education channel getinfo -c govchannel
 #   scripts/peer-cli.sh justice chaincode query -C govchannel -n govshare -c '{"Args":["ReadDataset","x"]}'
-# $ORDERER_ADDRESS and $ORDERER_CA are set for commands that talk to the ordering service, e.g.
+# $ORDERER_ADDRESS and $ORDERER_CA (the org's own orderer in BFT mode, and the CA of its TLS
+# certificate) are set for commands that talk to the ordering service, e.g.
 #   scripts/peer-cli.sh finance channel fetch newest /tmp/b.pb -c govchannel -o '$ORDERER_ADDRESS' --tls --cafile '$ORDERER_CA'
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,7 +24,7 @@ org_index "$org" >/dev/null
 # Expand the two orderer placeholders when the caller quoted them for us.
 args=()
 for arg in "$@"; do
-  arg="${arg//\$ORDERER_ADDRESS/$(orderer_address)}"
-  args+=("${arg//\$ORDERER_CA/$(orderer_ca)}")
+  arg="${arg//\$ORDERER_ADDRESS/$(orderer_address "$org")}"
+  args+=("${arg//\$ORDERER_CA/$(orderer_ca "$org")}")
 done
 peer_as_admin "$org" "${args[@]}"

@@ -33,6 +33,15 @@ export const LedgerVerification = z
     configBlocks: z.number().int().min(0),
     transactions: z.number().int().min(0).describe('Transactions in the verified blocks'),
     genesisTrusted: z.boolean().describe('Block 0 was compared with the genesis block the network was created with'),
+    ordering: z
+      .object({
+        type: z.string().describe("The channel's ConsensusType: BFT (SmartBFT) or etcdraft"),
+        consenters: z.array(z.object({ id: z.number().int().min(0), mspId: z.string() })).describe('BFT: the consenter set in force'),
+        quorum: z.number().int().min(1).optional().describe('BFT: signatures of distinct consenters every block must carry'),
+        consenterSetChanges: z.number().int().min(0).describe('Configuration blocks that changed the consenter set'),
+      })
+      .optional()
+      .describe('The ordering configuration in force after the verified blocks, against which signatures were checked'),
     firstBreak: z
       .object({ block: z.number().int().min(0), reason: z.string() })
       .optional()

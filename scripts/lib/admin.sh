@@ -1,8 +1,21 @@
 # The environment of an org's admin for the peer CLI. Sourced, never executed.
 # shellcheck shell=bash
 
-orderer_address() { echo "$GOVSHARE_HOST:$(orderer_port orderer1)"; }
-orderer_ca() { ca_cert orderer; }
+# orderer_for <org>: the orderer that org's admin talks to: in BFT mode its own department's orderer
+# when it runs one (a department never has to trust another's to reach the ordering service), else
+# the first consenter; in Raft mode orderer1 of OrdererMSP.
+orderer_for() {
+  local org="${1:-}" orderer
+  for orderer in "${ORDERERS[@]}"; do
+    [[ "$orderer" == "orderer0.$org" ]] && { echo "$orderer"; return; }
+  done
+  echo "${ORDERERS[0]}"
+}
+orderer_address() { echo "$GOVSHARE_HOST:$(orderer_port "$(orderer_for "${1:-}")")"; }
+# orderer_ca [<org>]: the CA that issued the TLS certificate of orderer_for <org>.
+orderer_ca() { ca_cert "$(orderer_org "$(orderer_for "${1:-}")")"; }
+# orderer_node_ca <orderer node>: the CA that issued that orderer's TLS certificate.
+orderer_node_ca() { ca_cert "$(orderer_org "$1")"; }
 
 # admin_env <org>: prints VAR=value lines for `env` to run the peer CLI as that org's admin.
 admin_env() {
@@ -15,8 +28,8 @@ CORE_PEER_MSPCONFIGPATH=$(admin_msp "$org")
 CORE_PEER_ADDRESS=$GOVSHARE_HOST:$(peer_port "$org")
 CORE_PEER_TLS_ENABLED=true
 CORE_PEER_TLS_ROOTCERT_FILE=$(ca_cert "$org")
-ORDERER_ADDRESS=$(orderer_address)
-ORDERER_CA=$(orderer_ca)
+ORDERER_ADDRESS=$(orderer_address "$org")
+ORDERER_CA=$(orderer_ca "$org")
 ENV
 }
 

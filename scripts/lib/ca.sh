@@ -123,15 +123,15 @@ enroll_org_identities() {
   register_identity "$org" "$org-admin" admin 'role=admin:ecert'
   enroll_msp "$org" "$org-admin" "$(admin_msp "$org")"
   enroll_tls "$org" "$org-admin" "$(admin_tls_dir "$org")"
-  if [[ "$org" == orderer ]]; then
-    local orderer
-    for orderer in "${ORDERERS[@]}"; do
-      register_identity orderer "$orderer" orderer
-      enroll_msp orderer "$orderer" "$(org_dir orderer)/nodes/$orderer/msp"
-      enroll_tls orderer "$orderer" "$(org_dir orderer)/nodes/$orderer/tls"
-    done
-    return
-  fi
+  # The org's orderers: Raft's OrdererMSP runs orderer1..3; in BFT mode a department runs orderer0.<org>.
+  local orderer
+  for orderer in "${ORDERERS[@]}"; do
+    [[ "$(orderer_org "$orderer")" == "$org" ]] || continue
+    register_identity "$org" "$orderer" orderer
+    enroll_msp "$org" "$orderer" "$(orderer_home "$orderer")/msp"
+    enroll_tls "$org" "$orderer" "$(orderer_home "$orderer")/tls"
+  done
+  [[ "$org" == orderer ]] && return
   local peer role
   peer="$(peer_name "$org")"
   register_identity "$org" "$peer" peer

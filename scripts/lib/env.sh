@@ -87,7 +87,48 @@ if [[ -f "$DEPARTMENTS_FILE" ]]; then
   done <"$DEPARTMENTS_FILE"
   unset _department
 fi
-ORDERERS=(orderer1 orderer2 orderer3)
+
+# Ordering: GOVSHARE_CONSENSUS=bft (the default) or raft, fixed when the channel is created and
+# recorded in $CONSENSUS_FILE, so every later script (and a shell without the variable) sees the mode
+# the network really runs; `network.sh up` refuses a different request for an existing network.
+#   bft:  every department runs one SmartBFT orderer of its own (orderer0.<org>, enrolled from the
+#         department's CA, state under .govshare/orgs/<org>/nodes/orderer0.<org>); 4 consenters, f = 1.
+#   raft: a separate OrdererMSP runs three etcdraft orderers (orderer1..3); crash faults only.
+CONSENSUS_FILE="$GOVSHARE_STATE/consensus"
+GOVSHARE_CONSENSUS_REQUESTED="${GOVSHARE_CONSENSUS:-}"  # empty: whatever the network runs (bft when new)
+if [[ -s "$CONSENSUS_FILE" ]]; then
+  GOVSHARE_CONSENSUS="$(<"$CONSENSUS_FILE")"
+else
+  GOVSHARE_CONSENSUS="${GOVSHARE_CONSENSUS_REQUESTED:-bft}"
+fi
+case "$GOVSHARE_CONSENSUS" in
+  bft | raft) ;;
+  *) die "GOVSHARE_CONSENSUS is '$GOVSHARE_CONSENSUS'; it must be bft or raft" ;;
+esac
+export GOVSHARE_CONSENSUS
+consensus_label() { if [[ "$GOVSHARE_CONSENSUS" == bft ]]; then echo SmartBFT; else echo Raft; fi; }
+
+# The orgs that run orderers, and the orderer nodes. In BFT mode the four founding departments run
+# one each; departments that scripts/add-department.sh also made consenters are listed in
+# $CONSENTERS_FILE, one a line, in the order they joined the consenter set.
+CONSENTERS_FILE="$GOVSHARE_STATE/consenters"
+if [[ "$GOVSHARE_CONSENSUS" == bft ]]; then
+  ORDERER_ORGS=(education finance justice audit)
+  if [[ -f "$CONSENTERS_FILE" ]]; then
+    while read -r _department; do
+      if [[ -n "$_department" ]]; then ORDERER_ORGS+=("$_department"); fi
+    done <"$CONSENTERS_FILE"
+    unset _department
+  fi
+  ORDERERS=()
+  for _org in "${ORDERER_ORGS[@]}"; do ORDERERS+=("orderer0.$_org"); done
+  unset _org
+  CA_ORGS=("${PEER_ORGS[@]}")
+else
+  ORDERER_ORGS=(orderer)
+  ORDERERS=(orderer1 orderer2 orderer3)
+  CA_ORGS=(orderer "${PEER_ORGS[@]}")
+fi
 
 # Every listener is on loopback; ports derive from one configurable base so that two checkouts
 # (or a CI run beside a developer's network) can coexist by choosing different bases.
@@ -110,7 +151,24 @@ msp_id() { # education -> EducationMSP
 }
 ca_port() { echo $((GOVSHARE_PORT_BASE + 50 + $(org_index "$1"))); }
 ca_ops_port() { echo $((GOVSHARE_PORT_BASE + 70 + $(org_index "$1"))); }
-orderer_port() { echo $((GOVSHARE_PORT_BASE + 100 + 10 * ${1#orderer})); }        # orderer1 -> 7110
+# orderer_org <orderer node>: the org that runs it (orderer0.finance -> finance, orderer2 -> orderer).
+orderer_org() {
+  case "$1" in
+    orderer0.*) echo "${1#orderer0.}" ;;
+    orderer[0-9]) echo orderer ;;
+    *) die "'$1' is not an orderer node" ;;
+  esac
+}
+orderer_name() { echo "orderer0.$1"; }   # a department's BFT orderer
+# consenter_id <orderer node>: its SmartBFT id in the channel's consenter mapping (the org index).
+consenter_id() { org_index "$(orderer_org "$1")"; }
+# BFT: education's orderer -> 7110, finance's 7120, …; Raft: orderer1 -> 7110, orderer2 -> 7120, …
+orderer_port() {
+  case "$1" in
+    orderer0.*) echo $((GOVSHARE_PORT_BASE + 100 + 10 * $(consenter_id "$1"))) ;;
+    *) echo $((GOVSHARE_PORT_BASE + 100 + 10 * ${1#orderer})) ;;
+  esac
+}
 orderer_admin_port() { echo $(($(orderer_port "$1") + 1)); }
 orderer_ops_port() { echo $(($(orderer_port "$1") + 2)); }
 peer_port() { echo $((GOVSHARE_PORT_BASE + 200 + 10 * $(org_index "$1"))); }      # education -> 7210
@@ -124,6 +182,15 @@ org_dir() { echo "$GOVSHARE_STATE/orgs/$1"; }
 ca_home() { echo "$GOVSHARE_STATE/ca/$1"; }
 ca_cert() { echo "$(ca_home "$1")/ca-cert.pem"; }  # signs identities and TLS certs of that org
 node_dir() { echo "$GOVSHARE_STATE/nodes/$1"; }     # ledger data of one node
+# orderer_home <orderer node>: its MSP and TLS material. A department's orderer also keeps its
+# ledger and WAL there, so everything of that department lives under its own org directory.
+orderer_home() { echo "$(org_dir "$(orderer_org "$1")")/nodes/$1"; }
+orderer_data_dir() {
+  case "$1" in
+    orderer0.*) echo "$(orderer_home "$1")/data" ;;
+    *) node_dir "$1" ;;
+  esac
+}
 user_msp() { echo "$(org_dir "$1")/users/$2/msp"; }
 admin_msp() { user_msp "$1" "$1-admin"; }
 admin_tls_dir() { echo "$(org_dir "$1")/users/$1-admin/tls"; }

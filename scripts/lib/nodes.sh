@@ -44,17 +44,21 @@ render_node_config() {
   mv -f "$core_yaml" "$NODE_CONFIG_DIR/core.yaml"
 }
 
+# Both modes share one listener for clients, the admin-free cluster traffic and block replication.
+# Cluster TLS trust follows the channel: each orderer adds the TLS CAs of the channel's orderer orgs
+# (every consenting department in BFT mode) to its own, so the local root is its own org's CA only.
 orderer_env() {
-  local name="$1" dir tls
-  dir="$(org_dir orderer)/nodes/$name"
+  local name="$1" dir tls data
+  dir="$(orderer_home "$name")"
   tls="$dir/tls"
+  data="$(orderer_data_dir "$name")"
   cat <<ENV
 FABRIC_CFG_PATH=$NODE_CONFIG_DIR
 FABRIC_LOGGING_SPEC=${GOVSHARE_ORDERER_LOGGING:-info:grpc,comm.grpc.server=warning}
 FABRIC_LOGGING_FORMAT=$NODE_LOG_FORMAT
 ORDERER_GENERAL_LISTENADDRESS=$GOVSHARE_HOST
 ORDERER_GENERAL_LISTENPORT=$(orderer_port "$name")
-ORDERER_GENERAL_LOCALMSPID=OrdererMSP
+ORDERER_GENERAL_LOCALMSPID=$(msp_id "$(orderer_org "$name")")
 ORDERER_GENERAL_LOCALMSPDIR=$dir/msp
 ORDERER_GENERAL_TLS_ENABLED=true
 ORDERER_GENERAL_TLS_PRIVATEKEY=$tls/server.key
@@ -74,10 +78,14 @@ ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true
 ORDERER_ADMIN_TLS_CLIENTROOTCAS=[$tls/ca.crt]
 ORDERER_OPERATIONS_LISTENADDRESS=$GOVSHARE_HOST:$(orderer_ops_port "$name")
 ORDERER_METRICS_PROVIDER=prometheus
-ORDERER_FILELEDGER_LOCATION=$(node_dir "$name")/ledger
-ORDERER_CONSENSUS_WALDIR=$(node_dir "$name")/etcdraft/wal
-ORDERER_CONSENSUS_SNAPDIR=$(node_dir "$name")/etcdraft/snapshot
+ORDERER_FILELEDGER_LOCATION=$data/ledger
 ENV
+  if [[ "$GOVSHARE_CONSENSUS" == bft ]]; then
+    echo "ORDERER_CONSENSUS_WALDIR=$data/smartbft/wal"
+  else
+    echo "ORDERER_CONSENSUS_WALDIR=$data/etcdraft/wal"
+    echo "ORDERER_CONSENSUS_SNAPDIR=$data/etcdraft/snapshot"
+  fi
 }
 
 # Nothing logs once per transaction at info by default: a read-heavy gateway would make that thousands of lines
@@ -125,7 +133,7 @@ ENV
 
 start_orderer() {
   local name="$1" vars=()
-  mkdir -p "$(node_dir "$name")"
+  mkdir -p "$(orderer_data_dir "$name")"
   mapfile -t vars < <(orderer_env "$name")
   start_daemon "$name" "${vars[@]}" -- orderer
 }

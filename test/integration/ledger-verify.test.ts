@@ -13,7 +13,7 @@ import { common } from '@hyperledger/fabric-protos';
 import { blockFilesIn } from '../../gateway/src/verification/chain';
 import { connectAs } from './support/fabric';
 import { api } from './support/http';
-import { REPO_ROOT } from './support/network';
+import { consensusMode, consenterDepartments, REPO_ROOT } from './support/network';
 
 interface Run {
   readonly status: number | null;
@@ -62,6 +62,13 @@ describe('verify-ledger.sh', () => {
     const run = verifyLedger('audit', '--save', fetched);
     expect(run.output).toContain('VERDICT: INTACT');
     expect(run.output).toMatch(/audit trail: [1-9]\d* records visible to AuditMSP .* all match VALID transactions/);
+    // Signatures are checked against the ordering in force: in BFT mode a quorum of the departments' consenters.
+    if (consensusMode() === 'bft') {
+      const n = consenterDepartments().length;
+      expect(run.output).toMatch(new RegExp(`ordering: SmartBFT, ${String(n)} consenters \\(1 EducationMSP, 2 FinanceMSP, 3 JusticeMSP, 4 AuditMSP.*\\); every block needs valid signatures of ${String(Math.ceil((n + Math.floor((n - 1) / 3) + 1) / 2))} of them`));
+    } else {
+      expect(run.output).toContain('ordering: etcdraft');
+    }
     expect(run.status).toBe(0);
     const files = blockFilesIn(fetched);
     expect(files.length).toBeGreaterThanOrEqual(3);

@@ -1,10 +1,16 @@
 /**
  * Verifies a copy of a channel's blocks the way a Fabric peer trusts them, without trusting the
- * peer that served them: the hash chain, every header's data hash, and the orderers' signatures
- * (checked against the orderer organisations of the channel configuration in force, starting from
- * the genesis block and following every configuration block).
+ * peer that served them: the hash chain, every header's data hash, and the orderers' signatures,
+ * checked against the ordering configuration in force (from the genesis block on, following every
+ * configuration block):
+ *   - etcdraft: every signature by a certificate of an orderer organisation's CA;
+ *   - BFT (SmartBFT): valid signatures of at least a quorum of the consenters in force, Fabric's rule
+ *     (common/policies.ComputeBFTQuorum, the policy configtxgen derives: ⌈(n + f + 1) / 2⌉ of n with
+ *     f = ⌊(n − 1) / 3⌋, so 3 of 4 and 4 of 5), and no signature by anyone else. A configuration block
+ *     is signed by the consenters of the configuration before it, and its consenter set applies from
+ *     the next block on.
  */
-import { common, msp } from '@hyperledger/fabric-protos';
+import { common, msp, orderer } from '@hyperledger/fabric-protos';
 import { verify as verifySignature, X509Certificate } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -30,6 +36,18 @@ export interface TransactionInChain {
   readonly validationCode: number;
 }
 
+/** The ordering configuration in force after the verified blocks. */
+export interface OrderingInForce {
+  /** ConsensusType of the channel: 'BFT' or 'etcdraft'. */
+  readonly type: string;
+  /** BFT: the consenters by id with their MSP ids; empty for etcdraft. */
+  readonly consenters: readonly { readonly id: number; readonly mspId: string }[];
+  /** BFT: signatures of distinct consenters each block needs. */
+  readonly quorum?: number;
+  /** Configuration blocks after block 0 that changed the consenter set. */
+  readonly consenterSetChanges: number;
+}
+
 export interface ChainResult {
   readonly intact: boolean;
   /** Blocks verified before the first break (all of them when intact). */
@@ -42,6 +60,7 @@ export interface ChainResult {
   readonly transactions: ReadonlyMap<string, TransactionInChain>;
   /** Timestamp of the genesis block's channel header (ISO), when it could be read. */
   readonly genesisTime?: string;
+  readonly ordering?: OrderingInForce;
 }
 
 export interface ChainOptions {
@@ -50,7 +69,29 @@ export interface ChainOptions {
 }
 
 /** Trusted roots per orderer organisation (MSP id), from the channel configuration in force. */
-type OrdererTrust = Map<string, { roots: X509Certificate[]; intermediates: X509Certificate[] }>;
+type OrdererOrgs = Map<string, { roots: X509Certificate[]; intermediates: X509Certificate[] }>;
+
+interface Consenter {
+  readonly id: number;
+  readonly mspId: string;
+  readonly certificate: X509Certificate;
+}
+
+/** What a block's signatures are checked against: the ordering part of the configuration in force. */
+interface OrdererTrust {
+  readonly type: string;
+  readonly orgs: OrdererOrgs;
+  /** BFT only: the consenter set by id. */
+  readonly consenters: ReadonlyMap<number, Consenter>;
+}
+
+const BFT = 'BFT';
+
+/** Fabric's quorum of a BFT consenter set (common/policies/bft.go, ComputeBFTQuorum). */
+export function bftQuorum(consenters: number): number {
+  const f = Math.floor((consenters - 1) / 3);
+  return Math.ceil((consenters + f + 1) / 2);
+}
 
 class Broken extends Error {}
 
@@ -92,31 +133,54 @@ function channelHeaderOf(envelopeBytes: Uint8Array): common.ChannelHeader | unde
   }
 }
 
-/** The orderer organisations and their CA certificates of a configuration block. */
+/** The ordering configuration of a configuration block: consensus type, orderer orgs' CAs, consenters. */
 function ordererTrustOf(block: common.Block): OrdererTrust {
   const envelope = common.Envelope.deserializeBinary(bytes(block.getData()?.getDataList()[0] ?? new Uint8Array()));
   const payload = common.Payload.deserializeBinary(bytes(envelope.getPayload()));
   const config = common.ConfigEnvelope.deserializeBinary(bytes(payload.getData())).getConfig();
-  const orderer = config?.getChannelGroup()?.getGroupsMap().get('Orderer');
-  if (orderer === undefined) throw new Broken('the configuration block has no Orderer group');
-  const trust: OrdererTrust = new Map();
-  orderer.getGroupsMap().forEach((group: common.ConfigGroup) => {
+  const ordererGroup = config?.getChannelGroup()?.getGroupsMap().get('Orderer');
+  if (ordererGroup === undefined) throw new Broken('the configuration block has no Orderer group');
+  const orgs: OrdererOrgs = new Map();
+  ordererGroup.getGroupsMap().forEach((group: common.ConfigGroup) => {
     const value = group.getValuesMap().get('MSP');
     if (value === undefined) return;
     const mspConfig = msp.MSPConfig.deserializeBinary(bytes(value.getValue()));
     const fabric = msp.FabricMSPConfig.deserializeBinary(bytes(mspConfig.getConfig()));
-    trust.set(fabric.getName(), {
+    orgs.set(fabric.getName(), {
       roots: fabric.getRootCertsList_asU8().map((pem) => new X509Certificate(pem)),
       intermediates: fabric.getIntermediateCertsList_asU8().map((pem) => new X509Certificate(pem)),
     });
   });
-  if (trust.size === 0) throw new Broken('the configuration block names no orderer organisation');
-  return trust;
+  if (orgs.size === 0) throw new Broken('the configuration block names no orderer organisation');
+  const values = ordererGroup.getValuesMap();
+  const consensus = values.get('ConsensusType');
+  if (consensus === undefined) throw new Broken('the configuration block has no ConsensusType');
+  const type = orderer.ConsensusType.deserializeBinary(bytes(consensus.getValue())).getType();
+  const consenters = new Map<number, Consenter>();
+  if (type === BFT) {
+    const mapping = values.get('Orderers');
+    if (mapping === undefined) throw new Broken('the BFT configuration has no consenter mapping (Orderers)');
+    for (const entry of common.Orderers.deserializeBinary(bytes(mapping.getValue())).getConsenterMappingList()) {
+      let certificate: X509Certificate;
+      try {
+        certificate = new X509Certificate(bytes(entry.getIdentity()));
+      } catch {
+        throw new Broken(`consenter ${entry.getId()}'s identity is not a certificate`);
+      }
+      if (consenters.has(entry.getId())) throw new Broken(`consenter id ${entry.getId()} appears twice in the consenter mapping`);
+      if (!chainsToOrdererCa(certificate, entry.getMspId(), orgs)) {
+        throw new Broken(`consenter ${entry.getId()} (${entry.getMspId()}) does not chain to an orderer organisation's CA`);
+      }
+      consenters.set(entry.getId(), { id: entry.getId(), mspId: entry.getMspId(), certificate });
+    }
+    if (consenters.size === 0) throw new Broken('the BFT configuration names no consenter');
+  }
+  return { type, orgs, consenters };
 }
 
 /** The signer certificate chains (directly or through one intermediate) to a root of its orderer org. */
-function chainsToOrdererCa(cert: X509Certificate, mspId: string, trust: OrdererTrust): boolean {
-  const org = trust.get(mspId);
+function chainsToOrdererCa(cert: X509Certificate, mspId: string, orgs: OrdererOrgs): boolean {
+  const org = orgs.get(mspId);
   if (org === undefined) return false;
   const issuedBy = (child: X509Certificate, parent: X509Certificate): boolean =>
     child.checkIssued(parent) && child.verify(parent.publicKey);
@@ -124,20 +188,74 @@ function chainsToOrdererCa(cert: X509Certificate, mspId: string, trust: OrdererT
   return org.intermediates.some((mid) => issuedBy(cert, mid) && org.roots.some((root) => issuedBy(mid, root)));
 }
 
-function verifySignatures(block: common.Block, number: number, trust: OrdererTrust): number {
+const subjectOf = (cert: X509Certificate): string => cert.subject.replace(/\n/g, ',');
+
+/** A consenter named by a signature: by id (SmartBFT's IdentifierHeader) or by its full identity. */
+function consenterOf(index: number, signature: common.MetadataSignature, trust: OrdererTrust): { consenter: Consenter; header: Buffer } {
+  const signatureHeaderBytes = bytes(signature.getSignatureHeader());
+  if (signatureHeaderBytes.length === 0) {
+    const identifierBytes = bytes(signature.getIdentifierHeader());
+    if (identifierBytes.length === 0) throw new Broken(`signature ${index} names no signer`);
+    const id = decode(`signature ${index}'s identifier header`, () => common.IdentifierHeader.deserializeBinary(identifierBytes)).getIdentifier();
+    const consenter = trust.consenters.get(id);
+    if (consenter === undefined) {
+      throw new Broken(`signature ${index} is by consenter id ${id}, not one of the consenters in force (${[...trust.consenters.keys()].join(', ')})`);
+    }
+    return { consenter, header: identifierBytes };
+  }
+  const creator = decode(`signature ${index}'s header`, () =>
+    msp.SerializedIdentity.deserializeBinary(bytes(common.SignatureHeader.deserializeBinary(signatureHeaderBytes).getCreator())),
+  );
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(bytes(creator.getIdBytes()));
+  } catch {
+    throw new Broken(`signature ${index}: the signer's certificate does not parse`);
+  }
+  const consenter = [...trust.consenters.values()].find((c) => c.mspId === creator.getMspid() && c.certificate.raw.equals(cert.raw));
+  if (consenter === undefined) throw new Broken(`signature ${index} is by ${subjectOf(cert)} (${creator.getMspid()}), not a consenter in force`);
+  return { consenter, header: signatureHeaderBytes };
+}
+
+function signaturesOf(block: common.Block): common.Metadata {
   const metadata = block.getMetadata()?.getMetadataList_asU8() ?? [];
   const signaturesBytes = metadata[SIGNATURES];
   if (signaturesBytes === undefined || signaturesBytes.length === 0) throw new Broken('no SIGNATURES metadata');
   const signatures = decode('the SIGNATURES metadata', () => common.Metadata.deserializeBinary(signaturesBytes));
+  if (signatures.getSignaturesList().length === 0) throw new Broken('the block carries no orderer signature');
+  return signatures;
+}
+
+/** BFT: every signature valid and by a consenter in force, and distinct consenters reaching the quorum. */
+function verifyBftSignatures(block: common.Block, number: number, headerBytes: Buffer, trust: OrdererTrust): number {
+  const signatures = signaturesOf(block);
+  const value = bytes(signatures.getValue());
+  const signers = new Set<number>();
+  signatures.getSignaturesList().forEach((signature, index) => {
+    const { consenter, header } = consenterOf(index, signature, trust);
+    if (!verifySignature('sha256', Buffer.concat([value, header, headerBytes]), consenter.certificate.publicKey, bytes(signature.getSignature()))) {
+      throw new Broken(`signature ${index} (consenter ${consenter.id}, ${consenter.mspId}) does not verify over block ${number}'s header`);
+    }
+    signers.add(consenter.id);
+  });
+  const quorum = bftQuorum(trust.consenters.size);
+  if (signers.size < quorum) {
+    throw new Broken(
+      `signed by ${signers.size} distinct consenter${signers.size === 1 ? '' : 's'} (${[...signers].sort((a, b) => a - b).join(', ')}); ` +
+        `the quorum of the ${trust.consenters.size} consenters in force is ${quorum}`,
+    );
+  }
+  return signatures.getSignaturesList().length;
+}
+
+/** etcdraft: every signature valid and by a certificate of an orderer organisation. */
+function verifyCftSignatures(block: common.Block, number: number, headerBytes: Buffer, trust: OrdererTrust): number {
+  const signatures = signaturesOf(block);
   const list = signatures.getSignaturesList();
-  if (list.length === 0) throw new Broken('the block carries no orderer signature');
-  const header = block.getHeader();
-  if (header === undefined) throw new Broken('no header');
-  const headerBytes = headerBytesOf(header);
   list.forEach((signature, index) => {
     const signatureHeaderBytes = bytes(signature.getSignatureHeader());
     if (signatureHeaderBytes.length === 0) {
-      throw new Broken(`signature ${index} names its signer by consenter id only (BFT); not supported for this channel`);
+      throw new Broken(`signature ${index} names its signer by consenter id only (BFT), but the channel's orderers are ${trust.type}`);
     }
     const creator = decode(`signature ${index}'s header`, () =>
       msp.SerializedIdentity.deserializeBinary(bytes(common.SignatureHeader.deserializeBinary(signatureHeaderBytes).getCreator())),
@@ -149,8 +267,8 @@ function verifySignatures(block: common.Block, number: number, trust: OrdererTru
     } catch {
       throw new Broken(`signature ${index}: the signer's certificate does not parse`);
     }
-    if (!chainsToOrdererCa(cert, mspId, trust)) {
-      throw new Broken(`signature ${index}: signer ${cert.subject.replace(/\n/g, ',')} (${mspId}) does not chain to an orderer organisation's CA`);
+    if (!chainsToOrdererCa(cert, mspId, trust.orgs)) {
+      throw new Broken(`signature ${index}: signer ${subjectOf(cert)} (${mspId}) does not chain to an orderer organisation's CA`);
     }
     const signed = Buffer.concat([bytes(signatures.getValue()), signatureHeaderBytes, headerBytes]);
     if (!verifySignature('sha256', signed, cert.publicKey, bytes(signature.getSignature()))) {
@@ -159,6 +277,19 @@ function verifySignatures(block: common.Block, number: number, trust: OrdererTru
   });
   return list.length;
 }
+
+function verifySignatures(block: common.Block, number: number, trust: OrdererTrust): number {
+  const header = block.getHeader();
+  if (header === undefined) throw new Broken('no header');
+  const headerBytes = headerBytesOf(header);
+  return trust.type === BFT ? verifyBftSignatures(block, number, headerBytes, trust) : verifyCftSignatures(block, number, headerBytes, trust);
+}
+
+const consenterSetKey = (trust: OrdererTrust): string =>
+  [...trust.consenters.values()]
+    .sort((a, b) => a.id - b.id)
+    .map((c) => `${c.id}:${c.mspId}:${c.certificate.fingerprint256}`)
+    .join('|');
 
 /**
  * Verifies blocks one at a time in position order (position i must hold block number i, block 0
@@ -173,6 +304,7 @@ export class ChainVerifier {
   #position = 0;
   #signatures = 0;
   #configBlocks = 0;
+  #consenterSetChanges = 0;
   #genesisTime: string | undefined;
   #firstBreak: ChainBreak | undefined;
 
@@ -202,7 +334,26 @@ export class ChainVerifier {
 
   result(): ChainResult {
     const genesis = this.#genesisTime === undefined ? {} : { genesisTime: this.#genesisTime };
-    const counts = { verifiedBlocks: this.#position, signatures: this.#signatures, configBlocks: this.#configBlocks, transactions: this.#transactions, ...genesis };
+    const trust = this.#trust;
+    const ordering =
+      trust === undefined
+        ? {}
+        : {
+            ordering: {
+              type: trust.type,
+              consenters: [...trust.consenters.values()].sort((a, b) => a.id - b.id).map(({ id, mspId }) => ({ id, mspId })),
+              ...(trust.type === BFT ? { quorum: bftQuorum(trust.consenters.size) } : {}),
+              consenterSetChanges: this.#consenterSetChanges,
+            },
+          };
+    const counts = {
+      verifiedBlocks: this.#position,
+      signatures: this.#signatures,
+      configBlocks: this.#configBlocks,
+      transactions: this.#transactions,
+      ...genesis,
+      ...ordering,
+    };
     if (this.#firstBreak !== undefined) return { intact: false, firstBreak: this.#firstBreak, ...counts };
     if (this.#position === 0) return { intact: false, firstBreak: { block: 0, reason: 'no blocks' }, ...counts };
     return { intact: true, ...counts };
@@ -244,7 +395,10 @@ export class ChainVerifier {
       const channelHeader = channelHeaderOf(envelope);
       if (channelHeader === undefined) return;
       if (channelHeader.getType() === HEADER_TYPE_CONFIG) {
-        this.#trust = decode(`the configuration in block ${number}`, () => ordererTrustOf(block));
+        const before = this.#trust;
+        const next = decode(`the configuration in block ${number}`, () => ordererTrustOf(block));
+        if (before !== undefined && consenterSetKey(before) !== consenterSetKey(next)) this.#consenterSetChanges += 1;
+        this.#trust = next;
         this.#configBlocks += 1;
       }
       if (position === 0) this.#genesisTime = channelHeader.getTimestamp()?.toDate().toISOString();

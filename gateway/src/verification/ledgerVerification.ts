@@ -62,6 +62,7 @@ export async function verifyLedger(input: LedgerVerificationInput): Promise<Ledg
     configBlocks: chain.configBlocks,
     transactions: chain.transactions.size,
     genesisTrusted: input.trustedGenesis !== undefined,
+    ...(chain.ordering === undefined ? {} : { ordering: { ...chain.ordering, consenters: [...chain.ordering.consenters] } }),
     ...(chain.firstBreak === undefined ? {} : { firstBreak: chain.firstBreak }),
     auditTrail,
     startedAt: new Date(started).toISOString(),
@@ -72,6 +73,16 @@ export async function verifyLedger(input: LedgerVerificationInput): Promise<Ledg
 /** The report as the operator script prints it: a line per check and the verdict last. */
 export function describeVerification(report: LedgerVerification, auditor: string): string[] {
   const lines: string[] = [];
+  const ordering = report.ordering;
+  if (ordering?.type === 'BFT') {
+    lines.push(
+      `  ordering: SmartBFT, ${ordering.consenters.length} consenters (${ordering.consenters.map((c) => `${c.id} ${c.mspId}`).join(', ')}); ` +
+        `every block needs valid signatures of ${ordering.quorum ?? '?'} of them` +
+        (ordering.consenterSetChanges > 0 ? `; the consenter set changed in ${ordering.consenterSetChanges} configuration block(s), each followed` : ''),
+    );
+  } else if (ordering !== undefined) {
+    lines.push(`  ordering: ${ordering.type}; every signature by an orderer organisation's certificate`);
+  }
   if (report.firstBreak === undefined) {
     lines.push(
       `  hash chain, data hashes and ${report.signatures} orderer signatures: OK for blocks 0..${report.verifiedBlocks - 1} ` +

@@ -80,3 +80,25 @@ export interface GatewayEntry {
 export function gatewaysFile(): Readonly<Record<Department, GatewayEntry>> {
   return JSON.parse(readFileSync(path.join(STATE_DIR, 'gateways.json'), 'utf8')) as Record<Department, GatewayEntry>;
 }
+
+/** The ordering mode the network was created with (recorded with its genesis block; BFT by default). */
+export function consensusMode(): 'bft' | 'raft' {
+  const file = path.join(STATE_DIR, 'consensus');
+  return existsSync(file) && readFileSync(file, 'utf8').trim() === 'raft' ? 'raft' : 'bft';
+}
+
+/** BFT mode: the departments that run a consenter (the four founders, then those added as consenters). */
+export function consenterDepartments(): string[] {
+  const registry = path.join(STATE_DIR, 'consenters');
+  const added = existsSync(registry)
+    ? readFileSync(registry, 'utf8').split('\n').map((line) => line.trim()).filter((line) => line !== '')
+    : [];
+  return [...DEPARTMENTS, ...added];
+}
+
+/** A department's BFT orderer: name and listen port (its org index picks the port, as in scripts/lib/env.sh). */
+export function ordererOf(department: string): { readonly name: string; readonly port: number } {
+  const index = allDepartments().indexOf(department);
+  if (index < 0) throw new Error(`unknown department '${department}'`);
+  return { name: `orderer0.${department}`, port: portBase + 100 + 10 * (index + 1) };
+}
