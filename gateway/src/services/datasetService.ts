@@ -24,6 +24,8 @@ export interface DatasetService {
   listDatasets(user: AuthenticatedUser, filter: DatasetListFilter, page: PageRequest): Promise<PageResult<Dataset>>;
   /** A new version of the dataset's metadata (a new fingerprint is a new content version). */
   updateDataset(user: AuthenticatedUser, id: string, update: DatasetUpdate): Promise<Committed<Dataset>>;
+  /** Simulates UpdateDataset with the caller's identity (nothing is written): throws what the chaincode would refuse. */
+  authorizeUpdate(user: AuthenticatedUser, id: string, update: DatasetUpdate): Promise<void>;
   retireDataset(user: AuthenticatedUser, id: string): Promise<Committed<Dataset>>;
   /** Every committed version, newest first. */
   datasetHistory(user: AuthenticatedUser, id: string): Promise<readonly DatasetHistoryEntry[]>;
@@ -53,6 +55,10 @@ export function createDatasetService(ledger: LedgerClient): DatasetService {
 
     async updateDataset(user, id, update) {
       return committed(Dataset, await ledger.submit(user, 'UpdateDataset', [id, JSON.stringify(update)]), 'UpdateDataset');
+    },
+
+    async authorizeUpdate(user, id, update) {
+      await ledger.evaluate(user, 'UpdateDataset', [id, JSON.stringify(update)]);
     },
 
     async retireDataset(user, id) {
