@@ -42,6 +42,8 @@ export interface AppOptions {
   readonly corsOrigins?: readonly string[] | undefined;
   /** Interval of the keep-alive comment on /events (default 15 s). */
   readonly eventHeartbeatMs?: number | undefined;
+  /** Event streams one token may hold open at once (default DEFAULT_MAX_STREAMS_PER_TOKEN). */
+  readonly maxEventStreamsPerToken?: number | undefined;
   /** Aborted when the gateway starts shutting down: open event streams then end instead of holding the server open. */
   readonly shutdown?: AbortSignal | undefined;
   /** The built web console served at /console (default gateway/dist/console). */
@@ -146,7 +148,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/certificates', certificatesRouter(deps.certificates, routes, `${API_PREFIX}/certificates`, idempotency));
   api.use('/admin', adminRouter(deps.users, routes, `${API_PREFIX}/admin`, idempotency));
   api.use('/me', meRouter(routes, `${API_PREFIX}/me`));
-  api.use('/events', eventsRouter(deps.events, routes, `${API_PREFIX}/events`, options.eventHeartbeatMs, options.shutdown));
+  api.use('/events', eventsRouter(deps.events, routes, `${API_PREFIX}/events`, options.eventHeartbeatMs, options.shutdown, options.maxEventStreamsPerToken));
 
   app.use(API_PREFIX, api);
   app.use(operations);

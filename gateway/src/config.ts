@@ -50,6 +50,24 @@ export const DataExchangeConfigSchema = z.strictObject({
   }),
   tlsCertPath: absolutePath,
   tlsKeyPath: absolutePath,
+  /**
+   * The gateway's own enrolment (ecert attribute govshare.role=gateway), distinct from every user and from the
+   * org's MSP admin: the exchange evaluates grants and records deliveries with it. No token maps to it.
+   */
+  identity: z.strictObject({
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
+    certPath: absolutePath,
+    keyPath: absolutePath,
+  }),
+  /** Overrides DEFAULT_EXCHANGE_LIMITS. */
+  limits: z
+    .strictObject({
+      windowMs: z.number().int().min(1000).max(24 * 60 * 60 * 1000),
+      maxRequests: z.number().int().min(1),
+      maxConcurrentTransfers: z.number().int().min(1).max(1024),
+      maxConcurrentPerRequester: z.number().int().min(1).max(1024),
+    })
+    .optional(),
   /** Where this department keeps the payloads of the datasets it owns (never on the ledger). */
   dataDir: absolutePath,
   peers: z

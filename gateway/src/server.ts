@@ -10,10 +10,10 @@ import type { Logger } from 'pino';
 import { createApp } from './app';
 import { ConfigError, loadConfigFromEnv, type DataExchangeConfig, type GatewayConfig, type UserConfig } from './config';
 import { createMtlsPayloadFetcher } from './exchange/exchangeClient';
-import { createExchangeApp, createExchangeServer, tlsPeerIdentifier } from './exchange/exchangeServer';
+import { createExchangeApp, createExchangeServer, tlsClientIdentifier } from './exchange/exchangeServer';
 import { FilePayloadStore } from './exchange/payloadStore';
 import type { ExchangePeer } from './exchange/peers';
-import type { LedgerClient } from './fabric/ledgerClient';
+import { ownPeerLedger, type LedgerClient } from './fabric/ledgerClient';
 import { loadSigningCredentials, type SigningCredentials } from './fabric/credentials';
 import { FabricLedgerClient } from './fabric/fabricLedgerClient';
 import { createFabricMetrics, instrumentLedger } from './fabric/metrics';
@@ -32,9 +32,16 @@ import { createUserService } from './services/userService';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-async function loadAllCredentials(mspId: string, users: readonly UserConfig[]): Promise<Map<string, SigningCredentials>> {
-  const entries = await Promise.all(users.map(async (user) => [user.id, await loadSigningCredentials(mspId, user)] as const));
-  return new Map(entries);
+/** Every user's signing credentials, and the gateway's own (which no token maps to). */
+async function loadAllCredentials(config: GatewayConfig, users: readonly UserConfig[]): Promise<Map<string, SigningCredentials>> {
+  const entries = await Promise.all(users.map(async (user) => [user.id, await loadSigningCredentials(config.mspId, user)] as const));
+  const credentials = new Map(entries);
+  const gateway = config.dataExchange?.identity;
+  if (gateway !== undefined) {
+    if (credentials.has(gateway.id)) throw new ConfigError(`user id '${gateway.id}' is the gateway identity's`);
+    credentials.set(gateway.id, await loadSigningCredentials(config.mspId, gateway));
+  }
+  return credentials;
 }
 
 /** The configured users, then those enrolled at run time (kept in the CA wallet); a configured id wins. */
@@ -57,13 +64,13 @@ interface DataExchange {
 
 /**
  * The off-chain side of sharing: this department's payload store, the mutual-TLS endpoint other departments fetch
- * from, and the client that fetches from theirs. The endpoint checks access on the ledger with the gateway's own
- * service identity (its officer): the requesting department has no identity on this gateway.
+ * from, and the client that fetches from theirs. The endpoint checks access with the gateway's own identity
+ * (govshare.role=gateway; the requesting department has no identity here), on this organisation's own peer only.
  */
 async function setUpDataExchange(config: GatewayConfig, exchange: DataExchangeConfig, ledger: LedgerClient, logger: Logger): Promise<DataExchange> {
-  const serviceAccount = config.users.find((user) => user.role === 'officer') ?? config.users[0];
-  if (serviceAccount === undefined) throw new ConfigError('dataExchange needs at least one user as the service identity');
-  const serviceUser = { id: serviceAccount.id, role: serviceAccount.role, mspId: config.mspId };
+  // `role` is this process's label only: the chaincode reads the gateway's certificate, which has no `role` attribute.
+  const serviceUser = { id: exchange.identity.id, role: 'officer' as const, mspId: config.mspId };
+  const ownPeer = ownPeerLedger(ledger, config.mspId);
   const peers: ExchangePeer[] = exchange.peers.map((peer) => ({
     mspId: peer.mspId,
     url: peer.url,
@@ -80,10 +87,11 @@ async function setUpDataExchange(config: GatewayConfig, exchange: DataExchangeCo
     logger: exchangeLogger,
     mspId: config.mspId,
     serviceUser,
-    datasets,
-    grants,
+    datasets: createDatasetService(ownPeer),
+    grants: createGrantService(ownPeer),
     store,
-    identifyPeer: tlsPeerIdentifier(peers),
+    identifyClient: tlsClientIdentifier(peers),
+    ...(exchange.limits === undefined ? {} : { limits: exchange.limits }),
   });
   return {
     server: createExchangeServer(app, { cert, key, peers }),
@@ -164,7 +172,7 @@ async function main(): Promise<void> {
     },
     channel: config.channel,
     chaincode: config.chaincode,
-    credentials: await loadAllCredentials(config.mspId, users),
+    credentials: await loadAllCredentials(config, users),
     onMvccRetry: (txName, attempt, delayMs) => {
       logger.warn({ txName, attempt, delayMs }, 'MVCC_READ_CONFLICT, retrying with a new transaction');
       fabricMetrics.countMvccRetry(txName);

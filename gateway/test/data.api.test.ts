@@ -10,12 +10,13 @@ import {
 } from 'govshare-contract';
 import request from 'supertest';
 
-import { canonicalPayload } from '../src/exchange/payload';
+import type { PayloadFetch } from '../src/exchange/exchangeClient';
+import { canonicalPayload, projectRecords } from '../src/exchange/payload';
 import { GovshareChaincodeError } from '../src/fabric/errors';
 import { createDataService } from '../src/services/dataService';
 import { createDatasetService } from '../src/services/datasetService';
 import { createGrantService } from '../src/services/grantService';
-import { FakeFetcher, MemoryPayloadStore } from './support/fakeExchange';
+import { FakeFetcher, MemoryPayloadStore, type FetchRequest } from './support/fakeExchange';
 import { FakeLedger } from './support/fakeLedger';
 import { dataset, grant } from './support/fixtures';
 import { buildTestApp, OFFICER_TOKEN } from './support/testApp';
@@ -29,16 +30,31 @@ const records = [
 const payload = canonicalPayload(records);
 const fingerprint = sha256Hex(payload);
 
-function setUp(options: { dataset?: Dataset; grants?: GrantView[]; decision?: 'GRANTED' | 'DENIED' } = {}) {
+/** What an honest owner's exchange answers: the records projected to the fields asked for. */
+const ownerProjects = ({ fields }: FetchRequest): PayloadFetch => ({
+  kind: 'payload',
+  bytes: canonicalPayload(projectRecords(records, fields)),
+  contentFingerprint: fingerprint,
+  grantId: 'grant1',
+});
+
+function setUp(
+  options: { dataset?: Dataset; grants?: GrantView[]; decision?: 'GRANTED' | 'DENIED'; refuseUpdate?: 'evaluate' | 'submit' } = {},
+) {
   const ledger = new FakeLedger();
   const store = new MemoryPayloadStore();
-  const fetcher = new FakeFetcher({ kind: 'payload', bytes: payload });
+  const fetcher = new FakeFetcher(ownerProjects);
   let current = options.dataset ?? dataset({ fingerprint });
   ledger
     .on(ReadDataset, () => current)
-    .on(UpdateDataset, ({ update }) => {
-      current = { ...current, ...(update as Partial<Dataset>), version: current.version + 1 };
-      return current;
+    .on(UpdateDataset, ({ update }, user, txId) => {
+      const simulated = txId === 'evaluate';
+      if (options.refuseUpdate === (simulated ? 'evaluate' : 'submit')) {
+        throw new GovshareChaincodeError('FORBIDDEN', `${user.mspId} role '${user.role}' may not update dataset`);
+      }
+      const next = { ...current, ...(update as Partial<Dataset>), version: current.version + 1 };
+      if (!simulated) current = next;
+      return next;
     })
     .on(ReadGrant, ({ grantId: id }) => {
       const found = (options.grants ?? []).find((g) => g.id === id);
@@ -76,6 +92,26 @@ describe('PUT /api/v1/datasets/:id/data (owner)', () => {
     expect(ledger.calls.filter((c) => c.kind === 'submit')).toEqual([
       { kind: 'submit', userId: 'education-officer', txName: 'UpdateDataset', args: ['jus.convictions', JSON.stringify({ fingerprint })] },
     ]);
+  });
+
+  it('asks the chaincode before storing: an upload it refuses leaves no file and commits nothing', async () => {
+    const { app, ledger, store } = setUp({ dataset: owned, refuseUpdate: 'evaluate' });
+
+    const res = await request(app).put('/api/v1/datasets/jus.convictions/data').set(auth).send(records);
+
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ code: 'FORBIDDEN' });
+    expect(store.files.size).toBe(0);
+    expect(ledger.calls.some((c) => c.kind === 'submit')).toBe(false);
+  });
+
+  it('removes the stored file when the commit itself is refused', async () => {
+    const { app, store } = setUp({ dataset: owned, refuseUpdate: 'submit' });
+
+    const res = await request(app).put('/api/v1/datasets/jus.convictions/data').set(auth).send(records);
+
+    expect(res.status).toBe(403);
+    expect(store.files.size).toBe(0);
   });
 
   it('never sends the payload to the ledger', async () => {
@@ -141,8 +177,9 @@ describe('PUT /api/v1/datasets/:id/data (owner)', () => {
 describe('GET /api/v1/datasets/:id/data (requester)', () => {
   const active = grant({ status: 'APPROVED', active: true });
 
-  it('fetches from the owner, verifies the digest, projects to the granted fields and records the access', async () => {
+  it('fetches the granted fields from the owner, checks the content they come from and records the access', async () => {
     const { app, ledger, fetcher } = setUp({ grants: [active] });
+    const projected = sha256Hex(canonicalPayload(projectRecords(records, ['convictions', 'district'])));
 
     const res = await request(app).get('/api/v1/datasets/jus.convictions/data').set(auth);
 
@@ -152,7 +189,8 @@ describe('GET /api/v1/datasets/:id/data (requester)', () => {
       grantId: 'grant1',
       fields: ['convictions', 'district'],
       contentVersion: 1,
-      payloadSha256: fingerprint,
+      contentFingerprint: fingerprint,
+      payloadSha256: projected,
       data: [
         { convictions: 3, district: 'N1' },
         { convictions: 5, district: 'S2' },
@@ -165,7 +203,7 @@ describe('GET /api/v1/datasets/:id/data (requester)', () => {
         kind: 'submit',
         userId: 'education-officer',
         txName: 'RecordAccess',
-        args: ['grant1', fingerprint, '["convictions","district"]'],
+        args: ['grant1', projected, '["convictions","district"]'],
       },
     ]);
   });
@@ -180,15 +218,27 @@ describe('GET /api/v1/datasets/:id/data (requester)', () => {
     expect(ledger.calls.some((c) => c.txName === 'ReadGrant')).toBe(true);
   });
 
-  it('refuses a payload whose digest is not the fingerprint on the ledger, recording nothing', async () => {
+  it('refuses a payload projected from content other than the fingerprint on the ledger, recording nothing', async () => {
     const { app, ledger, fetcher } = setUp({ grants: [active] });
-    fetcher.answer = { kind: 'payload', bytes: Buffer.from('[{"district":"FORGED"}]') };
+    fetcher.answer = { kind: 'payload', bytes: Buffer.from('[{"district":"FORGED"}]'), contentFingerprint: sha256Hex(Buffer.from('old')), grantId: 'grant1' };
 
     const res = await request(app).get('/api/v1/datasets/jus.convictions/data').set(auth);
 
     expect(res.status).toBe(502);
     expect(res.body).toMatchObject({ code: 'DATA_EXCHANGE_FAILED' });
     expect(JSON.stringify(res.body)).not.toContain('FORGED');
+    expect(ledger.calls.some((c) => c.txName === 'RecordAccess')).toBe(false);
+  });
+
+  it('never hands on a field the app did not ask for, even when the owner over-shares', async () => {
+    const { app, ledger, fetcher } = setUp({ grants: [active] });
+    fetcher.answer = { kind: 'payload', bytes: payload, contentFingerprint: fingerprint, grantId: 'grant1' };
+
+    const res = await request(app).get('/api/v1/datasets/jus.convictions/data?fields=district').set(auth);
+
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ code: 'DATA_EXCHANGE_FAILED' });
+    expect(JSON.stringify(res.body)).not.toContain('A. Judge');
     expect(ledger.calls.some((c) => c.txName === 'RecordAccess')).toBe(false);
   });
 

@@ -123,4 +123,29 @@ describe('GET /api/v1/events', () => {
     expect(res.headers['retry-after']).toBe('5');
     expect(res.body).toMatchObject({ code: 'SHUTTING_DOWN', status: 503 });
   });
+
+  it('caps the streams one token holds open (429 TOO_MANY_STREAMS) and frees a slot when a stream closes', async () => {
+    const { app } = buildTestApp(undefined, { events: new FakeEventSource(), options: { maxEventStreamsPerToken: 2 } });
+    const first = await openSse(app, '/api/v1/events', officer);
+    const second = await openSse(app, '/api/v1/events', officer);
+    const auditor = await openSse(app, '/api/v1/events', { Authorization: `Bearer ${AUDITOR_TOKEN}` });
+    const refused = await openSse(app, '/api/v1/events', officer);
+    try {
+      expect([first.status, second.status, auditor.status]).toEqual([200, 200, 200]);
+      expect(refused.status).toBe(429);
+      expect(refused.headers['retry-after']).toBe('5');
+      await refused.waitFor((text) => text.includes('TOO_MANY_STREAMS'));
+
+      await first.close();
+      let again: SseConnection | undefined;
+      for (let attempt = 0; attempt < 100 && again?.status !== 200; attempt++) {
+        await again?.close();
+        again = await openSse(app, '/api/v1/events', officer);
+      }
+      expect(again?.status).toBe(200);
+      await again?.close();
+    } finally {
+      await Promise.all([second.close(), auditor.close(), refused.close()]);
+    }
+  });
 });

@@ -8,20 +8,29 @@ import pino from 'pino';
 import request from 'supertest';
 import { CheckAccess, ReadDataset, sha256Hex } from 'govshare-contract';
 
-import { createExchangeApp } from '../src/exchange/exchangeServer';
+import { createExchangeApp, DEFAULT_EXCHANGE_LIMITS, type ExchangeLimits } from '../src/exchange/exchangeServer';
 import { canonicalPayload } from '../src/exchange/payload';
-import { FilePayloadStore } from '../src/exchange/payloadStore';
-import { peerMspOf, type ExchangePeer } from '../src/exchange/peers';
+import { FilePayloadStore, type PayloadStore } from '../src/exchange/payloadStore';
+import { classifyExchangeClient, peerMspOf, type ExchangeClient, type ExchangePeer } from '../src/exchange/peers';
+import { fabricAttributes } from '../src/identity/certificateAttributes';
 import { createDatasetService } from '../src/services/datasetService';
 import { createGrantService } from '../src/services/grantService';
 import { MemoryPayloadStore } from './support/fakeExchange';
 import { FakeLedger } from './support/fakeLedger';
 import { dataset } from './support/fixtures';
 
-const payload = canonicalPayload([{ district: 'N1', convictions: 3 }]);
+const payload = canonicalPayload([{ district: 'N1', convictions: 3, defendant: '19800101-1234' }]);
 const fingerprint = sha256Hex(payload);
 
-function exchangeApp(peer: string | undefined, decision: 'GRANTED' | 'DENIED', stored = true) {
+const asGateway = (mspId: string): ExchangeClient => ({ kind: 'gateway', mspId });
+
+function exchangeApp(
+  client: ExchangeClient,
+  decision: 'GRANTED' | 'DENIED',
+  stored = true,
+  limits: ExchangeLimits = DEFAULT_EXCHANGE_LIMITS,
+  store: PayloadStore = new MemoryPayloadStore(),
+) {
   const ledger = new FakeLedger()
     .on(ReadDataset, () => dataset({ fingerprint }))
     .on(CheckAccess, ({ requesterMsp }) =>
@@ -29,37 +38,67 @@ function exchangeApp(peer: string | undefined, decision: 'GRANTED' | 'DENIED', s
         ? { decision, reason: 'ACTIVE', grantId: 'grant1' }
         : { decision, reason: requesterMsp === 'EducationMSP' ? 'ENDED' : 'NO_GRANT', grantId: 'grant1' },
     );
-  const store = new MemoryPayloadStore();
   if (stored) void store.save('jus.convictions', fingerprint, payload);
   const app = createExchangeApp({
     logger: pino({ level: 'silent' }),
     mspId: 'JusticeMSP',
-    serviceUser: { id: 'justice-officer', role: 'officer', mspId: 'JusticeMSP' },
+    serviceUser: { id: 'gateway.justice', role: 'officer', mspId: 'JusticeMSP' },
     datasets: createDatasetService(ledger),
     grants: createGrantService(ledger),
     store,
-    identifyPeer: () => peer,
+    identifyClient: () => client,
+    limits,
   });
   return { app, ledger };
 }
 
+/** A store whose first load waits until released: a transfer held in progress. */
+class GatedStore extends MemoryPayloadStore {
+  #release: () => void = () => undefined;
+  #gate = new Promise<void>((resolve) => {
+    this.#release = resolve;
+  });
+  #signal: () => void = () => undefined;
+  readonly waiting = new Promise<void>((resolve) => {
+    this.#signal = resolve;
+  });
+  #first = true;
+
+  override async load(datasetId: string, sha256: string): Promise<Buffer | undefined> {
+    if (this.#first) {
+      this.#first = false;
+      this.#signal();
+      await this.#gate;
+    }
+    return await super.load(datasetId, sha256);
+  }
+
+  release(): void {
+    this.#release();
+  }
+}
+
 describe('the owner side of the data exchange', () => {
-  it('serves the stored payload to a department the ledger grants access', async () => {
-    const { app, ledger } = exchangeApp('EducationMSP', 'GRANTED');
+  it('sends a department the ledger grants access only the fields it asked for, projected here', async () => {
+    const { app, ledger } = exchangeApp(asGateway('EducationMSP'), 'GRANTED');
 
     const res = await request(app).get('/exchange/datasets/jus.convictions/data?fields=district,convictions').buffer(true);
 
+    const projected = canonicalPayload([{ district: 'N1', convictions: 3 }]);
     expect(res.status).toBe(200);
-    expect(res.headers['x-payload-sha256']).toBe(fingerprint);
-    expect(Buffer.from(res.text)).toEqual(payload);
+    expect(Buffer.from(res.text)).toEqual(projected);
+    expect(res.text).not.toContain('19800101-1234');
+    expect(res.headers['x-payload-sha256']).toBe(sha256Hex(projected));
+    expect(res.headers['x-content-fingerprint']).toBe(fingerprint);
+    expect(res.headers['x-grant-id']).toBe('grant1');
     expect(ledger.calls.find((c) => c.txName === 'CheckAccess')).toMatchObject({
-      userId: 'justice-officer',
+      userId: 'gateway.justice',
       args: ['jus.convictions', 'EducationMSP', '["district","convictions"]'],
     });
   });
 
   it('refuses with 403 and the reason when the ledger denies access', async () => {
-    const { app } = exchangeApp('EducationMSP', 'DENIED');
+    const { app } = exchangeApp(asGateway('EducationMSP'), 'DENIED');
 
     const res = await request(app).get('/exchange/datasets/jus.convictions/data?fields=district');
 
@@ -68,18 +107,54 @@ describe('the owner side of the data exchange', () => {
     expect(res.text).not.toContain('N1');
   });
 
-  it('refuses a client whose certificate is no department gateway, before asking the ledger', async () => {
-    const { app, ledger } = exchangeApp(undefined, 'GRANTED');
+  it.each([
+    [{ kind: 'untrusted', detail: 'no certificate' } as const, 'EXCHANGE_CLIENT_UNTRUSTED'],
+    [{ kind: 'not-gateway', mspId: 'EducationMSP', detail: 'a peer certificate' } as const, 'EXCHANGE_CLIENT_NOT_GATEWAY'],
+  ])('refuses a client that is no department gateway (%o) with 403 %s, before asking the ledger', async (client, code) => {
+    const { app, ledger } = exchangeApp(client, 'GRANTED');
 
     const res = await request(app).get('/exchange/datasets/jus.convictions/data?fields=district');
 
     expect(res.status).toBe(403);
-    expect(res.body).toMatchObject({ code: 'UNKNOWN_PEER' });
+    expect(res.body).toMatchObject({ code });
     expect(ledger.calls).toHaveLength(0);
   });
 
+  it('limits the requests of each requesting organisation per window (429), not the others', async () => {
+    const limits = { ...DEFAULT_EXCHANGE_LIMITS, maxRequests: 2 };
+    const store = new MemoryPayloadStore();
+    const education = exchangeApp(asGateway('EducationMSP'), 'GRANTED', true, limits, store);
+    const url = '/exchange/datasets/jus.convictions/data?fields=district';
+
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await request(education.app).get(url)).status);
+
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it('answers 503 EXCHANGE_BUSY beyond the concurrent transfers of one requester, and serves again once one ends', async () => {
+    const limits = { ...DEFAULT_EXCHANGE_LIMITS, maxConcurrentPerRequester: 1 };
+    const slow = new GatedStore();
+    const { app } = exchangeApp(asGateway('EducationMSP'), 'GRANTED', true, limits, slow);
+    const url = '/exchange/datasets/jus.convictions/data?fields=district';
+    const server = app.listen(0, '127.0.0.1');
+    try {
+      const first = request(server).get(url).then((res) => res.status);
+      await slow.waiting;
+      const second = await request(server).get(url);
+      slow.release();
+      expect(await first).toBe(200);
+      expect(second.status).toBe(503);
+      expect(second.body).toMatchObject({ code: 'EXCHANGE_BUSY' });
+      expect(second.headers['retry-after']).toBe('1');
+      expect((await request(server).get(url)).status).toBe(200);
+    } finally {
+      server.close();
+    }
+  });
+
   it('answers 404 when the committed payload is not in the store', async () => {
-    const { app } = exchangeApp('EducationMSP', 'GRANTED', false);
+    const { app } = exchangeApp(asGateway('EducationMSP'), 'GRANTED', false);
 
     const res = await request(app).get('/exchange/datasets/jus.convictions/data?fields=district');
 
@@ -88,7 +163,7 @@ describe('the owner side of the data exchange', () => {
   });
 
   it('requires the fields asked for', async () => {
-    const { app } = exchangeApp('EducationMSP', 'GRANTED');
+    const { app } = exchangeApp(asGateway('EducationMSP'), 'GRANTED');
 
     const res = await request(app).get('/exchange/datasets/jus.convictions/data');
 
@@ -135,10 +210,15 @@ describe('peerMspOf (who is calling, from the TLS client certificate)', () => {
       '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.pem`);
   }
 
-  function makeLeaf(name: string, ca: string, extendedKeyUsage: string | undefined): X509Certificate {
+  /** A leaf certificate; `attrs` are written as a Fabric CA would (extension 1.2.3.4.5.6.7.8.1, JSON). */
+  function makeLeaf(name: string, ca: string, extendedKeyUsage: string | undefined, attrs?: Record<string, string>): X509Certificate {
     openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', `/CN=${name}`,
       '-keyout', `${name}.key`, '-out', `${name}.csr`);
-    writeFileSync(path.join(directory, `${name}.ext`), extendedKeyUsage === undefined ? 'keyUsage=digitalSignature\n' : `extendedKeyUsage=${extendedKeyUsage}\n`);
+    const extensions = [
+      extendedKeyUsage === undefined ? 'keyUsage=digitalSignature' : `extendedKeyUsage=${extendedKeyUsage}`,
+      ...(attrs === undefined ? [] : [`1.2.3.4.5.6.7.8.1=DER:${Buffer.from(JSON.stringify({ attrs })).toString('hex')}`]),
+    ];
+    writeFileSync(path.join(directory, `${name}.ext`), `${extensions.join('\n')}\n`);
     openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-days', '1',
       '-extfile', `${name}.ext`, '-out', `${name}.pem`);
     return new X509Certificate(readFileSync(path.join(directory, `${name}.pem`)));
@@ -160,17 +240,39 @@ describe('peerMspOf (who is calling, from the TLS client certificate)', () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
-  it("names the department whose CA issued a TLS client certificate", () => {
-    expect(peerMspOf(makeLeaf('gw-education', 'ca-education', 'serverAuth,clientAuth'), peers)).toBe('EducationMSP');
-    expect(peerMspOf(makeLeaf('gw-justice', 'ca-justice', 'clientAuth'), peers)).toBe('JusticeMSP');
+  const gateway = { 'govshare.role': 'gateway' };
+
+  it("names the department whose CA issued its gateway's TLS client certificate", () => {
+    expect(peerMspOf(makeLeaf('gw-education', 'ca-education', 'serverAuth,clientAuth', gateway), peers)).toBe('EducationMSP');
+    expect(peerMspOf(makeLeaf('gw-justice', 'ca-justice', 'clientAuth', gateway), peers)).toBe('JusticeMSP');
   });
 
-  it('does not accept a certificate of an unknown CA', () => {
-    expect(peerMspOf(makeLeaf('gw-stranger', 'ca-stranger', 'clientAuth'), peers)).toBeUndefined();
+  it('reads the Fabric CA attributes of a certificate', () => {
+    expect(fabricAttributes(makeLeaf('attrs', 'ca-education', 'clientAuth', { role: 'officer', 'hf.EnrollmentID': 'x' }))).toEqual({
+      role: 'officer',
+      'hf.EnrollmentID': 'x',
+    });
+    expect(fabricAttributes(makeLeaf('no-attrs', 'ca-education', 'clientAuth'))).toEqual({});
   });
 
-  it("does not accept a department user's enrolment certificate (no TLS client usage)", () => {
-    expect(peerMspOf(makeLeaf('user-education', 'ca-education', undefined), peers)).toBeUndefined();
-    expect(peerMspOf(makeLeaf('server-education', 'ca-education', 'serverAuth'), peers)).toBeUndefined();
+  it('does not accept a certificate of an unknown CA, even one claiming to be a gateway', () => {
+    const stranger = makeLeaf('gw-stranger', 'ca-stranger', 'clientAuth', gateway);
+    expect(peerMspOf(stranger, peers)).toBeUndefined();
+    expect(classifyExchangeClient(stranger, peers)).toMatchObject({ kind: 'untrusted' });
+    expect(classifyExchangeClient(undefined, peers)).toMatchObject({ kind: 'untrusted' });
+  });
+
+  it("does not accept a department's peer, admin or user TLS certificate (no gateway attribute)", () => {
+    const peerTls = makeLeaf('peer0-education', 'ca-education', 'serverAuth,clientAuth');
+    const userTls = makeLeaf('officer-tls-education', 'ca-education', 'serverAuth,clientAuth', { role: 'officer' });
+    const wrongValue = makeLeaf('gw-fake-education', 'ca-education', 'clientAuth', { 'govshare.role': 'officer' });
+    for (const certificate of [peerTls, userTls, wrongValue]) {
+      expect(classifyExchangeClient(certificate, peers)).toMatchObject({ kind: 'not-gateway', mspId: 'EducationMSP' });
+    }
+  });
+
+  it("does not accept a gateway's enrolment certificate without TLS client usage", () => {
+    expect(peerMspOf(makeLeaf('user-education', 'ca-education', undefined, gateway), peers)).toBeUndefined();
+    expect(peerMspOf(makeLeaf('server-education', 'ca-education', 'serverAuth', gateway), peers)).toBeUndefined();
   });
 });

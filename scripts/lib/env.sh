@@ -192,8 +192,11 @@ orderer_data_dir() {
   esac
 }
 user_msp() { echo "$(org_dir "$1")/users/$2/msp"; }
-admin_msp() { user_msp "$1" "$1-admin"; }
-admin_tls_dir() { echo "$(org_dir "$1")/users/$1-admin/tls"; }
+# The org's MSP admin (NodeOU admin): channel and lifecycle operations by the operator scripts only.
+# No gateway holds it; the department users of role `admin` are client identities.
+admin_name() { echo "$1-msp-admin"; }
+admin_msp() { user_msp "$1" "$(admin_name "$1")"; }
+admin_tls_dir() { echo "$(org_dir "$1")/users/$(admin_name "$1")/tls"; }
 peer_name() { echo "peer0.$1"; }
 LOG_DIR="$GOVSHARE_STATE/logs"
 PID_DIR="$GOVSHARE_STATE/pids"

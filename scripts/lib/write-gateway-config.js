@@ -58,6 +58,7 @@ function main() {
   const caBin = process.env.FABRIC_CA_BIN;
   if (!caBin) throw new Error('FABRIC_CA_BIN must name the directory of fabric-ca-client');
   for (const { org, mspId, port, peerPort, dataExchangePort, caPort } of orgs) {
+    const gatewayDir = path.join(stateDir, 'orgs', org, 'nodes', `gateway.${org}`);
     const tokens = {};
     const users = ROLES.map((role) => {
       const token = previous[org]?.tokens?.[role] ?? randomBytes(32).toString('base64url');
@@ -82,8 +83,14 @@ function main() {
       },
       dataExchange: {
         listen: { host: HOST, port: Number(dataExchangePort) },
-        tlsCertPath: path.join(stateDir, 'orgs', org, 'nodes', `gateway.${org}`, 'tls', 'server.crt'),
-        tlsKeyPath: path.join(stateDir, 'orgs', org, 'nodes', `gateway.${org}`, 'tls', 'server.key'),
+        tlsCertPath: path.join(gatewayDir, 'tls', 'server.crt'),
+        tlsKeyPath: path.join(gatewayDir, 'tls', 'server.key'),
+        // The gateway's own enrolment (govshare.role=gateway): it evaluates grants and signs delivery records.
+        identity: {
+          id: `gateway.${org}`,
+          certPath: path.join(gatewayDir, 'msp', 'signcerts', 'cert.pem'),
+          keyPath: keyFileIn(path.join(gatewayDir, 'msp')),
+        },
         dataDir: path.join(stateDir, 'data', org),
         peers: dataExchangePeers,
       },
@@ -91,7 +98,8 @@ function main() {
         url: `https://${HOST}:${caPort}`,
         caName: `ca-${org}`,
         tlsCertPath: path.join(stateDir, 'ca', org, 'ca-cert.pem'),
-        registrarHome: path.join(stateDir, 'orgs', org, 'registrar'),
+        // Not the CA's bootstrap registrar: one that may only register client identities with a role.
+        registrarHome: path.join(stateDir, 'orgs', org, 'user-registrar'),
         clientBinary: path.join(path.resolve(caBin), 'fabric-ca-client'),
         walletDir: path.join(stateDir, 'wallets', org),
       },

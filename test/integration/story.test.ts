@@ -121,7 +121,11 @@ describe('the sharing story: Justice shares a dataset with Education, under audi
     expect(fetched.body).toMatchObject({
       datasetId,
       grantId,
-      payloadSha256,
+      // Projected by Justice from the content with this fingerprint; the hash is of what Justice sent.
+      contentFingerprint: payloadSha256,
+      payloadSha256: createHash('sha256')
+        .update(canonicalJson(records.map(({ district, year, convictions }) => ({ district, year, convictions }))))
+        .digest('hex'),
       fields: ['convictions', 'district', 'year'],
       data: records.map(({ district, year, convictions }) => ({ district, year, convictions })),
       receipt: { decision: 'GRANTED', reason: 'ACTIVE', grantId },

@@ -1,10 +1,20 @@
 import { request } from 'node:https';
 
+import { CONTENT_FINGERPRINT_HEADER, GRANT_ID_HEADER } from './headers';
 import type { ExchangePeer } from './peers';
+
+const headerOf = (value: string | string[] | undefined): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** What an owner's gateway answered to a payload request. */
 export type PayloadFetch =
-  | { readonly kind: 'payload'; readonly bytes: Buffer }
+  | {
+      readonly kind: 'payload';
+      /** The projected payload: only the fields asked for (and granted). */
+      readonly bytes: Buffer;
+      /** What the owner says it projected from: the dataset content's fingerprint. */
+      readonly contentFingerprint: string | undefined;
+      readonly grantId: string | undefined;
+    }
   | { readonly kind: 'denied'; readonly status: number; readonly reason: string }
   | { readonly kind: 'failed'; readonly status: number; readonly detail: string };
 
@@ -71,7 +81,14 @@ export function createMtlsPayloadFetcher(options: MtlsFetcherOptions): PayloadFe
             res.on('end', () => {
               const bytes = Buffer.concat(chunks);
               const status = res.statusCode ?? 0;
-              if (status === 200) resolve({ kind: 'payload', bytes });
+              if (status === 200) {
+                resolve({
+                  kind: 'payload',
+                  bytes,
+                  contentFingerprint: headerOf(res.headers[CONTENT_FINGERPRINT_HEADER.toLowerCase()]),
+                  grantId: headerOf(res.headers[GRANT_ID_HEADER.toLowerCase()]),
+                });
+              }
               else if (status === 403) resolve({ kind: 'denied', status, reason: reasonOf(bytes.toString('utf8')) });
               else resolve({ kind: 'failed', status, detail: `the owner's gateway answered ${status}` });
             });

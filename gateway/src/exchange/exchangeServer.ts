@@ -1,9 +1,9 @@
-import type { X509Certificate } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import { TLSSocket } from 'node:tls';
 
-import express, { type Express, type Request } from 'express';
-import { FieldName, Identifier } from 'govshare-contract';
+import express, { type Express, type Request, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { FieldName, Identifier, sha256Hex } from 'govshare-contract';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 
@@ -16,46 +16,148 @@ import { parseOrThrow } from '../http/validation';
 import type { AuthenticatedUser } from '../identity/user';
 import type { DatasetService } from '../services/datasetService';
 import type { GrantService } from '../services/grantService';
+import { CONTENT_FINGERPRINT_HEADER, GRANT_ID_HEADER, PAYLOAD_SHA256_HEADER } from './headers';
+import { canonicalPayload, parsePayload, projectRecords } from './payload';
 import type { PayloadStore } from './payloadStore';
-import { peerMspOf, type ExchangePeer } from './peers';
+import { classifyExchangeClient, type ExchangeClient, type ExchangePeer } from './peers';
+
+/** How much one owner's exchange serves: per requesting organisation per window, and at once. */
+export interface ExchangeLimits {
+  readonly windowMs: number;
+  /** Requests per requesting organisation per window. */
+  readonly maxRequests: number;
+  /** Transfers in progress at once, all requesters together. */
+  readonly maxConcurrentTransfers: number;
+  /** Transfers in progress at once for one requesting organisation (so one cannot take every slot). */
+  readonly maxConcurrentPerRequester: number;
+}
+
+export const DEFAULT_EXCHANGE_LIMITS: ExchangeLimits = {
+  windowMs: 60_000,
+  maxRequests: 300,
+  maxConcurrentTransfers: 8,
+  maxConcurrentPerRequester: 4,
+};
 
 export interface ExchangeAppDeps {
   readonly logger: Logger;
   /** The organisation this gateway serves: it hands out only the datasets this organisation owns. */
   readonly mspId: string;
-  /** The gateway's own identity for the ledger checks (the requesting organisation has no identity here). */
+  /**
+   * The gateway's own identity (govshare.role=gateway) for the ledger: the requesting organisation has no
+   * identity here. Its services must evaluate on this organisation's own peer (ownPeerLedger).
+   */
   readonly serviceUser: AuthenticatedUser;
   readonly datasets: DatasetService;
   readonly grants: GrantService;
   readonly store: PayloadStore;
-  /** The requesting organisation, from the TLS client certificate; undefined when it is no known department. */
-  readonly identifyPeer: (req: Request) => string | undefined;
+  /** Who is calling, from the verified TLS client certificate. */
+  readonly identifyClient: (req: Request) => ExchangeClient;
+  readonly limits?: ExchangeLimits;
 }
 
 const Params = z.object({ id: Identifier });
 const Query = z.object({ fields: commaList(FieldName) });
 
-export const PAYLOAD_SHA256_HEADER = 'X-Payload-Sha256';
+
+interface Requester {
+  readonly mspId: string;
+}
+
+function requesterOf(res: express.Response): Requester {
+  const requester = res.locals.requester as Requester | undefined;
+  if (requester === undefined) throw new Error('the exchange client was not identified');
+  return requester;
+}
+
+/** Only another department's gateway certificate gets past this; everything else is 403 with a stable code. */
+function onlyGateways(identify: (req: Request) => ExchangeClient): RequestHandler {
+  return (req, res, next) => {
+    const client = identify(req);
+    if (client.kind === 'untrusted') {
+      throw new HttpProblem({ status: 403, code: 'EXCHANGE_CLIENT_UNTRUSTED', title: 'Unknown client', detail: client.detail });
+    }
+    if (client.kind === 'not-gateway') {
+      throw new HttpProblem({
+        status: 403,
+        code: 'EXCHANGE_CLIENT_NOT_GATEWAY',
+        title: 'Not a gateway',
+        detail: `${client.detail}: only a department's gateway certificate may use the data exchange`,
+      });
+    }
+    res.locals.requester = { mspId: client.mspId } satisfies Requester;
+    next();
+  };
+}
+
+function perRequesterRateLimit(limits: ExchangeLimits): RequestHandler {
+  return rateLimit({
+    windowMs: limits.windowMs,
+    limit: limits.maxRequests,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (_req, res) => requesterOf(res).mspId,
+    handler: (_req, res, next) => {
+      next(
+        new HttpProblem({
+          status: 429,
+          code: 'RATE_LIMITED',
+          title: 'Too many requests',
+          detail: `${requesterOf(res).mspId} sent more than ${limits.maxRequests} requests in ${Math.round(limits.windowMs / 1000)} s; retry later`,
+        }),
+      );
+    },
+  });
+}
+
+/** At most `maxConcurrentTransfers` requests in progress (and `maxConcurrentPerRequester` per organisation); 503 beyond. */
+function concurrencyCap(limits: ExchangeLimits): RequestHandler {
+  let total = 0;
+  const perRequester = new Map<string, number>();
+  return (_req, res, next) => {
+    const { mspId } = requesterOf(res);
+    const mine = perRequester.get(mspId) ?? 0;
+    if (total >= limits.maxConcurrentTransfers || mine >= limits.maxConcurrentPerRequester) {
+      throw new HttpProblem(
+        {
+          status: 503,
+          code: 'EXCHANGE_BUSY',
+          title: 'Too many transfers',
+          detail:
+            mine >= limits.maxConcurrentPerRequester
+              ? `${mspId} already has ${mine} transfers in progress (at most ${limits.maxConcurrentPerRequester}); retry shortly`
+              : `The exchange serves at most ${limits.maxConcurrentTransfers} transfers at once; retry shortly`,
+        },
+        { 'Retry-After': '1' },
+      );
+    }
+    total += 1;
+    perRequester.set(mspId, mine + 1);
+    res.once('close', () => {
+      total -= 1;
+      const left = (perRequester.get(mspId) ?? 1) - 1;
+      if (left === 0) perRequester.delete(mspId);
+      else perRequester.set(mspId, left);
+    });
+    next();
+  };
+}
 
 /**
- * The owner side of the data exchange: another department's gateway asks for a dataset's payload and gets it only
- * if the ledger says its organisation holds an active grant covering the fields it asks for.
+ * The owner side of the data exchange: another department's gateway asks for fields of a dataset and gets exactly
+ * those fields, and only if this organisation's own peer says the requester holds an active grant covering them.
+ * The projection happens here: a field that was not granted never leaves this process.
  */
 export function createExchangeApp(deps: ExchangeAppDeps): Express {
+  const limits = deps.limits ?? DEFAULT_EXCHANGE_LIMITS;
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLogging(deps.logger));
+  app.use(onlyGateways(deps.identifyClient));
+  app.use(perRequesterRateLimit(limits));
 
-  app.get('/exchange/datasets/:id/data', async (req, res) => {
-    const requesterMsp = deps.identifyPeer(req);
-    if (requesterMsp === undefined) {
-      throw new HttpProblem({
-        status: 403,
-        code: 'UNKNOWN_PEER',
-        title: 'Unknown peer',
-        detail: "The client certificate is not a known department's TLS client certificate",
-      });
-    }
+  app.get('/exchange/datasets/:id/data', concurrencyCap(limits), async (req, res) => {
+    const { mspId: requesterMsp } = requesterOf(res);
     const { id } = parseOrThrow(Params, req.params, 'path parameters');
     const { fields } = parseOrThrow(Query, req.query, 'query parameters');
     const dataset = await deps.datasets.readDataset(deps.serviceUser, id);
@@ -64,7 +166,7 @@ export function createExchangeApp(deps: ExchangeAppDeps): Express {
     }
     const check = await deps.grants.checkAccess(deps.serviceUser, id, requesterMsp, fields);
     req.log.info({ requesterMsp, datasetId: id, decision: check.decision, reason: check.reason, grantId: check.grantId }, 'payload request');
-    if (check.decision !== 'GRANTED') {
+    if (check.decision !== 'GRANTED' || check.grantId === undefined) {
       throw new HttpProblem({
         status: 403,
         code: 'ACCESS_DENIED',
@@ -74,7 +176,7 @@ export function createExchangeApp(deps: ExchangeAppDeps): Express {
       });
     }
     const bytes = await deps.store.load(id, dataset.fingerprint);
-    if (bytes === undefined) {
+    if (bytes === undefined || sha256Hex(bytes) !== dataset.fingerprint) {
       throw new HttpProblem({
         status: 404,
         code: 'PAYLOAD_NOT_AVAILABLE',
@@ -82,8 +184,15 @@ export function createExchangeApp(deps: ExchangeAppDeps): Express {
         detail: `No payload with the committed fingerprint of dataset '${id}' is stored`,
       });
     }
-    // The whole content goes out: the requester verifies it against the on-chain fingerprint, then projects it.
-    res.status(200).type('application/json').set(PAYLOAD_SHA256_HEADER, dataset.fingerprint).send(bytes);
+    // Granted ∩ requested: CheckAccess granted only if every requested field is granted, so this is `fields`.
+    const projected = canonicalPayload(projectRecords(parsePayload(bytes), fields));
+    res
+      .status(200)
+      .type('application/json')
+      .set(PAYLOAD_SHA256_HEADER, sha256Hex(projected))
+      .set(CONTENT_FINGERPRINT_HEADER, dataset.fingerprint)
+      .set(GRANT_ID_HEADER, check.grantId)
+      .send(projected);
   });
 
   app.use(routeNotFound);
@@ -91,13 +200,14 @@ export function createExchangeApp(deps: ExchangeAppDeps): Express {
   return app;
 }
 
-/** The organisation of the TLS client behind `req`, from its verified certificate's issuing CA. */
-export function tlsPeerIdentifier(peers: readonly ExchangePeer[]): (req: Request) => string | undefined {
+/** Who is behind `req`: its TLS client certificate, verified by the handshake against the departments' CAs. */
+export function tlsClientIdentifier(peers: readonly ExchangePeer[]): (req: Request) => ExchangeClient {
   return (req) => {
     const socket = req.socket;
-    if (!(socket instanceof TLSSocket) || !socket.authorized) return undefined;
-    const certificate: X509Certificate | undefined = socket.getPeerX509Certificate();
-    return certificate === undefined ? undefined : peerMspOf(certificate, peers);
+    if (!(socket instanceof TLSSocket) || !socket.authorized) {
+      return classifyExchangeClient(undefined, peers);
+    }
+    return classifyExchangeClient(socket.getPeerX509Certificate(), peers);
   };
 }
 
@@ -107,7 +217,10 @@ export interface ExchangeServerOptions {
   readonly peers: readonly ExchangePeer[];
 }
 
-/** HTTPS with mandatory client certificates from one of the departments' CAs. */
+/**
+ * HTTPS asking every client for a certificate from one of the departments' CAs. The handshake does not reject
+ * the others: the app answers them 403 with a stable code (tlsClientIdentifier sees socket.authorized false).
+ */
 export function createExchangeServer(app: Express, options: ExchangeServerOptions): Server {
   return createServer(
     {
@@ -115,7 +228,7 @@ export function createExchangeServer(app: Express, options: ExchangeServerOption
       key: options.key,
       ca: options.peers.map((peer) => peer.tlsRootCert),
       requestCert: true,
-      rejectUnauthorized: true,
+      rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
       ...appServerOptions(app),
     },

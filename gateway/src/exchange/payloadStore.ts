@@ -10,6 +10,8 @@ export interface PayloadStore {
   save(datasetId: string, sha256: string, bytes: Buffer): Promise<void>;
   /** The stored content with this digest, or undefined. */
   load(datasetId: string, sha256: string): Promise<Buffer | undefined>;
+  /** Deletes one stored content (an upload the ledger refused). */
+  remove(datasetId: string, sha256: string): Promise<void>;
   /** Deletes every other stored content of the dataset (after a new fingerprint is committed). */
   prune(datasetId: string, keepSha256: string): Promise<void>;
 }
@@ -57,6 +59,10 @@ export class FilePayloadStore implements PayloadStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
+  }
+
+  async remove(datasetId: string, sha256: string): Promise<void> {
+    await rm(this.#fileOf(datasetId, sha256), { force: true });
   }
 
   async prune(datasetId: string, keepSha256: string): Promise<void> {

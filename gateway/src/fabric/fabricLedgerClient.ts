@@ -7,7 +7,7 @@ import type { ChaincodeEventSource, LedgerEventStream } from './chaincodeEvents'
 import type { SigningCredentials } from './credentials';
 import { FabricUnavailableError, InvalidMessageError } from './errors';
 import type { BlockStream, LedgerArchive } from './ledgerArchive';
-import type { LedgerClient, SubmitOptions, SubmitResult } from './ledgerClient';
+import type { EvaluateOptions, LedgerClient, SubmitOptions, SubmitResult } from './ledgerClient';
 import type { OfflineCommitStatus, OfflineIdentity, OfflineTransactions, Unsigned } from './offlineSigning';
 import { DEFAULT_RETRY_POLICY, realRetryEnvironment, type RetryEnvironment, type RetryPolicy } from './retry';
 import { evaluateTransaction, submitTransaction, validationCodeName } from './transactions';
@@ -82,8 +82,8 @@ export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource, O
     );
   }
 
-  async evaluate(user: AuthenticatedUser, txName: string, args: readonly string[]): Promise<Buffer> {
-    return await evaluateTransaction(this.#networkFor(user).getContract(this.#options.chaincode), txName, args);
+  async evaluate(user: AuthenticatedUser, txName: string, args: readonly string[], options?: EvaluateOptions): Promise<Buffer> {
+    return await evaluateTransaction(this.#networkFor(user).getContract(this.#options.chaincode), txName, args, options);
   }
 
   async chaincodeEvents(user: AuthenticatedUser, startBlock?: bigint): Promise<LedgerEventStream> {

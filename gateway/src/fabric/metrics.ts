@@ -64,7 +64,7 @@ async function timed<T>(
 export function instrumentLedger(ledger: LedgerClient, metrics: FabricMetrics): LedgerClient {
   return {
     submit: (user, txName, args, options) => timed(metrics, txName, 'submit', () => ledger.submit(user, txName, args, options)),
-    evaluate: (user, txName, args) => timed(metrics, txName, 'evaluate', () => ledger.evaluate(user, txName, args)),
+    evaluate: (user, txName, args, options) => timed(metrics, txName, 'evaluate', () => ledger.evaluate(user, txName, args, options)),
     checkReady: () => ledger.checkReady(),
     close: () => {
       ledger.close();

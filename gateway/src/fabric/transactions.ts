@@ -1,7 +1,7 @@
 import { StatusCode } from '@hyperledger/fabric-gateway';
 
 import { CommitFailedError } from './errors';
-import type { SubmitOptions, SubmitResult } from './ledgerClient';
+import type { EvaluateOptions, SubmitOptions, SubmitResult } from './ledgerClient';
 import { DEFAULT_RETRY_POLICY, realRetryEnvironment, retryOnMvccConflict, type RetryEnvironment, type RetryPolicy } from './retry';
 import { translateFabricError, type FabricStage } from './translateError';
 
@@ -87,8 +87,12 @@ export async function evaluateTransaction(
   contract: ProposalFactory,
   txName: string,
   args: readonly string[],
+  options: EvaluateOptions = {},
 ): Promise<Buffer> {
-  const proposal = contract.newProposal(txName, { arguments: [...args] });
+  const proposal = contract.newProposal(txName, {
+    arguments: [...args],
+    ...(options.endorsingOrganizations === undefined ? {} : { endorsingOrganizations: [...options.endorsingOrganizations] }),
+  });
   const result = await atStage('evaluate', proposal.getTransactionId(), () => proposal.evaluate());
   return Buffer.from(result);
 }

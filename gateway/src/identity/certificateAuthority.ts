@@ -50,17 +50,18 @@ export class FabricCaClient implements CertificateAuthority {
     const tls = ['--caname', this.#config.caName, '--tls.certfiles', this.#config.tlsCertPath];
     const ca = new URL(this.#config.url);
 
+    // The secret goes to fabric-ca-client in its environment (FABRIC_CA_CLIENT_ID_SECRET, FABRIC_CA_CLIENT_URL),
+    // never as an argument: any local user can read another process's arguments (ps), not its environment.
     const registered = await this.#run([
       'register',
       '-H', this.#config.registrarHome,
       '-u', `${ca.protocol}//${ca.host}`,
       '--id.name', id,
-      '--id.secret', secret,
       '--id.type', 'client',
       '--id.attrs', `role=${role}:ecert`,
       '--id.maxenrollments', '1',
       ...tls,
-    ]);
+    ], { FABRIC_CA_CLIENT_ID_SECRET: secret });
     if (registered !== undefined) {
       if (/already registered/i.test(registered.stderr)) {
         throw new IdentityExistsError(`identity '${id}' is already registered with ${this.#config.caName}`);
@@ -71,13 +72,9 @@ export class FabricCaClient implements CertificateAuthority {
     const home = await mkdtemp(join(tmpdir(), 'govshare-enroll-'));
     try {
       const msp = join(home, 'msp');
-      const enrolled = await this.#run([
-        'enroll',
-        '-u', `${ca.protocol}//${id}:${secret}@${ca.host}`,
-        '-H', home,
-        '--mspdir', msp,
-        ...tls,
-      ]);
+      const enrolled = await this.#run(['enroll', '-H', home, '--mspdir', msp, ...tls], {
+        FABRIC_CA_CLIENT_URL: `${ca.protocol}//${encodeURIComponent(id)}:${secret}@${ca.host}`,
+      });
       if (enrolled !== undefined) {
         throw new CertificateAuthorityError(`could not enroll '${id}' with ${this.#config.caName}: ${redact(enrolled.message)}`);
       }
@@ -94,9 +91,10 @@ export class FabricCaClient implements CertificateAuthority {
   }
 
   /** Runs the client; undefined on success, else what it said (last stderr line), for the caller to redact. */
-  #run(args: readonly string[]): Promise<ClientFailure | undefined> {
+  #run(args: readonly string[], secrets: Readonly<Record<string, string>>): Promise<ClientFailure | undefined> {
+    const env = { ...process.env, ...secrets };
     return new Promise((resolve) => {
-      execFile(this.#config.clientBinary, args, { timeout: CLIENT_TIMEOUT_MS, maxBuffer: 1024 * 1024 }, (err, _stdout, stderr) => {
+      execFile(this.#config.clientBinary, args, { timeout: CLIENT_TIMEOUT_MS, maxBuffer: 1024 * 1024, env }, (err, _stdout, stderr) => {
         if (err === null) {
           resolve(undefined);
           return;

@@ -21,7 +21,9 @@ export interface FetchedData {
   readonly grantId: string | null;
   readonly fields: readonly string[];
   readonly contentVersion: number;
-  /** Verified against the dataset's on-chain fingerprint. */
+  /** The dataset content the data was projected from: the on-chain fingerprint. */
+  readonly contentFingerprint: string;
+  /** SHA-256 of the payload as received: the owner's projection to `fields` (canonical JSON). */
   readonly payloadSha256: string;
   readonly data: readonly DataRecord[];
   /** The committed RecordAccess (null when the owner reads its own dataset: nothing is shared). */
@@ -94,6 +96,7 @@ export function createDataService(deps: DataServiceDeps): DataService {
       grantId: null,
       fields: selected,
       contentVersion: dataset.contentVersion,
+      contentFingerprint: dataset.fingerprint,
       payloadSha256: dataset.fingerprint,
       data: projectRecords(parsePayload(bytes), selected),
       receipt: null,
@@ -114,9 +117,20 @@ export function createDataService(deps: DataServiceDeps): DataService {
       checkRecords(dataset, records);
       const bytes = canonicalPayload(records);
       const fingerprint = sha256Hex(bytes);
-      // Stored under its digest first: the committed fingerprint always names a payload that exists.
+      // Authorised before anything is stored: the chaincode simulates the update with the caller's identity, so
+      // a caller it refuses (wrong role, retired dataset) leaves no file behind.
+      await datasets.authorizeUpdate(user, datasetId, { fingerprint });
+      // Stored under its digest before the commit: the committed fingerprint always names a payload that exists.
+      const existed = (await store.load(datasetId, fingerprint)) !== undefined;
       await store.save(datasetId, fingerprint, bytes);
-      const updated = await datasets.updateDataset(user, datasetId, { fingerprint });
+      let updated: Committed<Dataset>;
+      try {
+        updated = await datasets.updateDataset(user, datasetId, { fingerprint });
+      } catch (err) {
+        // Refused or failed at commit (a race with a retirement, say): the new file names nothing on the ledger.
+        if (!existed) await store.remove(datasetId, fingerprint).catch((removeErr: unknown) => deps.onPruneError?.(removeErr));
+        throw err;
+      }
       await store.prune(datasetId, updated.value.fingerprint).catch((err: unknown) => deps.onPruneError?.(err));
       return updated;
     },
@@ -164,17 +178,23 @@ export function createDataService(deps: DataServiceDeps): DataService {
       if (fetched.kind === 'failed') {
         throw exchangeFailed(`Could not fetch the payload from ${dataset.ownerMsp}: ${fetched.detail}`);
       }
-      const payloadSha256 = sha256Hex(fetched.bytes);
-      if (payloadSha256 !== dataset.fingerprint) {
+      // The owner projected the fields at its end; what it says it projected from must be the content on the ledger.
+      if (fetched.contentFingerprint !== dataset.fingerprint) {
         throw exchangeFailed(
-          `The payload from ${dataset.ownerMsp} has SHA-256 ${payloadSha256}, not the fingerprint ${dataset.fingerprint} on the ledger`,
+          `${dataset.ownerMsp} projected content ${fetched.contentFingerprint ?? '(unnamed)'}, not the fingerprint ${dataset.fingerprint} on the ledger`,
         );
       }
+      const payloadSha256 = sha256Hex(fetched.bytes);
       let records: DataRecord[];
       try {
         records = parsePayload(fetched.bytes);
       } catch {
         throw exchangeFailed(`The payload from ${dataset.ownerMsp} is not an array of records`);
+      }
+      const extra = [...new Set(records.flatMap((item) => Object.keys(item)))].filter((name) => !fields.includes(name));
+      if (extra.length > 0) {
+        // Never handed on: the app must not receive fields it did not ask for, even when the owner over-shares.
+        throw exchangeFailed(`${dataset.ownerMsp} sent fields that were not asked for: ${extra.sort().join(', ')}`);
       }
       const receipt = recorded ?? (await record(payloadSha256));
       // Revoked between the check and the commit: the data is not handed out.
@@ -184,8 +204,9 @@ export function createDataService(deps: DataServiceDeps): DataService {
         grantId: grant.id,
         fields,
         contentVersion: dataset.contentVersion,
+        contentFingerprint: dataset.fingerprint,
         payloadSha256,
-        data: projectRecords(records, fields),
+        data: records,
         receipt,
       };
     },

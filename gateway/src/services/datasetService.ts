@@ -29,6 +29,8 @@ export interface DatasetService {
   listDatasets(user: AuthenticatedUser, filter: DatasetListFilter, page: PageRequest): Promise<PageResult<Dataset>>;
   /** A new version of the dataset's metadata (a new fingerprint is a new content version). */
   updateDataset(user: AuthenticatedUser, id: string, update: DatasetUpdate): Promise<Committed<Dataset>>;
+  /** Simulates UpdateDataset with the caller's identity (nothing is written): throws what the chaincode would refuse. */
+  authorizeUpdate(user: AuthenticatedUser, id: string, update: DatasetUpdate): Promise<void>;
   retireDataset(user: AuthenticatedUser, id: string): Promise<Committed<Dataset>>;
   /** Every committed version, newest first. */
   datasetHistory(user: AuthenticatedUser, id: string): Promise<readonly DatasetHistoryEntry[]>;
@@ -54,6 +56,10 @@ export function createDatasetService(client: LedgerClient): DatasetService {
 
     async updateDataset(user, id, update) {
       return await ledger.call(user, UpdateDataset, { id, update });
+    },
+
+    async authorizeUpdate(user, id, update) {
+      await ledger.simulate(user, UpdateDataset, { id, update });
     },
 
     async retireDataset(user, id) {

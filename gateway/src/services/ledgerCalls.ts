@@ -19,6 +19,12 @@ export type CallResult<T extends AnyTransaction> = T['kind'] extends 'submit' ? 
  */
 export interface TypedLedger {
   call<T extends AnyTransaction>(user: AuthenticatedUser, tx: T, args: CallArgumentsOf<T>, options?: SubmitOptions): Promise<CallResult<T>>;
+  /**
+   * Runs a transaction's chaincode on the peer as an evaluation, never ordered: the chaincode's own
+   * checks (permission, state) answer as they would for the real submit and nothing is written, so
+   * work that must not happen for a refused call (storing an upload) can wait for that answer.
+   */
+  simulate<T extends AnyTransaction>(user: AuthenticatedUser, tx: T, args: CallArgumentsOf<T>): Promise<ResultOf<T>>;
 }
 
 export function typedLedger(ledger: LedgerClient): TypedLedger {
@@ -29,6 +35,9 @@ export function typedLedger(ledger: LedgerClient): TypedLedger {
         return committed(tx.result, await ledger.submit(user, tx.name, wire, options), tx.name) as CallResult<T>;
       }
       return parseLedgerJson(tx.result, await ledger.evaluate(user, tx.name, wire), tx.name) as CallResult<T>;
+    },
+    async simulate<T extends AnyTransaction>(user: AuthenticatedUser, tx: T, args: CallArgumentsOf<T>) {
+      return parseLedgerJson(tx.result, await ledger.evaluate(user, tx.name, encodeArguments(tx, args)), tx.name) as ResultOf<T>;
     },
   };
 }

@@ -14,6 +14,11 @@ export class MemoryPayloadStore implements PayloadStore {
     return Promise.resolve(this.files.get(`${datasetId}/${sha256}`));
   }
 
+  remove(datasetId: string, sha256: string): Promise<void> {
+    this.files.delete(`${datasetId}/${sha256}`);
+    return Promise.resolve();
+  }
+
   prune(datasetId: string, keepSha256: string): Promise<void> {
     for (const key of [...this.files.keys()]) {
       if (key.startsWith(`${datasetId}/`) && key !== `${datasetId}/${keepSha256}`) this.files.delete(key);
@@ -22,14 +27,21 @@ export class MemoryPayloadStore implements PayloadStore {
   }
 }
 
-/** Another department's gateway: answers every payload request with `answer`. */
-export class FakeFetcher implements PayloadFetcher {
-  readonly requests: { ownerMsp: string; datasetId: string; fields: readonly string[] }[] = [];
+export interface FetchRequest {
+  readonly ownerMsp: string;
+  readonly datasetId: string;
+  readonly fields: readonly string[];
+}
 
-  constructor(public answer: PayloadFetch = { kind: 'failed', status: 0, detail: 'not scripted' }) {}
+/** Another department's gateway: answers every payload request with `answer` (or what it computes from the request). */
+export class FakeFetcher implements PayloadFetcher {
+  readonly requests: FetchRequest[] = [];
+
+  constructor(public answer: PayloadFetch | ((request: FetchRequest) => PayloadFetch) = { kind: 'failed', status: 0, detail: 'not scripted' }) {}
 
   fetch(ownerMsp: string, datasetId: string, fields: readonly string[]): Promise<PayloadFetch> {
-    this.requests.push({ ownerMsp, datasetId, fields });
-    return Promise.resolve(this.answer);
+    const request = { ownerMsp, datasetId, fields };
+    this.requests.push(request);
+    return Promise.resolve(typeof this.answer === 'function' ? this.answer(request) : this.answer);
   }
 }

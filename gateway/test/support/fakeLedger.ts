@@ -71,7 +71,8 @@ export class FakeLedger implements LedgerClient {
     try {
       const tx = transactionNamed(txName);
       if (tx === undefined) throw new GovshareChaincodeError('INVALID_ARGUMENT', `unknown transaction '${txName}'`);
-      if (tx.kind !== kind) throw new Error(`FakeLedger: ${txName} is a ${tx.kind} transaction, not ${kind}`);
+      // As on a real peer, any transaction may be evaluated (a simulation); only submits are checked.
+      if (kind === 'submit' && tx.kind !== 'submit') throw new Error(`FakeLedger: ${txName} is an evaluate transaction, not a submit`);
       const transaction = this.#transactions.get(txName);
       if (transaction === undefined) throw new Error(`FakeLedger: ${kind} ${txName} is not scripted (use on())`);
       let decoded: unknown;

@@ -28,7 +28,8 @@ const DatasetData = named(
     grantId: z.string().nullable().describe("The grant used; null when the owner reads its own dataset"),
     fields: z.array(FieldName).describe('The fields each record was projected to'),
     contentVersion: z.number().int().positive(),
-    payloadSha256: z.string().describe("SHA-256 of the owner's payload, verified against the dataset's fingerprint on the ledger"),
+    contentFingerprint: z.string().describe("The dataset content the data was projected from: its fingerprint on the ledger"),
+    payloadSha256: z.string().describe("SHA-256 of the payload as the owner projected and sent it (canonical JSON of `data`)"),
     data: DataRecords,
     receipt: AccessReceipt.extend({ blockNumber: z.string() })
       .nullable()

@@ -21,6 +21,8 @@ const ServerSentEvent = named(
 );
 
 export const DEFAULT_HEARTBEAT_MS = 15_000;
+/** Open streams per token: each holds a Fabric event stream on the peer, so one token cannot open them without end. */
+export const DEFAULT_MAX_STREAMS_PER_TOKEN = 4;
 
 const EventStreamHeaders = z.object({
   'last-event-id': z
@@ -48,8 +50,10 @@ export function eventsRouter(
   basePath: string,
   heartbeatMs = DEFAULT_HEARTBEAT_MS,
   shutdown?: AbortSignal,
+  maxStreamsPerToken = DEFAULT_MAX_STREAMS_PER_TOKEN,
 ): Router {
   const router = resourceRouter();
+  const openStreams = new Map<string, number>();
   // A function, not a narrowed property: shutdown may begin across the awaits of a request.
   const shuttingDownNow = (): boolean => shutdown?.aborted === true;
   bindRoutes(router, routes, basePath).raw(
@@ -69,11 +73,30 @@ export function eventsRouter(
         contentType: 'text/event-stream',
         schema: ServerSentEvent,
       },
-      errors: [503],
+      errors: [429, 503],
     },
     async ({ headers }, req, res) => {
       if (shuttingDownNow()) throw shuttingDown();
       const user = authenticatedUser(req);
+      const open = openStreams.get(user.id) ?? 0;
+      if (open >= maxStreamsPerToken) {
+        throw new HttpProblem(
+          {
+            status: 429,
+            code: 'TOO_MANY_STREAMS',
+            title: 'Too many event streams',
+            detail: `This token already has ${open} event streams open (at most ${maxStreamsPerToken}); close one first`,
+          },
+          { 'Retry-After': '5' },
+        );
+      }
+      // Counted before the first await, released when the connection closes however the stream ended.
+      openStreams.set(user.id, open + 1);
+      res.once('close', () => {
+        const left = (openStreams.get(user.id) ?? 1) - 1;
+        if (left === 0) openStreams.delete(user.id);
+        else openStreams.set(user.id, left);
+      });
       const after = headers['last-event-id'] === undefined ? undefined : parseEventId(headers['last-event-id']);
       const connection: { clientGone: boolean; feed?: EventFeed } = { clientGone: false };
       // A function, not a narrowed property: the flag changes across the awaits below.
