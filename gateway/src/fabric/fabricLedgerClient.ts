@@ -46,6 +46,8 @@ const ENDORSE_TIMEOUT_MS = 15_000;
 const SUBMIT_TIMEOUT_MS = 5_000;
 const COMMIT_STATUS_TIMEOUT_MS = 60_000;
 const DEFAULT_READY_TIMEOUT_MS = 2_000;
+const RECONNECT_BACKOFF_INITIAL_MS = 250;
+const RECONNECT_BACKOFF_MAX_MS = 2_000;
 
 /** qscc answers an unknown transaction id with an error, not an empty result. */
 function isUnknownTransaction(err: unknown): boolean {
@@ -78,6 +80,10 @@ export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource, O
       // grpc-js keeps channelz statistics (call counters, trace events) on every call by default; nothing here
       // serves the channelz service that would read them.
       'grpc.enable_channelz': 0,
+      // After the peer restarts, reconnect within a quarter second to two seconds: grpc-js's default backoff
+      // (1 s growing 1.6x to 120 s) left the gateway answering 503 for up to ~10 s after its peer was back.
+      'grpc.initial_reconnect_backoff_ms': RECONNECT_BACKOFF_INITIAL_MS,
+      'grpc.max_reconnect_backoff_ms': RECONNECT_BACKOFF_MAX_MS,
     });
   }
 
