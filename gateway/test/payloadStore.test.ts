@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { canonicalPayload, sha256Hex } from '../src/exchange/payload';
+import { sha256Hex } from 'govshare-contract';
+
+import { canonicalPayload } from '../src/exchange/payload';
 import { FilePayloadStore } from '../src/exchange/payloadStore';
 
 describe('FilePayloadStore', () => {
