@@ -3,6 +3,7 @@
 #   gateways.sh start    build, write configs and tokens, start all four, wait until ready
 #   gateways.sh stop     stop them
 #   gateways.sh status   pid, URL and readiness of each
+#   gateways.sh start|stop|kill <org>   one gateway (already built and configured; kill = SIGKILL, for fault tests)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/lib/env.sh
@@ -54,6 +55,27 @@ stop() {
   for org in "${PEER_ORGS[@]}"; do stop_daemon "$(gateway_name "$org")"; done
 }
 
+start_one() {
+  local org="$1"
+  org_index "$org" >/dev/null
+  [[ -f "$GOVSHARE_STATE/gateways/$org.json" && -f "$GOVSHARE_ROOT/gateway/dist/server.js" ]] ||
+    die "the gateway of $org is not built and configured yet: run $0 start"
+  start_daemon "$(gateway_name "$org")" \
+    GOVSHARE_GATEWAY_CONFIG="$GOVSHARE_STATE/gateways/$org.json" NODE_ENV=production \
+    -- "$GOVSHARE_NODE" "$GOVSHARE_ROOT/gateway/dist/server.js"
+  wait_until_ready "$org"
+  step "gateway of $org ready (pid $(running_pid "$(gateway_name "$org")"))"
+}
+
+kill_one() {
+  local name
+  name="$(gateway_name "$1")"
+  is_running "$name" || die "$name is not running"
+  kill -KILL -- "-$(running_pid "$name")"
+  step "killed $name (pid $(running_pid "$name"), SIGKILL)"
+  rm -f "$(pid_file "$name")"
+}
+
 status() {
   local org name pid ready
   printf '%-20s %-8s %-24s %s\n' GATEWAY PID URL READY
@@ -67,8 +89,9 @@ status() {
 }
 
 case "${1:-}" in
-  start) start ;;
-  stop) stop ;;
+  start) if [[ $# -ge 2 ]]; then start_one "$2"; else start; fi ;;
+  stop) if [[ $# -ge 2 ]]; then stop_daemon "$(gateway_name "$2")"; else stop; fi ;;
+  kill) kill_one "${2:?usage: $0 kill <org>}" ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status, or start|stop|kill <org>" >&2; exit 2 ;;
 esac

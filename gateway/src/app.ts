@@ -7,11 +7,12 @@ import { DEFAULT_RATE_LIMIT, type RateLimitConfig } from './config';
 import { RouteRegistry } from './http/apiRoutes';
 import { requireBearerToken } from './http/auth';
 import { problemErrorHandler, routeNotFound } from './http/errorHandler';
-import { MemoryIdempotencyStore, type IdempotencyStore } from './http/idempotency';
+import type { IdempotencyStore } from './http/idempotency';
 import type { HttpMetrics } from './http/metrics';
 import { buildOpenApiDocument, type JsonObject } from './http/openapi';
 import { perUserRateLimit } from './http/rateLimit';
 import { requestLogging } from './http/requestLogging';
+import { SqliteIdempotencyStore } from './http/sqliteIdempotencyStore';
 import { adminRouter } from './http/routes/admin';
 import { auditRouter } from './http/routes/audit';
 import { certificatesRouter } from './http/routes/certificates';
@@ -68,7 +69,7 @@ export interface AppDeps {
   readonly events: ChaincodeEventSource;
   /** Run-time user enrolment with the org's CA; POST /admin/users answers 503 without it. */
   readonly users?: UserAdministration | undefined;
-  /** Replay store for Idempotency-Key; an in-memory store (24 h TTL) by default. */
+  /** Replay store for Idempotency-Key; by default one in memory (the server passes the durable one of its state directory). */
   readonly idempotency?: IdempotencyStore;
   readonly options?: AppOptions;
 }
@@ -137,7 +138,7 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(requireBearerToken(deps.authenticator));
   api.use(perUserRateLimit(options.rateLimit ?? DEFAULT_RATE_LIMIT));
-  const idempotency = deps.idempotency ?? new MemoryIdempotencyStore();
+  const idempotency = deps.idempotency ?? new SqliteIdempotencyStore(':memory:');
   // Before the API's body parser: dataset payloads have their own, larger limit.
   api.use('/datasets', dataRouter(deps.data, routes, `${API_PREFIX}/datasets`, idempotency));
   api.use(express.json({ limit: BODY_LIMIT, strict: true }));

@@ -99,6 +99,17 @@ export const CaConfigSchema = z.strictObject({
 });
 export type CaConfig = z.infer<typeof CaConfigSchema>;
 
+/**
+ * How long the gateway waits for Fabric before it answers: a submit (endorse, order, commit, MVCC retries) that
+ * has not committed by `submitMs` answers 504 FABRIC_TIMEOUT with its txId (its outcome is then unknown, and a
+ * retry with the same Idempotency-Key settles it); an evaluate (a read) answers 504 after `evaluateMs`.
+ */
+export const DeadlinesConfigSchema = z.strictObject({
+  submitMs: z.number().int().min(500).max(120_000),
+  evaluateMs: z.number().int().min(200).max(60_000),
+});
+export type DeadlinesConfig = z.infer<typeof DeadlinesConfigSchema>;
+
 export const GatewayConfigSchema = z
   .strictObject({
     org: Organisation,
@@ -124,6 +135,13 @@ export const GatewayConfigSchema = z
     ca: CaConfigSchema.optional(),
     /** The channel's genesis block as the operator created it: ledger verification checks block 0 against it. */
     genesisBlockPath: absolutePath.optional(),
+    /**
+     * The gateway's own durable state (mode 0700): the Idempotency-Key store. Without it keys are remembered in
+     * memory only, until the gateway restarts.
+     */
+    stateDir: absolutePath.optional(),
+    /** Fabric deadlines; default DEFAULT_LEDGER_DEADLINES (submit 8 s, evaluate 3 s). */
+    deadlines: DeadlinesConfigSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const seenIds = new Set<string>();

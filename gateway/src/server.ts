@@ -19,6 +19,7 @@ import { FabricLedgerClient } from './fabric/fabricLedgerClient';
 import { createFabricMetrics, instrumentLedger } from './fabric/metrics';
 import { appServerOptions } from './http/appServer';
 import { createHttpMetrics } from './http/metrics';
+import { SqliteIdempotencyStore } from './http/sqliteIdempotencyStore';
 import { FabricCaClient } from './identity/certificateAuthority';
 import { createTokenAuthenticator } from './identity/tokenAuthenticator';
 import { FileWallet } from './identity/wallet';
@@ -173,6 +174,7 @@ async function main(): Promise<void> {
     channel: config.channel,
     chaincode: config.chaincode,
     credentials: await loadAllCredentials(config, users),
+    ...(config.deadlines === undefined ? {} : { deadlines: config.deadlines }),
     onMvccRetry: (txName, attempt, delayMs) => {
       logger.warn({ txName, attempt, delayMs }, 'MVCC_READ_CONFLICT, retrying with a new transaction');
       fabricMetrics.countMvccRetry(txName);
@@ -198,8 +200,13 @@ async function main(): Promise<void> {
           },
         });
 
+  const idempotency =
+    config.stateDir === undefined ? new SqliteIdempotencyStore(':memory:') : SqliteIdempotencyStore.inDirectory(config.stateDir);
+  if (config.stateDir === undefined) logger.warn('no stateDir configured: Idempotency-Keys are forgotten when the gateway restarts');
+
   const shutdownController = new AbortController();
   const app = createApp({
+    idempotency,
     logger,
     metrics,
     authenticator,
@@ -258,6 +265,7 @@ async function main(): Promise<void> {
     const closing = [closeServer(server), ...(exchange === undefined ? [] : [closeServer(exchange.server)])];
     void Promise.all(closing).then((errors) => {
       ledger.close();
+      idempotency.close();
       clearTimeout(force);
       const failed = errors.filter((err) => err !== undefined);
       if (failed.length > 0) {

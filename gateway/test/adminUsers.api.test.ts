@@ -1,3 +1,4 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import type { Role, UserConfig } from '../src/config';
 import { CertificateAuthorityError, IdentityExistsError, type CertificateAuthority } from '../src/identity/certificateAuthority';
 import { createTokenAuthenticator } from '../src/identity/tokenAuthenticator';
 import { FileWallet } from '../src/identity/wallet';
+import { IDEMPOTENCY_DATABASE, SqliteIdempotencyStore } from '../src/http/sqliteIdempotencyStore';
 import { createUserService } from '../src/services/userService';
 import { FakeLedger } from './support/fakeLedger';
 import { buildTestApp, MSP_ID, OFFICER_TOKEN, TEST_TOKEN_HOLDERS, validRegistration } from './support/testApp';
@@ -38,7 +40,7 @@ afterEach(async () => {
   await rm(join(walletDir, '..'), { recursive: true, force: true });
 });
 
-function setUp(ledger = new FakeLedger()) {
+function setUp(ledger = new FakeLedger(), idempotency?: SqliteIdempotencyStore) {
   const ca = new FakeCa();
   const wallet = new FileWallet(walletDir);
   const activated: UserConfig[] = [];
@@ -55,7 +57,7 @@ function setUp(ledger = new FakeLedger()) {
       return Promise.resolve();
     },
   });
-  const { app } = buildTestApp(ledger, { authenticator, users });
+  const { app } = buildTestApp(ledger, { authenticator, users, ...(idempotency === undefined ? {} : { idempotency }) });
   return { app, ca, wallet, activated, ledger };
 }
 
@@ -184,8 +186,9 @@ describe('POST /api/v1/admin/users', () => {
     await createUser(app, { id: 'heidi', role: 'officer' }).expect(201);
   });
 
-  it('replays the first answer to a retry with the same Idempotency-Key', async () => {
-    const { app, ca } = setUp();
+  it('replays the first answer to a retry with the same Idempotency-Key, without the one-time token (never stored)', async () => {
+    const storeFile = join(mkdtempSync(join(tmpdir(), 'idempotency-')), IDEMPOTENCY_DATABASE);
+    const { app, ca } = setUp(new FakeLedger(), new SqliteIdempotencyStore(storeFile));
     const send = () =>
       request(app)
         .post('/api/v1/admin/users')
@@ -197,8 +200,14 @@ describe('POST /api/v1/admin/users', () => {
     const retry = await send().expect(201);
 
     expect(retry.headers['idempotency-replayed']).toBe('true');
-    expect(retry.body).toEqual(first.body);
+    const { token, ...withoutToken } = first.body as { token: string };
+    expect(retry.body).toEqual(withoutToken);
     expect(ca.registered.size).toBe(1);
+    // Neither the database nor its write-ahead log holds the token.
+    const stored = Buffer.concat([storeFile, `${storeFile}-wal`].filter((file) => existsSync(file)).map((file) => readFileSync(file)));
+    expect(stored.length).toBeGreaterThan(0);
+    expect(stored.includes(token)).toBe(false);
+    expect(stored.includes('ivan')).toBe(true);
   });
 
   it('answers 503 when the gateway has no CA configured', async () => {

@@ -1,6 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
 import request from 'supertest';
 
-import { FabricUnavailableError } from '../src/fabric/errors';
+import { FabricTimeoutError, FabricUnavailableError } from '../src/fabric/errors';
+import type { SubmitOptions, SubmitResult } from '../src/fabric/ledgerClient';
+import { takeJournalStep } from '../src/fabric/submitJournal';
+import { IDEMPOTENCY_DATABASE, SqliteIdempotencyStore } from '../src/http/sqliteIdempotencyStore';
+import type { AuthenticatedUser } from '../src/identity/user';
+import { FakeLedger } from './support/fakeLedger';
 import { AUDITOR_TOKEN, buildTestApp, OFFICER_TOKEN, validRegistration } from './support/testApp';
 import { ControllableLedger } from './support/controllableLedger';
 
@@ -132,5 +141,130 @@ describe('Idempotency-Key on submits', () => {
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 'INVALID_ARGUMENT', issues: [{ path: 'idempotency-key' }] });
     expect(ledger.submitCount).toBe(0);
+  });
+});
+
+/**
+ * A fake ledger that journals like FabricLedgerClient: each submit of an idempotent request records its transaction
+ * before "ordering" it, and a submit that finds its step recorded settles that transaction instead (here: answers
+ * its committed result, as a txId found VALID on the ledger does).
+ */
+class JournalingLedger extends FakeLedger {
+  readonly committed = new Map<string, SubmitResult>();
+  /** The next submit commits, then answers 504 (its outcome unknown to the client). */
+  timeOutAfterCommit = false;
+  /** The next submit records its transaction and answers only when `endHang` is called (its gateway "dies"). */
+  hangAfterRecord = false;
+  endHang: () => void = () => undefined;
+  settled: string[] = [];
+
+  override async submit(user: AuthenticatedUser, txName: string, args: readonly string[], options?: SubmitOptions): Promise<SubmitResult> {
+    const scope = takeJournalStep();
+    const recorded = scope?.journal.recorded(scope.step);
+    if (recorded !== undefined) {
+      this.settled.push(recorded.txId);
+      const found = this.committed.get(recorded.txId);
+      if (found === undefined) throw new Error(`${recorded.txId} is not on the fake ledger`);
+      return found;
+    }
+    const result = await super.submit(user, txName, args, options);
+    this.committed.set(result.txId, result);
+    await scope?.journal.record({ step: scope.step, txId: result.txId, txName, transaction: Buffer.from(`signed ${result.txId}`) });
+    if (this.hangAfterRecord) {
+      this.hangAfterRecord = false;
+      return await new Promise<never>((_resolve, reject) => {
+        this.endHang = () => {
+          reject(new Error('the gateway process is gone'));
+        };
+      });
+    }
+    if (this.timeOutAfterCommit) {
+      this.timeOutAfterCommit = false;
+      throw new FabricTimeoutError('commit status timed out', { txId: result.txId });
+    }
+    return result;
+  }
+}
+
+describe('Idempotency-Key after an unknown outcome (durable store)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'idempotency-api-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const storeFile = (): string => path.join(dir, IDEMPOTENCY_DATABASE);
+
+  it('answers a retry after a 504 with the first transaction once it is on the ledger, submitting nothing new', async () => {
+    const ledger = new JournalingLedger();
+    const { app } = buildTestApp(ledger, { idempotency: new SqliteIdempotencyStore(storeFile()) });
+    ledger.timeOutAfterCommit = true;
+
+    const timedOut = await register(app, validRegistration, 'key-504');
+    const retried = await register(app, validRegistration, 'key-504');
+
+    expect(timedOut.status).toBe(504);
+    const txId = (timedOut.body as { txId: string }).txId;
+    expect(retried.status).toBe(201);
+    expect(retried.body).toMatchObject({ txId });
+    expect(ledger.settled).toEqual([txId]);
+    expect(ledger.committed.size).toBe(1);
+  });
+
+  it('remembers the 504 across a gateway restart (a new store on the same file)', async () => {
+    const ledger = new JournalingLedger();
+    ledger.timeOutAfterCommit = true;
+    const before = buildTestApp(ledger, { idempotency: new SqliteIdempotencyStore(storeFile()) }).app;
+    const timedOut = await register(before, validRegistration, 'key-restart');
+
+    const after = buildTestApp(ledger, { idempotency: new SqliteIdempotencyStore(storeFile()) }).app;
+    const retried = await register(after, validRegistration, 'key-restart');
+
+    expect(timedOut.status).toBe(504);
+    expect(retried.status).toBe(201);
+    expect(retried.body).toMatchObject({ txId: (timedOut.body as { txId: string }).txId });
+    expect(ledger.committed.size).toBe(1);
+  });
+
+  it('settles the transaction of a gateway that died between submit and answer', async () => {
+    const ledger = new JournalingLedger();
+    ledger.hangAfterRecord = true;
+    const dying = buildTestApp(ledger, { idempotency: new SqliteIdempotencyStore(storeFile()) }).app;
+    // The request is sent and never answered: the process "dies" with it in flight.
+    const lost = register(dying, validRegistration, 'key-died').then((res) => res.status);
+    while (ledger.committed.size === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    const restarted = buildTestApp(ledger, { idempotency: new SqliteIdempotencyStore(storeFile()) }).app;
+    const retried = await register(restarted, validRegistration, 'key-died');
+
+    expect(retried.status).toBe(201);
+    expect(retried.body).toMatchObject({ txId: [...ledger.committed.keys()][0] });
+    expect(ledger.committed.size).toBe(1);
+    // The old process's late failure changes nothing: the key it lost stays completed.
+    ledger.endHang();
+    expect(await lost).toBe(500);
+    expect(await register(restarted, validRegistration, 'key-died')).toMatchObject({ status: 201, headers: { 'idempotency-replayed': 'true' } });
+  });
+
+  it('forgets a failure before any transaction was sent (503): the retry submits afresh', async () => {
+    const ledger = new JournalingLedger();
+    const store = new SqliteIdempotencyStore(storeFile());
+    const { app } = buildTestApp(ledger, { idempotency: store });
+    const original = ledger.submit.bind(ledger);
+    let failNext = true;
+    ledger.submit = async (...args) => {
+      if (failNext) {
+        failNext = false;
+        throw new FabricUnavailableError('no endorsers');
+      }
+      return await original(...args);
+    };
+
+    await register(app, validRegistration, 'key-503').expect(503);
+    expect(store.counts()).toEqual({});
+    await register(app, validRegistration, 'key-503').expect(201);
+    expect(ledger.settled).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@ import request from 'supertest';
 
 import { FabricTimeoutError } from '../src/fabric/errors';
 import { createFabricMetrics } from '../src/fabric/metrics';
-import { submitTransaction, type ProposalFactory } from '../src/fabric/transactions';
+import { submitTransaction } from '../src/fabric/transactions';
+import { FakeFabricFlow } from './support/fakeFabricFlow';
 import { ControllableLedger } from './support/controllableLedger';
 import { buildTestApp, OFFICER_TOKEN, validRegistration } from './support/testApp';
 
@@ -45,25 +46,9 @@ describe('MVCC retry counter', () => {
   it('counts each resubmission after an MVCC_READ_CONFLICT by transaction', async () => {
     const registry = new Registry();
     const metrics = createFabricMetrics(registry);
-    let attempt = 0;
-    const contract: ProposalFactory = {
-      newProposal: () => {
-        attempt++;
-        const code = attempt < 3 ? 11 : 0;
-        return {
-          getTransactionId: () => `tx${attempt}`,
-          evaluate: () => Promise.reject(new Error('unused')),
-          endorse: () =>
-            Promise.resolve({
-              submit: () =>
-                Promise.resolve({
-                  getResult: () => new Uint8Array(),
-                  getStatus: () => Promise.resolve({ successful: code === 0, code, blockNumber: 1n }),
-                }),
-            }),
-        };
-      },
-    };
+    const fabric = new FakeFabricFlow();
+    fabric.commitCodes.push(11, 11, 0);
+    const { contract } = fabric;
 
     await submitTransaction(contract, 'ApproveGrant', [], { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 }, {
       sleep: () => Promise.resolve(),

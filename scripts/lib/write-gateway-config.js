@@ -103,6 +103,8 @@ function main() {
         clientBinary: path.join(path.resolve(caBin), 'fabric-ca-client'),
         walletDir: path.join(stateDir, 'wallets', org),
       },
+      // The gateway's durable state (its Idempotency-Key store), part of the org's own state.
+      stateDir: path.join(stateDir, 'orgs', org, 'gateway-state'),
       channel,
       ...(fs.existsSync(genesisBlock) ? { genesisBlockPath: genesisBlock } : {}),
       chaincode: process.env.CHAINCODE_NAME || 'govshare',

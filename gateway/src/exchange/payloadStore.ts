@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -52,13 +52,19 @@ export class FilePayloadStore implements PayloadStore {
     }
   }
 
+  /** Never another content than the digest names: a stored file that does not hash to it (damaged, or put back wrong) is an error. */
   async load(datasetId: string, sha256: string): Promise<Buffer | undefined> {
+    let bytes: Buffer;
     try {
-      return await readFile(this.#fileOf(datasetId, sha256));
+      bytes = await readFile(this.#fileOf(datasetId, sha256));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
+    if (createHash('sha256').update(bytes).digest('hex') !== sha256) {
+      throw new Error(`the stored payload of dataset ${datasetId} does not match its digest ${sha256}`);
+    }
+    return bytes;
   }
 
   async remove(datasetId: string, sha256: string): Promise<void> {

@@ -10,7 +10,16 @@ import type { BlockStream, LedgerArchive } from './ledgerArchive';
 import type { EvaluateOptions, LedgerClient, SubmitOptions, SubmitResult } from './ledgerClient';
 import type { OfflineCommitStatus, OfflineIdentity, OfflineTransactions, Unsigned } from './offlineSigning';
 import { DEFAULT_RETRY_POLICY, realRetryEnvironment, type RetryEnvironment, type RetryPolicy } from './retry';
-import { evaluateTransaction, submitTransaction, validationCodeName } from './transactions';
+import { takeJournalStep } from './submitJournal';
+import {
+  DEFAULT_LEDGER_DEADLINES,
+  evaluateTransaction,
+  submitTransaction,
+  validationCodeName,
+  type DurableSubmission,
+  type LedgerDeadlines,
+  type LedgerLookup,
+} from './transactions';
 import { translateFabricError, type FabricStage } from './translateError';
 
 export interface FabricLedgerClientOptions {
@@ -20,17 +29,30 @@ export interface FabricLedgerClientOptions {
   /** Signing credentials by user id: each request is signed by its caller's own identity. */
   readonly credentials: ReadonlyMap<string, SigningCredentials>;
   readonly readyTimeoutMs?: number;
+  /** How long a submit and an evaluate may take before they answer 504 (default DEFAULT_LEDGER_DEADLINES). */
+  readonly deadlines?: LedgerDeadlines;
   readonly retryPolicy?: RetryPolicy;
   readonly retryEnvironment?: RetryEnvironment;
   /** Called before each resubmission after an MVCC_READ_CONFLICT (for logs and metrics). */
   readonly onMvccRetry?: (txName: string, attempt: number, delayMs: number) => void;
 }
 
+/*
+ * Per-call bounds of the offline-signing flow, where each step is its own HTTP request. The online flow
+ * (submit, evaluate) passes its own overall deadline to every call instead (FabricLedgerClientOptions.deadlines).
+ */
 const EVALUATE_TIMEOUT_MS = 5_000;
 const ENDORSE_TIMEOUT_MS = 15_000;
 const SUBMIT_TIMEOUT_MS = 5_000;
 const COMMIT_STATUS_TIMEOUT_MS = 60_000;
 const DEFAULT_READY_TIMEOUT_MS = 2_000;
+const RECONNECT_BACKOFF_INITIAL_MS = 250;
+const RECONNECT_BACKOFF_MAX_MS = 2_000;
+
+/** qscc answers an unknown transaction id with an error, not an empty result. */
+function isUnknownTransaction(err: unknown): boolean {
+  return err instanceof Error && /no such transaction ID/i.test(`${err.message} ${JSON.stringify((err as { details?: unknown }).details ?? '')}`);
+}
 
 const deadlineIn = (ms: number) => () => ({ deadline: Date.now() + ms });
 
@@ -58,12 +80,17 @@ export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource, O
       // grpc-js keeps channelz statistics (call counters, trace events) on every call by default; nothing here
       // serves the channelz service that would read them.
       'grpc.enable_channelz': 0,
+      // After the peer restarts, reconnect within a quarter second to two seconds: grpc-js's default backoff
+      // (1 s growing 1.6x to 120 s) left the gateway answering 503 for up to ~10 s after its peer was back.
+      'grpc.initial_reconnect_backoff_ms': RECONNECT_BACKOFF_INITIAL_MS,
+      'grpc.max_reconnect_backoff_ms': RECONNECT_BACKOFF_MAX_MS,
     });
   }
 
   async submit(user: AuthenticatedUser, txName: string, args: readonly string[], options?: SubmitOptions): Promise<SubmitResult> {
     const environment = this.#options.retryEnvironment ?? realRetryEnvironment;
     const { onMvccRetry } = this.#options;
+    const durable = this.#durableSubmission(user);
     return await submitTransaction(
       this.#networkFor(user).getContract(this.#options.chaincode),
       txName,
@@ -78,12 +105,64 @@ export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource, O
               onMvccRetry(txName, attempt, delayMs);
             },
           },
-      options,
+      {
+        ...options,
+        timeoutMs: this.#deadlines.submitMs,
+        ...(durable === undefined ? {} : { durable }),
+      },
     );
   }
 
+  get #deadlines(): LedgerDeadlines {
+    return this.#options.deadlines ?? DEFAULT_LEDGER_DEADLINES;
+  }
+
+  /**
+   * Inside an idempotent request (a SubmitJournal is in scope), the submit keeps its signed transaction in the
+   * request's journal before ordering it, and settles the one an earlier attempt sent before making a new one.
+   */
+  #durableSubmission(user: AuthenticatedUser): DurableSubmission | undefined {
+    const scope = takeJournalStep();
+    if (scope === undefined) return undefined;
+    const { journal, step } = scope;
+    const credentials = this.#credentialsOf(user);
+    const gateway = this.#gatewayFor(user);
+    return {
+      recorded: journal.recorded(step),
+      persist: async (endorsed, txName) => {
+        const signed = gateway.newSignedTransaction(endorsed.getBytes(), await credentials.signer(endorsed.getDigest()));
+        await journal.record({ step, txId: signed.getTransactionId(), txName, transaction: signed.getBytes() });
+        return signed;
+      },
+      recreate: (transaction) => gateway.newTransaction(transaction),
+      lookup: (txId, deadline) => this.#lookup(user, txId, deadline),
+    };
+  }
+
+  /** Where `txId` is on this peer's ledger (qscc), or undefined when the ledger does not hold it. */
+  async #lookup(user: AuthenticatedUser, txId: string, deadline: number): Promise<LedgerLookup | undefined> {
+    const qscc = this.#networkFor(user).getContract('qscc');
+    const query = async (txName: string): Promise<Uint8Array | undefined> => {
+      try {
+        return await qscc.newProposal(txName, { arguments: [this.#options.channel, txId] }).evaluate({ deadline });
+      } catch (err) {
+        if (isUnknownTransaction(err)) return undefined;
+        throw err;
+      }
+    };
+    const processed = await query('GetTransactionByID');
+    if (processed === undefined) return undefined;
+    const block = await query('GetBlockByTxID');
+    if (block === undefined) return undefined;
+    return {
+      validationCode: peer.ProcessedTransaction.deserializeBinary(processed).getValidationcode(),
+      blockNumber: BigInt(common.Block.deserializeBinary(block).getHeader()?.getNumber() ?? 0),
+    };
+  }
+
   async evaluate(user: AuthenticatedUser, txName: string, args: readonly string[], options?: EvaluateOptions): Promise<Buffer> {
-    return await evaluateTransaction(this.#networkFor(user).getContract(this.#options.chaincode), txName, args, options);
+    const contract = this.#networkFor(user).getContract(this.#options.chaincode);
+    return await evaluateTransaction(contract, txName, args, options, this.#deadlines.evaluateMs);
   }
 
   async chaincodeEvents(user: AuthenticatedUser, startBlock?: bigint): Promise<LedgerEventStream> {
@@ -153,10 +232,7 @@ export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource, O
       const processed = await this.#evaluateSystem(user, 'GetTransactionByID', [this.#options.channel, txId]);
       return peer.ProcessedTransaction.deserializeBinary(processed).getValidationcode();
     } catch (err) {
-      // qscc answers an unknown id with an error, not an empty result.
-      if (err instanceof Error && /no such transaction ID/i.test(`${err.message} ${JSON.stringify((err as { details?: unknown }).details ?? '')}`)) {
-        return undefined;
-      }
+      if (isUnknownTransaction(err)) return undefined;
       throw translateFabricError(err, 'evaluate', txId);
     }
   }
@@ -260,25 +336,34 @@ export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource, O
     this.#client.close();
   }
 
-  #networkFor(user: AuthenticatedUser): Network {
+  #credentialsOf(user: AuthenticatedUser): SigningCredentials {
+    const credentials = this.#credentials.get(user.id);
+    if (credentials === undefined) {
+      throw new Error(`No Fabric signing credentials configured for user ${user.id}`);
+    }
+    return credentials;
+  }
+
+  #gatewayFor(user: AuthenticatedUser): Gateway {
     let gateway = this.#gateways.get(user.id);
     if (gateway === undefined) {
-      const credentials = this.#credentials.get(user.id);
-      if (credentials === undefined) {
-        throw new Error(`No Fabric signing credentials configured for user ${user.id}`);
-      }
+      const credentials = this.#credentialsOf(user);
       gateway = connect({
         client: this.#client,
         identity: credentials.identity,
         signer: credentials.signer,
         hash: credentials.hash,
-        evaluateOptions: deadlineIn(EVALUATE_TIMEOUT_MS),
-        endorseOptions: deadlineIn(ENDORSE_TIMEOUT_MS),
-        submitOptions: deadlineIn(SUBMIT_TIMEOUT_MS),
-        commitStatusOptions: deadlineIn(COMMIT_STATUS_TIMEOUT_MS),
+        evaluateOptions: deadlineIn(this.#deadlines.evaluateMs),
+        endorseOptions: deadlineIn(this.#deadlines.submitMs),
+        submitOptions: deadlineIn(this.#deadlines.submitMs),
+        commitStatusOptions: deadlineIn(this.#deadlines.submitMs),
       });
       this.#gateways.set(user.id, gateway);
     }
-    return gateway.getNetwork(this.#options.channel);
+    return gateway;
+  }
+
+  #networkFor(user: AuthenticatedUser): Network {
+    return this.#gatewayFor(user).getNetwork(this.#options.channel);
   }
 }

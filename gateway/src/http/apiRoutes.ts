@@ -52,6 +52,8 @@ export interface RouteSpec {
   readonly errors: readonly number[];
   /** A ledger submit: accepts Idempotency-Key, so a retried request never submits twice. */
   readonly idempotent?: boolean;
+  /** Response fields shown once (a one-time token): never stored, so a replay answers without them. */
+  readonly secretResponseFields?: readonly string[];
 }
 
 /** A route as registered: full path, and the headers it really validates (Idempotency-Key included). */
@@ -186,7 +188,9 @@ export function bindRoutes(router: Router, registry: RouteRegistry, basePath: st
         const input = parseInput<typeof spec>(route, req);
         const execute = async (): Promise<JsonResult> => await handler(input, req);
         if (route.idempotent === true && store !== undefined) {
-          const outcome = await withIdempotency(store, req, authenticatedUser(req).id, execute);
+          const outcome = await withIdempotency(store, req, authenticatedUser(req).id, execute, {
+            secretFields: route.secretResponseFields ?? [],
+          });
           bindTxIdToLog(req, outcome.result.body);
           if (outcome.replayed) {
             res.set('Idempotency-Replayed', 'true');

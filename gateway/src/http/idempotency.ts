@@ -3,6 +3,7 @@ import { canonicalJson, sha256Hex } from 'govshare-contract';
 import { z } from 'zod';
 
 import type { JsonResult } from './apiRoutes';
+import { withSubmitJournal, type JournaledTransaction, type SubmitJournal } from '../fabric/submitJournal';
 import { toProblem } from './errorHandler';
 import { HttpProblem, PROBLEM_CONTENT_TYPE } from './problem';
 
@@ -18,111 +19,36 @@ export const IdempotencyKeyHeaders = z.object({
     .describe('Client-chosen key (e.g. a UUID): a repeat with the same key and body replays the first response'),
 });
 
-/** What the store holds under a key. */
-export type IdempotencyRecord =
-  | { readonly state: 'in-flight'; readonly fingerprint: string; readonly settled: Promise<void> }
-  | { readonly state: 'completed'; readonly fingerprint: string; readonly response: JsonResult };
+/**
+ * What a claim of a key finds. `claimed`: this request runs; `transactions` are those an earlier attempt (one that
+ * answered 504, failed after submitting, or died with its gateway) sent: the retry settles them first on the
+ * ledger. `in-flight`: a concurrent duplicate in this process, to wait for. `completed`: the answer to replay.
+ * `reused`: the key was used with another body.
+ */
+export type IdempotencyClaim =
+  | { readonly state: 'claimed'; readonly transactions: readonly JournaledTransaction[] }
+  | { readonly state: 'in-flight'; readonly settled: Promise<void> }
+  | { readonly state: 'completed'; readonly response: JsonResult }
+  | { readonly state: 'reused' };
 
-export type IdempotencyClaim = { readonly state: 'claimed' } | IdempotencyRecord;
-
-/** Small enough to be backed by a shared database later; the in-memory store serves one gateway process. */
+/**
+ * The durable replay store behind Idempotency-Key (SqliteIdempotencyStore). It never holds a secret: responses are
+ * stored without the route's secret fields, and transactions are the signed envelopes that go on the ledger.
+ */
 export interface IdempotencyStore {
-  /** Atomically claims `key` for a new request, or returns the record already held under it. */
+  /** Atomically claims `key` for a request with body `fingerprint`, or tells what is already held under it. */
   claim(key: string, fingerprint: string): Promise<IdempotencyClaim>;
-  /** Stores the response of a claimed key; waiters on the in-flight claim are released. */
+  /** Keeps a signed transaction of the claimed key before it is ordered (replacing an earlier one of that step). */
+  recordTransaction(key: string, transaction: JournaledTransaction): Promise<void>;
+  /** Stores the answer of a claimed key for replay; waiters on the claim are released. */
   complete(key: string, response: JsonResult): Promise<void>;
-  /** Forgets a claimed key (the request failed and may be retried); waiters are released. */
+  /** Forgets a claimed key: the request failed before any transaction was sent, a retry starts afresh. */
   release(key: string): Promise<void>;
+  /** The outcome is unknown (a transaction was sent): the key keeps its transactions for the retry to settle. */
+  suspend(key: string): Promise<void>;
 }
-
-export interface MemoryIdempotencyStoreOptions {
-  readonly ttlMs?: number;
-  readonly maxEntries?: number;
-  readonly now?: () => number;
-}
-
-type Entry =
-  | { state: 'in-flight'; fingerprint: string; settled: Promise<void>; settle: () => void }
-  | { state: 'completed'; fingerprint: string; response: JsonResult; expiresAt: number };
 
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-export const DEFAULT_IDEMPOTENCY_MAX_ENTRIES = 10_000;
-
-export class MemoryIdempotencyStore implements IdempotencyStore {
-  // Map iteration order is insertion order; completed entries are re-inserted, so the oldest come first.
-  readonly #entries = new Map<string, Entry>();
-  readonly #ttlMs: number;
-  readonly #maxEntries: number;
-  readonly #now: () => number;
-
-  constructor(options: MemoryIdempotencyStoreOptions = {}) {
-    this.#ttlMs = options.ttlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
-    this.#maxEntries = options.maxEntries ?? DEFAULT_IDEMPOTENCY_MAX_ENTRIES;
-    this.#now = options.now ?? Date.now;
-  }
-
-  get size(): number {
-    return this.#entries.size;
-  }
-
-  claim(key: string, fingerprint: string): Promise<IdempotencyClaim> {
-    this.#evict();
-    const existing = this.#entries.get(key);
-    if (existing !== undefined) {
-      return Promise.resolve(
-        existing.state === 'in-flight'
-          ? { state: 'in-flight', fingerprint: existing.fingerprint, settled: existing.settled }
-          : { state: 'completed', fingerprint: existing.fingerprint, response: existing.response },
-      );
-    }
-    let settle = (): void => undefined;
-    const settled = new Promise<void>((resolve) => {
-      settle = resolve;
-    });
-    this.#entries.set(key, { state: 'in-flight', fingerprint, settled, settle });
-    this.#evict();
-    return Promise.resolve({ state: 'claimed' });
-  }
-
-  complete(key: string, response: JsonResult): Promise<void> {
-    const entry = this.#entries.get(key);
-    if (entry?.state === 'in-flight') {
-      this.#entries.delete(key);
-      this.#entries.set(key, {
-        state: 'completed',
-        fingerprint: entry.fingerprint,
-        response,
-        expiresAt: this.#now() + this.#ttlMs,
-      });
-      entry.settle();
-    }
-    return Promise.resolve();
-  }
-
-  release(key: string): Promise<void> {
-    const entry = this.#entries.get(key);
-    if (entry?.state === 'in-flight') {
-      this.#entries.delete(key);
-      entry.settle();
-    }
-    return Promise.resolve();
-  }
-
-  /** Drops expired entries, then the oldest completed ones beyond the bound; in-flight claims are never dropped. */
-  #evict(): void {
-    const now = this.#now();
-    let excess = this.#entries.size - this.#maxEntries;
-    for (const [key, entry] of this.#entries) {
-      if (entry.state === 'in-flight') continue;
-      if (entry.expiresAt <= now || excess > 0) {
-        this.#entries.delete(key);
-        excess--;
-      } else {
-        break;
-      }
-    }
-  }
-}
 
 export interface IdempotentOutcome {
   readonly result: JsonResult;
@@ -138,15 +64,34 @@ function keyReused(): HttpProblem {
   });
 }
 
+/** The answer as it may be stored: the route's secret fields (e.g. a one-time token) are never kept for replay. */
+function storable(result: JsonResult, secretFields: readonly string[]): JsonResult {
+  if (secretFields.length === 0 || typeof result.body !== 'object' || result.body === null || Array.isArray(result.body)) {
+    return result;
+  }
+  const body = Object.fromEntries(Object.entries(result.body).filter(([field]) => !secretFields.includes(field)));
+  return { ...result, body };
+}
+
+export interface IdempotencyOptions {
+  /** Top-level response fields that are shown once and never stored (a replay answers without them). */
+  readonly secretFields?: readonly string[];
+}
+
 /**
  * Runs `execute` at most once per (user, method, path, Idempotency-Key). Without the header it simply runs.
- * Results and 4xx problems are kept for replay; 5xx failures are forgotten so that the client can retry.
+ * Results and 4xx problems are kept for replay. A failure before any transaction was sent is forgotten, so the
+ * client can retry. Every ledger submit of the request is journaled (its signed transaction kept before ordering):
+ * after a 504, any other failure once a transaction was sent, or a gateway that died mid-request, the retry first
+ * settles those transactions on the ledger (answering the committed result, or resubmitting the same txId) and
+ * never makes a second transaction for what the first attempt may already have done.
  */
 export async function withIdempotency(
   store: IdempotencyStore,
   req: Request,
   userId: string,
   execute: () => Promise<JsonResult>,
+  options: IdempotencyOptions = {},
 ): Promise<IdempotentOutcome> {
   const idempotencyKey = req.get('idempotency-key');
   if (idempotencyKey === undefined) {
@@ -156,37 +101,46 @@ export async function withIdempotency(
   // Canonical JSON: key order does not change a request's fingerprint.
   const fingerprint = sha256Hex(canonicalJson(req.body));
 
+  let claimed: readonly JournaledTransaction[];
   for (;;) {
     const claim = await store.claim(key, fingerprint);
     if (claim.state === 'claimed') {
+      claimed = claim.transactions;
       break;
     }
-    if (claim.fingerprint !== fingerprint) {
-      throw keyReused();
-    }
-    if (claim.state === 'completed') {
-      return { result: claim.response, replayed: true };
-    }
+    if (claim.state === 'reused') throw keyReused();
+    if (claim.state === 'completed') return { result: claim.response, replayed: true };
     // A concurrent duplicate: wait for the first request, then replay its result (or claim the key if it failed).
     await claim.settled;
   }
 
+  const transactions = new Map(claimed.map((transaction) => [transaction.step, transaction]));
+  let sent = transactions.size > 0;
+  const journal: SubmitJournal = {
+    recorded: (step) => transactions.get(step),
+    record: async (transaction) => {
+      await store.recordTransaction(key, transaction);
+      sent = true;
+    },
+  };
+  const failed = async (status: number, problem?: JsonResult): Promise<void> => {
+    if (status < 500 && problem !== undefined) await store.complete(key, problem);
+    else if (sent) await store.suspend(key);
+    else await store.release(key);
+  };
+
   let result: JsonResult;
   try {
-    result = await execute();
+    result = await withSubmitJournal(journal, execute);
   } catch (err) {
     const body = toProblem(err);
-    if (body.status < 500) {
-      await store.complete(key, { status: body.status, body, contentType: PROBLEM_CONTENT_TYPE });
-    } else {
-      await store.release(key);
-    }
+    await failed(body.status, { status: body.status, body, contentType: PROBLEM_CONTENT_TYPE });
     throw err;
   }
   if (result.status >= 500) {
-    await store.release(key);
+    await failed(result.status);
   } else {
-    await store.complete(key, result);
+    await store.complete(key, storable(result, options.secretFields ?? []));
   }
   return { result, replayed: false };
 }

@@ -24,7 +24,13 @@ const NewUserResponse = named(
     id: z.string(),
     role: z.enum(ROLES),
     mspId: z.string(),
-    token: z.string().describe('The bearer token of the new user: shown once, only its SHA-256 is stored'),
+    token: z
+      .string()
+      .optional()
+      .describe(
+        'The bearer token of the new user: shown once, only its SHA-256 is stored. Absent from a replay ' +
+          '(Idempotency-Replayed: true): the token is never kept for one',
+      ),
   }),
 );
 
@@ -69,6 +75,7 @@ export function adminRouter(
       operationId: 'createUser',
       summary: "Register and enroll a user with the department's Fabric CA (admin only); answers its one-time API token",
       idempotent: true,
+      secretResponseFields: ['token'],
       body: named('NewUserRequest', NewUserRequest),
       response: { status: 201, description: 'Enrolled; the token works at once', schema: NewUserResponse },
       errors: [403, 409, 502, 503],

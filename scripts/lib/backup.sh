@@ -1,0 +1,62 @@
+# A department's part of the state directory, and its daemons, for backup.sh and restore.sh.
+# Sourced, never executed; needs env.sh, process.sh, admin.sh, discovery.sh and nodes.sh.
+# shellcheck shell=bash
+
+# backup_key_file: the operator's key file (GOVSHARE_BACKUP_KEY_FILE): a passphrase or random bytes,
+# readable by its owner only. Never a command-line argument, so it never shows in ps or shell history.
+backup_key_file() {
+  local file="${GOVSHARE_BACKUP_KEY_FILE:-}"
+  [[ -n "$file" ]] || die "set GOVSHARE_BACKUP_KEY_FILE to a file holding the backup passphrase or key (mode 0600), e.g.
+  (umask 077; head -c 32 /dev/urandom | base64 >~/govshare-backup.key)"
+  [[ -f "$file" && -r "$file" ]] || die "GOVSHARE_BACKUP_KEY_FILE=$file is not a readable file"
+  echo "$file"
+}
+
+# org_state_paths <org>: every path of the state directory (relative to it) that belongs to the org and
+# exists: its MSP/TLS material, users and gateway state (orgs/<org>, where an org's own orderer lives
+# too), its CA's home, every node named *.<org> (its peer, its orderer), its payload store, its wallet
+# and its gateway config. Whatever the org owns is named by the org, so nothing is picked by hand.
+org_state_paths() {
+  local org="$1" path
+  for path in "orgs/$org" "ca/$org" "data/$org" "wallets/$org" "gateways/$org.json"; do
+    [[ -e "$GOVSHARE_STATE/$path" ]] && echo "$path"
+  done
+  for path in "$GOVSHARE_STATE"/nodes/*."$org"; do
+    [[ -e "$path" ]] && echo "nodes/${path##*/}"
+  done
+  return 0
+}
+
+# org_daemons <org>: the org's running daemons in start order: its CA, its orderers, its peer, its gateway.
+org_daemons() {
+  local org="$1" name
+  local candidates=("ca.$org")
+  for name in "$GOVSHARE_STATE"/nodes/orderer*."$org"; do [[ -e "$name" ]] && candidates+=("${name##*/}"); done
+  candidates+=("$(peer_name "$org")" "gateway.$org")
+  for name in "${candidates[@]}"; do
+    if is_running "$name"; then echo "$name"; fi
+  done
+  return 0
+}
+
+# stop_org_daemons <daemon...>: stops them, the last started first.
+stop_org_daemons() {
+  local i
+  for ((i = $# ; i >= 1; i--)); do stop_daemon "${!i}"; done
+}
+
+# start_org_daemons <org> <daemon...>: starts them in order and waits until each serves: a CA issues, a
+# node accepts connections, a peer's discovery sees every peer run the chaincode again, a gateway is ready.
+start_org_daemons() {
+  local org="$1" name
+  shift
+  for name in "$@"; do
+    case "$name" in
+      gateway.*) "$GOVSHARE_ROOT/scripts/gateways.sh" start "$org" ;;
+      *)
+        "$GOVSHARE_ROOT/scripts/network.sh" start "$name"
+        if [[ "$name" == peer0.* ]]; then wait_for_discovery; fi
+        ;;
+    esac
+  done
+}
