@@ -39,6 +39,10 @@ step "lint (ESLint strictTypeChecked on .ts/.tsx, recommended on .js/.cjs/.mjs, 
 npx eslint . --max-warnings 0
 record_check eslint $?
 
+step "no import cycles (dpdm, type-only imports included)"
+npm run --silent check:cycles
+record_check "no import cycles" $?
+
 step "lint shell scripts (shellcheck)"
 ensure_shellcheck && mapfile -t scripts < <(shell_sources) &&
   "$SHELLCHECK" -x -P SCRIPTDIR:scripts:scripts/lib "${scripts[@]}"

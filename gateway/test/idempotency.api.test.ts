@@ -1,6 +1,7 @@
 import request from 'supertest';
 
 import { FabricUnavailableError } from '../src/fabric/errors';
+import { MemoryIdempotencyStore, type IdempotencyClaim } from '../src/http/idempotency';
 import { AUDITOR_TOKEN, buildTestApp, OFFICER_TOKEN, validRegistration } from './support/testApp';
 import { ControllableLedger } from './support/controllableLedger';
 
@@ -12,9 +13,28 @@ function register(app: App, body: object, key?: string, token = OFFICER_TOKEN) {
   return req.send(body);
 }
 
+/** The in-memory store, telling the test when a given number of claims has been answered (a barrier, not a sleep). */
+class ObservedStore extends MemoryIdempotencyStore {
+  #claims = 0;
+  readonly #waiters: { count: number; resolve: () => void }[] = [];
+
+  override async claim(key: string, fingerprint: string): Promise<IdempotencyClaim> {
+    const claim = await super.claim(key, fingerprint);
+    this.#claims += 1;
+    for (const waiter of this.#waiters.filter((w) => w.count <= this.#claims)) waiter.resolve();
+    return claim;
+  }
+
+  /** Resolves once `count` claims have been answered. */
+  claims(count: number): Promise<void> {
+    return count <= this.#claims ? Promise.resolve() : new Promise((resolve) => this.#waiters.push({ count, resolve }));
+  }
+}
+
 function setup() {
   const ledger = new ControllableLedger();
-  return { ledger, app: buildTestApp(ledger).app };
+  const store = new ObservedStore();
+  return { ledger, store, app: buildTestApp(ledger, { idempotency: store }).app };
 }
 
 describe('Idempotency-Key on submits', () => {
@@ -58,14 +78,15 @@ describe('Idempotency-Key on submits', () => {
   });
 
   it('makes concurrent duplicates wait for the first and share its result', async () => {
-    const { app, ledger } = setup();
+    const { app, ledger, store } = setup();
     const release = ledger.holdSubmits();
 
-    // Awaiting a supertest request sends it: both are in flight before the first submit is released.
+    // Awaiting a supertest request sends it. The submit is held until both requests have claimed the key: the
+    // first claims it and submits, the second finds it in flight and waits.
     const pending = Promise.all(
       [register(app, validRegistration, 'key-1'), register(app, validRegistration, 'key-1')].map(async (req) => await req),
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await store.claims(2);
     release();
     const responses = await pending;
 
