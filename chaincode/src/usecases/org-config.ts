@@ -1,9 +1,10 @@
-import type { ArgumentsOf, OrgConfigRecord, ReadOrgConfig, SetOrgConfig } from 'govshare-contract';
+import type { ArgumentsOf, OrgConfigRecord, SetOrgConfig } from 'govshare-contract';
 import type { GovshareContext } from '../contracts/context';
 import { stampOf } from '../domain/tx';
 import { repositoriesOf } from '../repositories';
 
-export async function readOrgConfig(ctx: GovshareContext, _args: ArgumentsOf<typeof ReadOrgConfig>): Promise<OrgConfigRecord> {
+/** ReadOrgConfig takes no arguments. */
+export async function readOrgConfig(ctx: GovshareContext): Promise<OrgConfigRecord> {
   return repositoriesOf(ctx).orgConfig.current();
 }
 
