@@ -1,5 +1,6 @@
 // @ts-check
 import eslint from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /**
@@ -48,7 +49,7 @@ const determinism = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.govshare/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '.govshare/**', 'coverage/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -86,5 +87,20 @@ export default tseslint.config(
         { name: 'govshare-contract', allowTypeImports: true, message: 'Import govshare-contract as types only (import type).' },
       ],
     },
+  },
+  {
+    // Plain JavaScript (the chaincode builders' helpers, the gateway config writer, the bench workloads, the configs):
+    // the same recommended and strict rules, without the type-aware ones (there are no types to check).
+    files: ['**/*.{js,cjs,mjs}'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      // CommonJS modules load their dependencies with require().
+      '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
+  {
+    files: ['**/*.{js,cjs}'],
+    languageOptions: { sourceType: 'commonjs' },
   },
 );

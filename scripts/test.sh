@@ -30,14 +30,18 @@ record_check "Fabric binaries installed" $?
 "$here/install-fabric.sh" --check
 record_check "peer, orderer and fabric-ca-server report the pinned versions" $?
 
-step "typecheck"
+step "typecheck (contract, chaincode, gateway, console, tests, bench)"
 npx tsc -b contract chaincode gateway gateway/console && npx tsc -p test/integration/tsconfig.json &&
-  npx tsc -p test/scripts/tsconfig.json
+  npx tsc -p test/scripts/tsconfig.json && npx tsc -p bench/tsconfig.json --noEmit
 record_check typecheck $?
 
-step "lint (ESLint strictTypeChecked + chaincode determinism rules)"
+step "lint (ESLint strictTypeChecked on .ts/.tsx, recommended on .js/.cjs/.mjs, chaincode determinism rules)"
 npx eslint . --max-warnings 0
 record_check eslint $?
+
+step "no import cycles (dpdm, type-only imports included)"
+npm run --silent check:cycles
+record_check "no import cycles" $?
 
 step "lint shell scripts (shellcheck)"
 ensure_shellcheck && mapfile -t scripts < <(shell_sources) &&

@@ -37,7 +37,7 @@ describe('canReadAudit', () => {
     ['the dataset owner', caller('EducationMSP', 'officer'), true],
     ['an uninvolved department', caller('FinanceMSP', 'auditor'), false],
   ])('%s: %s', (_name, who, allowed) => {
-    expect(canReadAudit(who, record)).toBe(allowed);
+    expect(canReadAudit(who, record, 'AuditMSP')).toBe(allowed);
   });
 });
 

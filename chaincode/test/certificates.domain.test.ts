@@ -1,6 +1,6 @@
 import { issueCertificate, revokeCertificate, verifyCertificate } from '../src/domain/certificates';
 import { parseArgument } from '../src/domain/validation';
-import { Certificate, CERTIFICATE_ISSUERS, CertificateIssue } from 'govshare-contract';
+import { Certificate, CertificateIssue, FOUNDING_ORG_CONFIG, type OrgConfig } from 'govshare-contract';
 import { caller, errorOf, T0, txAt } from './support/domain-fixtures';
 
 const DOC = 'd'.repeat(64);
@@ -9,28 +9,28 @@ const issue = (type: string, notAfter = '2027-03-01T00:00:00Z') =>
   parseArgument(CertificateIssue, { type, documentSha256: DOC, subjectPseudonym: SUBJECT, notAfter });
 const education = txAt(T0, caller('EducationMSP', 'officer'), 'issue-tx');
 
-describe('issuer table', () => {
+describe('issuer table (the founding org configuration)', () => {
   it('maps each certificate type to exactly one issuing department', () => {
-    expect(CERTIFICATE_ISSUERS).toEqual({
-      DIPLOMA: 'EducationMSP',
-      TRANSCRIPT: 'EducationMSP',
-      TAX_CLEARANCE: 'FinanceMSP',
-      NO_CRIMINAL_RECORD: 'JusticeMSP',
+    expect(FOUNDING_ORG_CONFIG.certificateIssuers).toEqual({
+      DIPLOMA: ['EducationMSP'],
+      TRANSCRIPT: ['EducationMSP'],
+      TAX_CLEARANCE: ['FinanceMSP'],
+      NO_CRIMINAL_RECORD: ['JusticeMSP'],
     });
   });
 
-  it.each(Object.entries(CERTIFICATE_ISSUERS))('%s is issued by %s and nobody else', (type, issuer) => {
+  it.each(Object.entries(FOUNDING_ORG_CONFIG.certificateIssuers).map(([type, [issuer]]) => [type, issuer ?? '']))('%s is issued by %s and nobody else', (type, issuer) => {
     for (const msp of ['EducationMSP', 'FinanceMSP', 'JusticeMSP', 'AuditMSP']) {
       const tx = txAt(T0, caller(msp));
-      if (msp === issuer) expect(issueCertificate(issue(type), tx).issuerMsp).toBe(issuer);
-      else expect(errorOf(() => issueCertificate(issue(type), tx))).toMatch(/^FORBIDDEN: /);
+      if (msp === issuer) expect(issueCertificate(issue(type), tx, FOUNDING_ORG_CONFIG).issuerMsp).toBe(issuer);
+      else expect(errorOf(() => issueCertificate(issue(type), tx, FOUNDING_ORG_CONFIG))).toMatch(/^FORBIDDEN: /);
     }
   });
 });
 
 describe('issueCertificate', () => {
   it('stores digests and the pseudonym only, stamped with the transaction', () => {
-    const certificate = issueCertificate(issue('DIPLOMA'), education);
+    const certificate = issueCertificate(issue('DIPLOMA'), education, FOUNDING_ORG_CONFIG);
     expect(certificate).toEqual({
       documentSha256: DOC,
       type: 'DIPLOMA',
@@ -53,12 +53,12 @@ describe('issueCertificate', () => {
   });
 
   it('refuses a validity that has already ended', () => {
-    expect(errorOf(() => issueCertificate(issue('DIPLOMA', '2026-01-01T00:00:00Z'), education))).toMatch(/^INVALID_ARGUMENT: notAfter: /);
+    expect(errorOf(() => issueCertificate(issue('DIPLOMA', '2026-01-01T00:00:00Z'), education, FOUNDING_ORG_CONFIG))).toMatch(/^INVALID_ARGUMENT: notAfter: /);
   });
 });
 
 describe('revocation and verification', () => {
-  const issued = issueCertificate(issue('DIPLOMA'), education);
+  const issued = issueCertificate(issue('DIPLOMA'), education, FOUNDING_ORG_CONFIG);
 
   it('verifies VALID, EXPIRED, REVOKED and UNKNOWN at the transaction time', () => {
     expect(verifyCertificate(DOC, issued, T0)).toEqual({ documentSha256: DOC, status: 'VALID', type: 'DIPLOMA', issuerMsp: 'EducationMSP', notAfter: '2027-03-01T00:00:00.000Z' });
@@ -72,5 +72,19 @@ describe('revocation and verification', () => {
     expect(errorOf(() => revokeCertificate(issued, 'FRAUD', txAt(T0, caller('JusticeMSP'))))).toMatch(/^FORBIDDEN: /);
     const revoked = revokeCertificate(issued, 'FRAUD', education);
     expect(errorOf(() => revokeCertificate(revoked, 'FRAUD', education))).toMatch(/^INVALID_STATE: /);
+  });
+});
+
+describe('issuing rights are configuration', () => {
+  it('lets every org the configuration names issue the type, and an empty list refuses everyone', () => {
+    const config: OrgConfig = {
+      ...FOUNDING_ORG_CONFIG,
+      certificateIssuers: { ...FOUNDING_ORG_CONFIG.certificateIssuers, TRANSCRIPT: ['EducationMSP', 'HealthMSP'], TAX_CLEARANCE: [] },
+    };
+    expect(issueCertificate(issue('TRANSCRIPT'), txAt(T0, caller('HealthMSP')), config).issuerMsp).toBe('HealthMSP');
+    expect(issueCertificate(issue('TRANSCRIPT'), education, config).issuerMsp).toBe('EducationMSP');
+    expect(errorOf(() => issueCertificate(issue('TAX_CLEARANCE'), txAt(T0, caller('FinanceMSP')), config))).toMatch(
+      /^FORBIDDEN: TAX_CLEARANCE certificates are issued by no organisation/,
+    );
   });
 });

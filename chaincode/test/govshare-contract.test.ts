@@ -3,7 +3,7 @@ import { createHash } from 'crypto';
 import { callerOf } from '../src/contracts/context';
 import { GovshareContract, type TransactionMethods } from '../src/contracts/govshare-contract';
 import { contracts } from '../src/index';
-import { AuditRecord, Dataset, EVENT_NAMES, Grant, type TransactionName } from 'govshare-contract';
+import { AuditRecord, Dataset, EVENT_NAMES, Grant, TRANSACTION_LIST, type TransactionName } from 'govshare-contract';
 import {
   AUDITOR,
   EDU_APPROVER,
@@ -118,8 +118,13 @@ describe('GovshareContract', () => {
     const evaluateOnly = declared.filter((t) => t.tag.includes('EVALUATE')).map((t) => t.name).sort();
     expect(evaluateOnly).toEqual([
       'CheckAccess', 'GetDatasetHistory', 'ListDatasets', 'ListGrantsByDataset', 'ListGrantsByRequester', 'ListPendingGrants',
-      'QueryAudit', 'ReadDataset', 'ReadGrant', 'ReadGrantDetails', 'VerifyCertificate',
+      'QueryAudit', 'ReadDataset', 'ReadGrant', 'ReadGrantDetails', 'ReadOrgConfig', 'VerifyCertificate',
     ]);
+    // The generated methods declare exactly the table's arguments, in order.
+    for (const tx of TRANSACTION_LIST) {
+      expect(byName.get(tx.name)?.parameters.map((p) => p.name)).toEqual(Object.keys(tx.args));
+    }
+    expect(declared).toHaveLength(TRANSACTION_LIST.length);
   });
 
   it('reports an unknown transaction with a catalogue code', async () => {
@@ -496,6 +501,38 @@ describe('e-certificates', () => {
     await issue(EDU_OFFICER, 'TRANSCRIPT', '2026-03-01T12:05:00Z');
     for (let i = 0; i < 5; i += 1) tx(EDU_OFFICER); // let five transaction-minutes pass
     await expect(run(JUS_OFFICER, 'VerifyCertificate', doc)).resolves.toMatchObject({ status: 'EXPIRED' });
+  });
+});
+
+describe('org roles (SetOrgConfig)', () => {
+  const HEALTH_OFFICER = user('HealthMSP', 'officer');
+  const withIssuers = (transcript: string[]) =>
+    JSON.stringify({
+      supervisorMsp: 'AuditMSP',
+      certificateIssuers: { DIPLOMA: ['EducationMSP'], TRANSCRIPT: transcript, TAX_CLEARANCE: ['FinanceMSP'], NO_CRIMINAL_RECORD: ['JusticeMSP'] },
+    });
+
+  it('starts from the founding configuration and lets only the supervisor admin change it, audited', async () => {
+    await expect(run(JUS_OFFICER, 'ReadOrgConfig')).resolves.toMatchObject({ supervisorMsp: 'AuditMSP', updated: null });
+    expect((await fails(user('EducationMSP', 'admin'), 'SetOrgConfig', [withIssuers(['EducationMSP', 'HealthMSP'])])).message).toMatch(/^FORBIDDEN: /);
+    expect((await fails(AUDITOR, 'SetOrgConfig', [withIssuers(['EducationMSP', 'HealthMSP'])])).message).toMatch(/^FORBIDDEN: /);
+    expect((await fails(user('AuditMSP', 'admin'), 'SetOrgConfig', ['{"supervisorMsp":"AuditMSP"}'])).message).toMatch(/^INVALID_ARGUMENT: certificateIssuers: /);
+    expect((await fails(HEALTH_OFFICER, 'IssueCertificate', ['TRANSCRIPT', sha('t'), sha('s'), '2027-01-01T00:00:00Z'])).message).toMatch(/^FORBIDDEN: /);
+
+    const changed = await run(user('AuditMSP', 'admin'), 'SetOrgConfig', withIssuers(['EducationMSP', 'HealthMSP']));
+    expect(changed).toMatchObject({ certificateIssuers: { TRANSCRIPT: ['EducationMSP', 'HealthMSP'] }, updated: { actor: { mspId: 'AuditMSP' } } });
+    expect(changed.tx.events.map((e) => e.name)).toEqual(['OrgConfigChanged']);
+    expect(audits().map((a) => a.type)).toEqual(['ORG_CONFIG_CHANGED']);
+
+    await expect(run(HEALTH_OFFICER, 'IssueCertificate', 'TRANSCRIPT', sha('t'), sha('s'), '2027-01-01T00:00:00Z')).resolves.toMatchObject({ issuerMsp: 'HealthMSP' });
+  });
+
+  it('moves the supervisor role: the new supervisor reads the whole trail, AuditMSP no longer countersigns', async () => {
+    await run(user('AuditMSP', 'admin'), 'SetOrgConfig', JSON.stringify({ ...JSON.parse(withIssuers(['EducationMSP'])) as object, supervisorMsp: 'HealthMSP' }));
+    const window = JSON.stringify({ from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z' });
+    expect((await fails(AUDITOR, 'CountersignAccess', ['any-grant'])).message).toMatch(/^FORBIDDEN: AuditMSP role 'auditor' may not countersign access/);
+    const page = await run<{ records: AuditRecord[] }>(user('HealthMSP', 'auditor'), 'QueryAudit', window);
+    expect(page.records.map((r) => r.type)).toEqual(['ORG_CONFIG_CHANGED']);
   });
 });
 

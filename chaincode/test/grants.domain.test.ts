@@ -146,13 +146,13 @@ describe('transitions', () => {
 
   it('countersigns an APPROVED grant on a SECRET dataset once, by the Audit org only', () => {
     const secret = grant({ status: 'APPROVED', countersignatureRequired: true });
-    const signed = countersignGrant(secret, AUDIT);
+    const signed = countersignGrant(secret, AUDIT, 'AuditMSP');
     expect(signed.countersigned).toMatchObject({ txId: 'cs-tx', actor: { mspId: 'AuditMSP' } });
     expect(accessReason(signed, '2026-03-02T02:00:00.000Z')).toBe('ACTIVE');
-    expect(errorOf(() => countersignGrant(signed, AUDIT))).toMatch(/^INVALID_STATE: .*already/);
-    expect(errorOf(() => countersignGrant(secret, OWNER))).toMatch(/^FORBIDDEN: /);
-    expect(errorOf(() => countersignGrant(grant({ status: 'APPROVED' }), AUDIT))).toMatch(/^INVALID_STATE: /);
-    expect(errorOf(() => countersignGrant(grant({ countersignatureRequired: true }), AUDIT))).toMatch(/^INVALID_STATE: .*PENDING/);
+    expect(errorOf(() => countersignGrant(signed, AUDIT, 'AuditMSP'))).toMatch(/^INVALID_STATE: .*already/);
+    expect(errorOf(() => countersignGrant(secret, OWNER, 'AuditMSP'))).toMatch(/^FORBIDDEN: /);
+    expect(errorOf(() => countersignGrant(grant({ status: 'APPROVED' }), AUDIT, 'AuditMSP'))).toMatch(/^INVALID_STATE: /);
+    expect(errorOf(() => countersignGrant(grant({ countersignatureRequired: true }), AUDIT, 'AuditMSP'))).toMatch(/^INVALID_STATE: .*PENDING/);
   });
 
   it('accepts private details only from the requester, while PENDING, matching the declared hash', () => {

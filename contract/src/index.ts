@@ -9,4 +9,5 @@ export * from './hash';
 export * from './orgs';
 export * from './permissions';
 export * from './api';
+export * from './orgConfig';
 export * from './transactionTable';

@@ -1,6 +1,6 @@
 import { GovshareError } from './errors';
 import type { Role } from './model';
-import { AUDIT_MSP, ORDERER_MSP } from './orgs';
+import { ORDERER_MSP } from './orgs';
 
 /** The identity behind a transaction, as the chaincode reads it once from the client certificate. */
 export interface Caller {
@@ -28,6 +28,7 @@ export const ACTIONS = [
   'READ_ALL_AUDIT',
   'ISSUE_CERTIFICATE',
   'REVOKE_CERTIFICATE',
+  'CONFIGURE_ORGS',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -52,29 +53,30 @@ export const PERMISSIONS: { readonly [A in Action]: Partial<Record<OrgKind, read
   READ_ALL_AUDIT: { AUDIT: ['auditor'] },
   ISSUE_CERTIFICATE: { DEPARTMENT: ['officer', 'approver'] },
   REVOKE_CERTIFICATE: { DEPARTMENT: ['approver', 'admin'] },
+  CONFIGURE_ORGS: { AUDIT: ['admin'] },
 };
 
 /**
- * Every application organisation of the channel other than the supervisor is a department,
- * including one added later by a channel configuration update that a majority of admins signed:
- * only members of the channel's application orgs can reach the chaincode at all.
+ * Every application organisation of the channel other than the supervisor (named by the org config record,
+ * OrgConfig) is a department, including one added later by a channel configuration update that a majority of
+ * admins signed: only members of the channel's application orgs can reach the chaincode at all.
  */
-export function orgKindOf(mspId: string): OrgKind | undefined {
-  if (mspId === AUDIT_MSP) return 'AUDIT';
+export function orgKindOf(mspId: string, supervisorMsp: string): OrgKind | undefined {
+  if (mspId === supervisorMsp) return 'AUDIT';
   if (mspId === ORDERER_MSP || mspId === '') return undefined;
   return 'DEPARTMENT';
 }
 
-export function isAllowed(caller: Caller, action: Action): boolean {
-  const kind = orgKindOf(caller.mspId);
+export function isAllowed(caller: Caller, action: Action, supervisorMsp: string): boolean {
+  const kind = orgKindOf(caller.mspId, supervisorMsp);
   if (kind === undefined || caller.role === null) return false;
   const roles: readonly string[] = PERMISSIONS[action][kind] ?? [];
   return roles.includes(caller.role);
 }
 
 /** Throws FORBIDDEN unless the caller's org kind and `role` attribute may perform `action`. */
-export function authorize(caller: Caller, action: Action): void {
-  if (!isAllowed(caller, action)) {
+export function authorize(caller: Caller, action: Action, supervisorMsp: string): void {
+  if (!isAllowed(caller, action, supervisorMsp)) {
     throw new GovshareError(
       'FORBIDDEN',
       `${caller.mspId} role '${caller.role ?? '(none)'}' may not ${action.toLowerCase().replace(/_/g, ' ')}`,

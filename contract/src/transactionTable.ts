@@ -29,6 +29,7 @@ import {
   RevocationReason,
   Sha256Hex,
 } from './model';
+import { OrgConfig, OrgConfigRecord } from './orgConfig';
 import type { Action } from './permissions';
 
 /**
@@ -372,6 +373,26 @@ export const RevokeCertificate = transaction({
   action: 'REVOKE_CERTIFICATE',
 });
 
+// --- Organisation roles ---------------------------------------------------------------------------
+
+export const ReadOrgConfig = transaction({
+  name: 'ReadOrgConfig',
+  kind: 'evaluate',
+  description: 'The organisation roles in force: the supervisor and the issuers of each certificate type',
+  args: {},
+  result: OrgConfigRecord,
+  action: null,
+});
+
+export const SetOrgConfig = transaction({
+  name: 'SetOrgConfig',
+  kind: 'submit',
+  description: "Changes the organisation roles (the supervisor's admin; endorsed like every transaction)",
+  args: { config: json(OrgConfig, 'JSON OrgConfig: {supervisorMsp, certificateIssuers: {DIPLOMA, TRANSCRIPT, TAX_CLEARANCE, NO_CRIMINAL_RECORD}}') },
+  result: OrgConfigRecord,
+  action: 'CONFIGURE_ORGS',
+});
+
 /** Every transaction, by name. */
 export const TRANSACTIONS = {
   RegisterDataset,
@@ -398,6 +419,8 @@ export const TRANSACTIONS = {
   IssueCertificate,
   VerifyCertificate,
   RevokeCertificate,
+  ReadOrgConfig,
+  SetOrgConfig,
 } as const;
 
 export type Transactions = typeof TRANSACTIONS;

@@ -1,4 +1,9 @@
-import { ACTIONS, authorize, isAllowed, orgKindOf, ROLES, type Action, type Caller } from '../src';
+import { ACTIONS, authorize as authorizeIn, FOUNDING_ORG_CONFIG, isAllowed as isAllowedIn, orgKindOf as orgKindIn, ROLES, type Action, type Caller } from '../src';
+
+const SUPERVISOR = FOUNDING_ORG_CONFIG.supervisorMsp;
+const isAllowed = (who: Caller, action: Action): boolean => isAllowedIn(who, action, SUPERVISOR);
+const authorize = (who: Caller, action: Action): void => { authorizeIn(who, action, SUPERVISOR); };
+const orgKindOf = (mspId: string) => orgKindIn(mspId, SUPERVISOR);
 
 function caller(mspId: string, role: string | null): Caller {
   return { mspId, id: `${mspId.replace(/MSP$/, '').toLowerCase()}-${role ?? 'norole'}`, role };
@@ -25,6 +30,7 @@ const EXPECTED: Record<Action, string> = {
   READ_ALL_AUDIT: 'A:u',
   ISSUE_CERTIFICATE: 'D:op',
   REVOKE_CERTIFICATE: 'D:pa',
+  CONFIGURE_ORGS: 'A:a',
 };
 const LETTER = { officer: 'o', approver: 'p', auditor: 'u', admin: 'a' } as const;
 
@@ -65,5 +71,14 @@ describe('permission matrix', () => {
     expect(() => { authorize(caller('FinanceMSP', 'officer'), 'DECIDE_ACCESS'); }).toThrow(
       "FORBIDDEN: FinanceMSP role 'officer' may not decide access",
     );
+  });
+});
+
+describe('the supervisor is configuration', () => {
+  it('gives the supervisor permissions to whichever org the configuration names, and takes them from AuditMSP', () => {
+    expect(isAllowedIn(caller('HealthMSP', 'auditor'), 'COUNTERSIGN_ACCESS', 'HealthMSP')).toBe(true);
+    expect(isAllowedIn(caller('AuditMSP', 'auditor'), 'COUNTERSIGN_ACCESS', 'HealthMSP')).toBe(false);
+    expect(isAllowedIn(caller('AuditMSP', 'officer'), 'REGISTER_DATASET', 'HealthMSP')).toBe(true);
+    expect(orgKindIn('HealthMSP', 'HealthMSP')).toBe('AUDIT');
   });
 });

@@ -251,6 +251,23 @@ describe('private request details', () => {
     expect(JSON.stringify(res.body)).not.toContain('CASE-2026-0042');
   });
 
+  it("sends the details again while the owner's peer has not yet seen the request (GRANT_NOT_FOUND), then succeeds", async () => {
+    const { app, ledger } = buildTestApp();
+    let attempts = 0;
+    ledger
+      .on(RequestAccess, ({ request }, _user, txId) => grant({ id: txId, ...(request.privateDetailsSha256 === undefined ? {} : { privateDetailsSha256: request.privateDetailsSha256 }) }))
+      .on(AttachRequestDetails, ({ grantId }) => {
+        attempts += 1;
+        if (attempts < 3) throw new GovshareChaincodeError('GRANT_NOT_FOUND', `GRANT_NOT_FOUND: grant '${grantId}' does not exist`);
+        return { grantId, privateDetailsSha256: 'a'.repeat(64) };
+      });
+
+    const res = await request(app).post('/api/v1/grants').set(officer).send({ ...accessRequest, privateDetails: { notes: 'x' } });
+
+    expect(res.status).toBe(201);
+    expect(ledger.calls.map((call) => call.txName)).toEqual(['RequestAccess', 'AttachRequestDetails', 'AttachRequestDetails', 'AttachRequestDetails']);
+  });
+
   it('rejects a hash given together with the details', async () => {
     const { app, ledger } = buildTestApp();
 

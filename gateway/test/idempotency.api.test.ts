@@ -7,6 +7,7 @@ import request from 'supertest';
 import { FabricTimeoutError, FabricUnavailableError } from '../src/fabric/errors';
 import type { SubmitOptions, SubmitResult } from '../src/fabric/ledgerClient';
 import { takeJournalStep } from '../src/fabric/submitJournal';
+import type { IdempotencyClaim } from '../src/http/idempotency';
 import { IDEMPOTENCY_DATABASE, SqliteIdempotencyStore } from '../src/http/sqliteIdempotencyStore';
 import type { AuthenticatedUser } from '../src/identity/user';
 import { FakeLedger } from './support/fakeLedger';
@@ -21,9 +22,35 @@ function register(app: App, body: object, key?: string, token = OFFICER_TOKEN) {
   return req.send(body);
 }
 
+/** The durable store, telling the test when a given number of claims has been answered (a barrier, not a sleep). */
+class ObservedStore extends SqliteIdempotencyStore {
+  #claims = 0;
+  readonly #waiters: { count: number; resolve: () => void }[] = [];
+
+  override async claim(key: string, fingerprint: string): Promise<IdempotencyClaim> {
+    const claim = await super.claim(key, fingerprint);
+    this.#claims += 1;
+    for (const waiter of this.#waiters.filter((w) => w.count <= this.#claims)) waiter.resolve();
+    return claim;
+  }
+
+  /** Resolves once `count` claims have been answered. */
+  claims(count: number): Promise<void> {
+    return count <= this.#claims ? Promise.resolve() : new Promise((resolve) => this.#waiters.push({ count, resolve }));
+  }
+}
+
+const storeDirs: string[] = [];
+afterAll(() => {
+  for (const dir of storeDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function setup() {
   const ledger = new ControllableLedger();
-  return { ledger, app: buildTestApp(ledger).app };
+  const dir = mkdtempSync(path.join(tmpdir(), 'idempotency-observed-'));
+  storeDirs.push(dir);
+  const store = new ObservedStore(path.join(dir, IDEMPOTENCY_DATABASE));
+  return { ledger, store, app: buildTestApp(ledger, { idempotency: store }).app };
 }
 
 describe('Idempotency-Key on submits', () => {
@@ -67,14 +94,15 @@ describe('Idempotency-Key on submits', () => {
   });
 
   it('makes concurrent duplicates wait for the first and share its result', async () => {
-    const { app, ledger } = setup();
+    const { app, ledger, store } = setup();
     const release = ledger.holdSubmits();
 
-    // Awaiting a supertest request sends it: both are in flight before the first submit is released.
+    // Awaiting a supertest request sends it. The submit is held until both requests have claimed the key: the
+    // first claims it and submits, the second finds it in flight and waits.
     const pending = Promise.all(
       [register(app, validRegistration, 'key-1'), register(app, validRegistration, 'key-1')].map(async (req) => await req),
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await store.claims(2);
     release();
     const responses = await pending;
 
@@ -157,6 +185,16 @@ class JournalingLedger extends FakeLedger {
   hangAfterRecord = false;
   endHang: () => void = () => undefined;
   settled: string[] = [];
+  /** Resolves when a hanging submit has committed, recorded its transaction and hangs (a barrier for the test). */
+  readonly hanging: Promise<void>;
+  #hangStarted: () => void = () => undefined;
+
+  constructor() {
+    super();
+    this.hanging = new Promise((resolve) => {
+      this.#hangStarted = resolve;
+    });
+  }
 
   override async submit(user: AuthenticatedUser, txName: string, args: readonly string[], options?: SubmitOptions): Promise<SubmitResult> {
     const scope = takeJournalStep();
@@ -172,6 +210,7 @@ class JournalingLedger extends FakeLedger {
     await scope?.journal.record({ step: scope.step, txId: result.txId, txName, transaction: Buffer.from(`signed ${result.txId}`) });
     if (this.hangAfterRecord) {
       this.hangAfterRecord = false;
+      this.#hangStarted();
       return await new Promise<never>((_resolve, reject) => {
         this.endHang = () => {
           reject(new Error('the gateway process is gone'));
@@ -233,8 +272,7 @@ describe('Idempotency-Key after an unknown outcome (durable store)', () => {
     const dying = buildTestApp(ledger, { idempotency: new SqliteIdempotencyStore(storeFile()) }).app;
     // The request is sent and never answered: the process "dies" with it in flight.
     const lost = register(dying, validRegistration, 'key-died').then((res) => res.status);
-    while (ledger.committed.size === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await ledger.hanging;
 
     const restarted = buildTestApp(ledger, { idempotency: new SqliteIdempotencyStore(storeFile()) }).app;
     const retried = await register(restarted, validRegistration, 'key-died');

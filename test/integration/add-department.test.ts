@@ -107,6 +107,39 @@ describeIfEnabled(`add-department.sh ${NAME}`, () => {
     expect(stored).toBe('v2');
   });
 
+  test('the supervisor gives Health the right to issue transcripts: configuration, no new code', async () => {
+    const documentSha256 = createHash('sha256').update(`health-transcript-${Date.now().toString(36)}`).digest('hex');
+    const issueArgs = ['TRANSCRIPT', documentSha256, documentSha256, '2030-01-01T00:00:00.000Z'];
+    const officer = session(NAME, 'officer');
+    const refusal = await officer.contract.submitTransaction('IssueCertificate', ...issueArgs).then(
+      () => '',
+      (error: unknown) => [(error as Error).message, ...((error as { details?: { message?: string }[] }).details ?? []).map((d) => d.message ?? '')].join(' | '),
+    );
+    expect(refusal).toMatch(/FORBIDDEN: TRANSCRIPT certificates are issued by EducationMSP, not HealthMSP/);
+
+    // Only the supervisor's admin changes the roles; a department's admin is refused.
+    const config = JSON.parse(decode(await session('audit', 'admin').contract.evaluateTransaction('ReadOrgConfig'))) as {
+      supervisorMsp: string;
+      certificateIssuers: Record<string, string[]>;
+    };
+    const next = {
+      supervisorMsp: config.supervisorMsp,
+      certificateIssuers: { ...config.certificateIssuers, TRANSCRIPT: [...(config.certificateIssuers.TRANSCRIPT ?? []), 'HealthMSP'] },
+    };
+    await expect(session('education', 'admin').contract.submitTransaction('SetOrgConfig', JSON.stringify(next))).rejects.toThrow();
+    const written = JSON.parse(decode(await session('audit', 'admin').contract.submitTransaction('SetOrgConfig', JSON.stringify(next)))) as {
+      certificateIssuers: Record<string, string[]>;
+      updated: { actor: { mspId: string } } | null;
+    };
+    expect(written.certificateIssuers.TRANSCRIPT).toEqual(['EducationMSP', 'HealthMSP']);
+    expect(written.updated?.actor.mspId).toBe('AuditMSP');
+
+    const issued = JSON.parse(decode(await officer.contract.submitTransaction('IssueCertificate', ...issueArgs))) as { issuerMsp?: string; type?: string };
+    expect(issued).toMatchObject({ issuerMsp: 'HealthMSP', type: 'TRANSCRIPT' });
+    const verified = JSON.parse(await evaluateOnPeer(officer, mspIdOf(NAME), 'VerifyCertificate', [documentSha256])) as { status?: string };
+    expect(verified.status).toBe('VALID');
+  });
+
   test('Health runs its own gateway: it registers a dataset over HTTP and Education requests access to it', async () => {
     const gateway = (gatewaysFile() as Readonly<Record<string, { url: string; tokens: Record<string, string> }>>)[NAME];
     expect(gateway).toBeDefined();

@@ -5,7 +5,7 @@
  * authorization (they may fail later, on the deliberately dummy arguments). Endorsement only: nothing is ordered.
  */
 import { createHash } from 'node:crypto';
-import { ACTIONS, isAllowed, TRANSACTION_LIST, type TransactionName } from 'govshare-contract';
+import { ACTIONS, FOUNDING_ORG_CONFIG, isAllowed, TRANSACTION_LIST, type TransactionName } from 'govshare-contract';
 import { connectAs, type FabricSession } from './support/fabric';
 import { DEPARTMENTS, mspIdOf, ROLES, type Department, type Role } from './support/network';
 
@@ -41,6 +41,7 @@ const argumentsOf = (department: Department): Readonly<Partial<Record<Transactio
   QueryAudit: ['{}'],
   IssueCertificate: [CERTIFICATE_TYPE[department], sha, sha, '2030-01-01T00:00:00.000Z'],
   RevokeCertificate: [sha, 'issued in error'],
+  SetOrgConfig: ['{}'],
 });
 
 const cases = DEPARTMENTS.flatMap((department) =>
@@ -93,7 +94,7 @@ describe('authorization matrix enforced by the chaincode', () => {
   });
 
   test.each(cases)('$department $role: $transaction ($action)', async ({ department, role, action, transaction, args }) => {
-    const allowed = isAllowed({ mspId: mspIdOf(department), id: `${department}-${role}`, role }, action);
+    const allowed = isAllowed({ mspId: mspIdOf(department), id: `${department}-${role}`, role }, action, FOUNDING_ORG_CONFIG.supervisorMsp);
     const outcome = await endorsementOutcome(sessionOf(department, role), transaction, args);
 
     if (allowed) expect(outcome).not.toMatch(/FORBIDDEN:/);

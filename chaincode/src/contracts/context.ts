@@ -1,5 +1,5 @@
 import { Context } from 'fabric-contract-api';
-import type { Caller } from 'govshare-contract';
+import { GovshareError, type Caller, type OrgConfig } from 'govshare-contract';
 import type { TxInfo } from '../domain/tx';
 import { isoFromTimestamp } from '../ledger/time';
 
@@ -31,6 +31,17 @@ export function callerOf(ctx: Context): Caller {
  */
 export class GovshareContext extends Context {
   #tx: TxInfo | undefined;
+  #orgConfig: OrgConfig | undefined;
+
+  /** The organisation roles in force (OrgConfig), loaded once per transaction before its use case runs. */
+  get orgConfig(): OrgConfig {
+    if (this.#orgConfig === undefined) throw new GovshareError('INTERNAL', 'the org configuration was not loaded');
+    return this.#orgConfig;
+  }
+
+  set orgConfig(config: OrgConfig) {
+    this.#orgConfig = config;
+  }
 
   /** Transaction id, time (ISO 8601 UTC) and caller. */
   get tx(): TxInfo {

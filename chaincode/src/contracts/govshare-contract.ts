@@ -12,10 +12,12 @@ import {
   type TransactionName,
   type Transactions,
 } from 'govshare-contract';
+import { OrgConfigRepository } from '../repositories/orgConfig';
 import * as auditTrail from '../usecases/audit-trail';
 import * as catalog from '../usecases/catalog';
 import * as certificates from '../usecases/certificates';
 import * as grants from '../usecases/grants';
+import * as orgRoles from '../usecases/org-config';
 import { GovshareContext } from './context';
 
 /** The use case behind each transaction of the table; a table entry without one does not compile. */
@@ -48,6 +50,8 @@ const USE_CASES: UseCases = {
   IssueCertificate: certificates.issue,
   VerifyCertificate: certificates.verify,
   RevokeCertificate: certificates.revoke,
+  ReadOrgConfig: orgRoles.readOrgConfig,
+  SetOrgConfig: orgRoles.setOrgConfig,
 };
 
 /**
@@ -56,7 +60,8 @@ const USE_CASES: UseCases = {
  * (sorted-key) JSON so every endorser returns identical bytes.
  */
 async function run(ctx: GovshareContext, tx: AnyTransaction, raw: readonly string[]): Promise<string> {
-  if (tx.action !== null) authorize(ctx.tx.caller, tx.action);
+  ctx.orgConfig = await new OrgConfigRepository(ctx).current();
+  if (tx.action !== null) authorize(ctx.tx.caller, tx.action, ctx.orgConfig.supervisorMsp);
   const useCase = USE_CASES[tx.name] as (ctx: GovshareContext, args: unknown) => Promise<unknown>;
   return canonicalJson(await useCase(ctx, decodeArguments(tx, raw)));
 }

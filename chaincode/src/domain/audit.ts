@@ -37,7 +37,7 @@ export function buildAuditRecord(entry: AuditEntry, tx: TxInfo): AuditRecord {
   };
 }
 
-/** The Audit org's auditors read everything; anyone else reads records about its own datasets or its own actions. */
-export function canReadAudit(caller: TxInfo['caller'], record: AuditRecord): boolean {
-  return isAllowed(caller, 'READ_ALL_AUDIT') || record.actorMsp === caller.mspId || record.subjectOwnerMsp === caller.mspId;
+/** The supervisor's auditors read everything; anyone else reads records about its own datasets or its own actions. */
+export function canReadAudit(caller: TxInfo['caller'], record: AuditRecord, supervisorMsp: string): boolean {
+  return isAllowed(caller, 'READ_ALL_AUDIT', supervisorMsp) || record.actorMsp === caller.mspId || record.subjectOwnerMsp === caller.mspId;
 }

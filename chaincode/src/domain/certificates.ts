@@ -1,19 +1,23 @@
 import {
-  CERTIFICATE_ISSUERS,
   GovshareError,
   type Certificate,
   type CertificateIssue,
   type CertificateVerification,
+  type OrgConfig,
   type RevocationReason,
 } from 'govshare-contract';
 import { stampOf, type TxInfo } from './tx';
 
-/** Rules for e-certificates: the type decides the issuer (CERTIFICATE_ISSUERS), only the issuer revokes. */
+/** Rules for e-certificates: the type decides the issuers (the org configuration), only the issuer revokes. */
 
-export function issueCertificate(issue: CertificateIssue, tx: TxInfo): Certificate {
-  const issuerMsp = CERTIFICATE_ISSUERS[issue.type];
-  if (tx.caller.mspId !== issuerMsp) {
-    throw new GovshareError('FORBIDDEN', `${issue.type} certificates are issued by ${issuerMsp}, not ${tx.caller.mspId}`);
+export function issueCertificate(issue: CertificateIssue, tx: TxInfo, config: OrgConfig): Certificate {
+  const issuers = config.certificateIssuers[issue.type];
+  const issuerMsp = tx.caller.mspId;
+  if (!issuers.includes(issuerMsp)) {
+    throw new GovshareError(
+      'FORBIDDEN',
+      `${issue.type} certificates are issued by ${issuers.length === 0 ? 'no organisation' : issuers.join(', ')}, not ${issuerMsp}`,
+    );
   }
   if (issue.notAfter <= tx.timestamp) {
     throw new GovshareError('INVALID_ARGUMENT', 'notAfter: must be after the transaction time');

@@ -1,5 +1,4 @@
 import {
-  AUDIT_MSP,
   GovshareError,
   type AccessApproval,
   type AccessCheck,
@@ -150,10 +149,10 @@ export function revokeGrant(grant: Grant, reason: string, tx: TxInfo): Grant {
   return { ...grant, status: 'REVOKED', closed: { stamp, reason }, updated: stamp };
 }
 
-/** The Audit org countersigns an APPROVED grant on a SECRET dataset; only then it becomes active. */
-export function countersignGrant(grant: Grant, tx: TxInfo): Grant {
-  if (tx.caller.mspId !== AUDIT_MSP) {
-    throw new GovshareError('FORBIDDEN', `only ${AUDIT_MSP} countersigns grants`);
+/** The supervisor countersigns an APPROVED grant on a SECRET dataset; only then it becomes active. */
+export function countersignGrant(grant: Grant, tx: TxInfo, supervisorMsp: string): Grant {
+  if (tx.caller.mspId !== supervisorMsp) {
+    throw new GovshareError('FORBIDDEN', `only ${supervisorMsp} countersigns grants`);
   }
   if (!grant.countersignatureRequired) {
     throw new GovshareError('INVALID_STATE', `grant '${grant.id}' is not on a SECRET dataset and needs no countersignature`);

@@ -22,6 +22,8 @@ export const ObjectType = {
   AuditByTime: 'audit~time',
   Certificate: 'certificate',
   GrantPrivateDetails: 'grant~details',
+  /** The one organisation-roles record (OrgConfig). */
+  OrgConfig: 'config~orgs',
 } as const;
 export type ObjectType = (typeof ObjectType)[keyof typeof ObjectType];
 

@@ -60,6 +60,7 @@ export class AuditRepository {
   constructor(
     private readonly ctx: Context,
     private readonly tx: TxInfo,
+    private readonly supervisorMsp: string,
   ) {}
 
   /**
@@ -106,7 +107,7 @@ export class AuditRepository {
       fetched += page.fetchedRecordsCount;
       for (const id of page.values) {
         const record = await getJson(this.ctx, auditKey(this.ctx, id), AuditRecord);
-        if (record !== undefined && record.timestamp >= query.from && record.timestamp < query.to && canReadAudit(reader, record)) {
+        if (record !== undefined && record.timestamp >= query.from && record.timestamp < query.to && canReadAudit(reader, record, this.supervisorMsp)) {
           records.push(record);
         }
       }

@@ -6,7 +6,7 @@ import { repositoriesOf } from '../repositories';
 export async function issue(ctx: GovshareContext, args: ArgumentsOf<typeof IssueCertificate>): Promise<Certificate> {
   const { certificates, audit } = repositoriesOf(ctx);
   if (await certificates.exists(args.documentSha256)) throw certificateExists(args.documentSha256);
-  const certificate = issueCertificate(args, ctx.tx);
+  const certificate = issueCertificate(args, ctx.tx, ctx.orgConfig);
   await certificates.save(undefined, certificate);
   await audit.record(
     {

@@ -138,7 +138,7 @@ export function revokeAccess(ctx: GovshareContext, { grantId, reason }: Argument
 }
 
 export function countersignAccess(ctx: GovshareContext, { grantId }: ArgumentsOf<typeof CountersignAccess>): Promise<GrantView> {
-  return transition(ctx, grantId, (g) => countersignGrant(g, ctx.tx), 'ACCESS_COUNTERSIGNED', 'AccessCountersigned');
+  return transition(ctx, grantId, (g) => countersignGrant(g, ctx.tx, ctx.orgConfig.supervisorMsp), 'ACCESS_COUNTERSIGNED', 'AccessCountersigned');
 }
 
 export async function checkAccess(ctx: GovshareContext, { datasetId, requesterMsp, fields }: ArgumentsOf<typeof CheckAccess>): Promise<AccessCheck> {

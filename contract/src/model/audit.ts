@@ -14,6 +14,7 @@ export const AUDIT_TYPES = [
   'DATA_ACCESSED',
   'CERTIFICATE_ISSUED',
   'CERTIFICATE_REVOKED',
+  'ORG_CONFIG_CHANGED',
 ] as const;
 export const AuditType = z.enum(AUDIT_TYPES);
 export type AuditType = z.infer<typeof AuditType>;

@@ -6,14 +6,6 @@ export const CertificateType = z.enum(['DIPLOMA', 'TRANSCRIPT', 'TAX_CLEARANCE',
 });
 export type CertificateType = z.infer<typeof CertificateType>;
 
-/** The one table deciding which organisation issues each certificate type. */
-export const CERTIFICATE_ISSUERS = {
-  DIPLOMA: 'EducationMSP',
-  TRANSCRIPT: 'EducationMSP',
-  TAX_CLEARANCE: 'FinanceMSP',
-  NO_CRIMINAL_RECORD: 'JusticeMSP',
-} as const satisfies Record<CertificateType, string>;
-
 /** Revocation reasons are codes, not free text: a revocation must not carry personal details. */
 export const RevocationReason = z.enum(['ISSUED_IN_ERROR', 'SUPERSEDED', 'FRAUD', 'COURT_ORDER', 'OTHER'], {
   error: 'must be one of ISSUED_IN_ERROR, SUPERSEDED, FRAUD, COURT_ORDER, OTHER',

@@ -18,6 +18,7 @@ export const EVENT_NAMES = [
   'AccessRecorded',
   'CertificateIssued',
   'CertificateRevoked',
+  'OrgConfigChanged',
 ] as const;
 export const EventName = z.enum(EVENT_NAMES);
 export type EventName = z.infer<typeof EventName>;

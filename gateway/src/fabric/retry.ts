@@ -30,6 +30,27 @@ export function backoffDelayMs(policy: RetryPolicy, attempt: number, random: () 
   return Math.floor(random() * ceiling);
 }
 
+/** Runs `attempt` until it succeeds, retrying (with backoff) only the failures `retryable` accepts. */
+export async function retryWhile<T>(
+  retryable: (err: unknown) => boolean,
+  attempt: (attemptNumber: number) => Promise<T>,
+  policy: RetryPolicy,
+  env: RetryEnvironment = realRetryEnvironment,
+): Promise<T> {
+  for (let attemptNumber = 1; ; attemptNumber++) {
+    try {
+      return await attempt(attemptNumber);
+    } catch (err) {
+      if (!retryable(err) || attemptNumber >= policy.maxAttempts) {
+        throw err;
+      }
+      const delayMs = backoffDelayMs(policy, attemptNumber, env.random);
+      env.onRetry?.(attemptNumber, delayMs, err);
+      await env.sleep(delayMs);
+    }
+  }
+}
+
 /**
  * Runs `attempt` until it succeeds, retrying only MVCC_READ_CONFLICT commit failures. Each call must build a NEW
  * transaction (new txId): a conflicting transaction is invalid on the ledger and cannot be resubmitted.
@@ -39,16 +60,5 @@ export async function retryOnMvccConflict<T>(
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
   env: RetryEnvironment = realRetryEnvironment,
 ): Promise<T> {
-  for (let attemptNumber = 1; ; attemptNumber++) {
-    try {
-      return await attempt(attemptNumber);
-    } catch (err) {
-      if (!isMvccReadConflict(err) || attemptNumber >= policy.maxAttempts) {
-        throw err;
-      }
-      const delayMs = backoffDelayMs(policy, attemptNumber, env.random);
-      env.onRetry?.(attemptNumber, delayMs, err);
-      await env.sleep(delayMs);
-    }
-  }
+  return retryWhile(isMvccReadConflict, attempt, policy, env);
 }

@@ -3,8 +3,11 @@ import { z } from 'zod';
 
 import { authenticatedUser } from './auth';
 import { IdempotencyKeyHeaders, withIdempotency, type IdempotencyStore } from './idempotency';
+import type { JsonResult } from './jsonResult';
 import { HttpProblem } from './problem';
 import { parseOrThrow } from './validation';
+
+export type { JsonResult } from './jsonResult';
 
 /**
  * A small route registry: every API route declares its method, path, schemas, error statuses and security once.
@@ -98,14 +101,6 @@ export interface RouteInput<S extends RouteSpec> {
   readonly body: BodyOutput<S>;
 }
 
-/** What a JSON route answers; the binder sends it (and may store it for idempotent replay). */
-export interface JsonResult {
-  readonly status: number;
-  readonly body: unknown;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Defaults to application/json; replayed problems keep application/problem+json. */
-  readonly contentType?: string;
-}
 
 export interface RouteBinder {
   /** A route answering JSON: the handler returns its result. */

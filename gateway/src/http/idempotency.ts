@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { canonicalJson, sha256Hex } from 'govshare-contract';
 import { z } from 'zod';
 
-import type { JsonResult } from './apiRoutes';
+import type { JsonResult } from './jsonResult';
 import { withSubmitJournal, type JournaledTransaction, type SubmitJournal } from '../fabric/submitJournal';
 import { toProblem } from './errorHandler';
 import { HttpProblem, PROBLEM_CONTENT_TYPE } from './problem';

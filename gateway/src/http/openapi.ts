@@ -36,7 +36,9 @@ const NO_METADATA = z.registry<{ id?: string }>();
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
   const generated = z.toJSONSchema(schema, { io, metadata: NO_METADATA, unrepresentable: 'any', reused: 'inline' });
   const rest: JsonObject = { ...generated };
-  delete rest.$schema; // the document declares the dialect once (jsonSchemaDialect)
+  // OpenAPI 3.1's default dialect (its base vocabulary over JSON Schema 2020-12) applies to every schema: the
+  // document declares no jsonSchemaDialect, which Swagger UI would flag as unsupported for any other value.
+  delete rest.$schema;
   if ('$defs' in rest) {
     throw new Error('Recursive schemas are not supported in the OpenAPI document');
   }
@@ -156,7 +158,6 @@ export function buildOpenApiDocument(routes: readonly RegisteredRoute[], info: O
   return {
     openapi: '3.1.0',
     info: { ...info },
-    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     servers: [{ url: '/' }],
     paths,
     components: {

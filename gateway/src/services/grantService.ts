@@ -24,7 +24,9 @@ import {
   type PrivateRequestDetails,
 } from 'govshare-contract';
 
+import { GovshareChaincodeError } from '../fabric/errors';
 import type { LedgerClient } from '../fabric/ledgerClient';
+import { realRetryEnvironment, retryWhile, type RetryEnvironment, type RetryPolicy } from '../fabric/retry';
 import type { AuthenticatedUser } from '../identity/user';
 import { typedLedger } from './ledgerCalls';
 import { pageResult, type Committed, type PageRequest, type PageResult } from './ledgerJson';
@@ -61,7 +63,14 @@ export interface GrantService {
   ): Promise<Committed<AccessReceipt>>;
 }
 
-export function createGrantService(client: LedgerClient): GrantService {
+/**
+ * The request commits on the requester's peer first; the owner's peer, which must endorse AttachRequestDetails, may
+ * still be a block behind and answer GRANT_NOT_FOUND. The details are sent again until it has caught up.
+ */
+export const DETAILS_CATCH_UP_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 1_000 };
+const grantNotYetVisible = (err: unknown): boolean => err instanceof GovshareChaincodeError && err.code === 'GRANT_NOT_FOUND';
+
+export function createGrantService(client: LedgerClient, retryEnvironment: RetryEnvironment = realRetryEnvironment): GrantService {
   const ledger = typedLedger(client);
   const page = (request: PageRequest) => ({ pageSize: request.limit, bookmark: request.cursor });
   return {
@@ -71,10 +80,16 @@ export function createGrantService(client: LedgerClient): GrantService {
       const details = canonicalJsonBytes(privateDetails);
       const privateDetailsSha256 = sha256Hex(details);
       const requested = await ledger.call(user, RequestAccess, { request: { ...request, privateDetailsSha256 } });
-      await ledger.call(user, AttachRequestDetails, { grantId: requested.value.id }, {
-        transient: { [PRIVATE_DETAILS_TRANSIENT_KEY]: details },
-        endorsingOrganizations: [requested.value.ownerMsp, requested.value.requesterMsp],
-      });
+      await retryWhile(
+        grantNotYetVisible,
+        () =>
+          ledger.call(user, AttachRequestDetails, { grantId: requested.value.id }, {
+            transient: { [PRIVATE_DETAILS_TRANSIENT_KEY]: details },
+            endorsingOrganizations: [requested.value.ownerMsp, requested.value.requesterMsp],
+          }),
+        DETAILS_CATCH_UP_POLICY,
+        retryEnvironment,
+      );
       return requested;
     },
 
