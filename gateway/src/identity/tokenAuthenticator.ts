@@ -5,14 +5,42 @@ import { sha256 } from 'govshare-contract';
 import type { Role } from '../config';
 import type { AuthenticatedUser } from './user';
 
+/** A token this authenticator knows but refuses (expired, revoked, …): `failure` says why, in the 401's detail. */
+export interface AuthenticationFailure {
+  readonly failure: string;
+}
+
+export type Authentication = AuthenticatedUser | AuthenticationFailure | undefined;
+
 export interface TokenAuthenticator {
-  /** The user whose token this is, or undefined for an unknown token. */
-  authenticate(token: string): AuthenticatedUser | undefined;
+  /** The user whose token this is, a failure for a known token that no longer works, or undefined for an unknown token. */
+  authenticate(token: string): Authentication | Promise<Authentication>;
+}
+
+export function isAuthenticationFailure(outcome: Authentication): outcome is AuthenticationFailure {
+  return outcome !== undefined && 'failure' in outcome;
+}
+
+/**
+ * Asks each authenticator in turn; the first that knows the token decides (a JWT verifier knows every JWT, the API
+ * token store every token it issued). Unknown to all: undefined.
+ */
+export function firstAuthenticator(...authenticators: readonly TokenAuthenticator[]): TokenAuthenticator {
+  return {
+    async authenticate(token) {
+      for (const authenticator of authenticators) {
+        const outcome = await authenticator.authenticate(token);
+        if (outcome !== undefined) return outcome;
+      }
+      return undefined;
+    },
+  };
 }
 
 /** A token authenticator that also accepts users added at run time (POST /admin/users). */
 export interface MutableTokenAuthenticator extends TokenAuthenticator {
   add(holder: TokenHolder): void;
+  authenticate(token: string): AuthenticatedUser | undefined;
 }
 
 export interface TokenHolder {
