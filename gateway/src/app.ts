@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 
-import { DEFAULT_RATE_LIMIT, type RateLimitConfig } from './config';
+import { DEFAULT_RATE_LIMIT, type OidcConfig, type RateLimitConfig } from './config';
 import { RouteRegistry } from './http/apiRoutes';
 import { requireBearerToken } from './http/auth';
 import { problemErrorHandler, routeNotFound } from './http/errorHandler';
@@ -13,7 +13,9 @@ import { buildOpenApiDocument, type JsonObject } from './http/openapi';
 import { perUserRateLimit } from './http/rateLimit';
 import { requestLogging } from './http/requestLogging';
 import { adminRouter } from './http/routes/admin';
+import { adminSignInsRouter, type SignInAdministration } from './http/routes/adminSignIns';
 import { adminTokensRouter, type TokenAdministration } from './http/routes/adminTokens';
+import { signInRouter } from './http/routes/signIn';
 import { auditRouter } from './http/routes/audit';
 import { certificatesRouter } from './http/routes/certificates';
 import { consoleRouter } from './http/routes/console';
@@ -74,6 +76,8 @@ export interface AppDeps {
   readonly users?: UserAdministration | undefined;
   /** API token administration (/admin/tokens); its routes answer 503 without it. */
   readonly tokens?: TokenAdministration | undefined;
+  /** OIDC sign-in: what the console needs (GET /sign-in) and the admins' revocations (/admin/sign-ins). */
+  readonly oidc?: { readonly config: OidcConfig; readonly revocations: SignInAdministration } | undefined;
   /** Replay store for Idempotency-Key; an in-memory store (24 h TTL) by default. */
   readonly idempotency?: IdempotencyStore;
   readonly options?: AppOptions;
@@ -137,7 +141,9 @@ export function createApp(deps: AppDeps): Express {
       description: 'REST API of a department gateway to the govshare Fabric network',
     })),
   );
-  const consoleApp = consoleRouter(options.consoleDir);
+  const signIn = signInRouter(deps.oidc?.config, routes);
+  // The console exchanges its authorization code at the provider's token endpoint: its CSP must allow that origin.
+  const consoleApp = consoleRouter(options.consoleDir, deps.oidc === undefined ? [] : [new URL(deps.oidc.config.issuer).origin]);
 
   // Authenticate before reading the body: unauthenticated callers cannot make us parse 256kb of JSON.
   const api = express.Router();
@@ -152,6 +158,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/audit', auditRouter(deps.audit, deps.ledgerVerification, routes, `${API_PREFIX}/audit`));
   api.use('/offline', offlineRouter(deps.offline, routes, `${API_PREFIX}/offline`));
   api.use('/certificates', certificatesRouter(deps.certificates, routes, `${API_PREFIX}/certificates`, idempotency));
+  api.use('/admin/sign-ins', adminSignInsRouter(deps.oidc?.revocations, routes, `${API_PREFIX}/admin/sign-ins`));
   api.use('/admin/tokens', adminTokensRouter(deps.tokens, routes, `${API_PREFIX}/admin/tokens`));
   api.use('/admin', adminRouter(deps.users, routes, `${API_PREFIX}/admin`, idempotency));
   api.use('/me', meRouter(routes, `${API_PREFIX}/me`));
@@ -160,6 +167,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(API_PREFIX, api);
   if (operations !== undefined) app.use(operations);
   app.use(docs);
+  app.use(signIn);
   app.use('/console', consoleApp);
 
   app.use(routeNotFound);

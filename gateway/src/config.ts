@@ -82,6 +82,40 @@ export const ApiTokensConfigSchema = z.strictObject({
 });
 export type ApiTokensConfig = z.infer<typeof ApiTokensConfigSchema>;
 
+const JWS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+
+/** An issuer or endpoint URL: HTTPS, or plain HTTP to a loopback host (a provider on the same machine). */
+const ProviderUrl = z.url().refine((url) => {
+  const parsed = new URL(url);
+  return parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname.replace(/^\[|\]$/g, '')));
+}, { error: 'must be an https URL (plain http only to a loopback host)' });
+
+/**
+ * Sign-in through the department's OpenID Connect provider: JWT access tokens for `audience`, verified against the
+ * provider's JWKS. `userClaim` names the govshare user (enrolled with the org's CA on first use), `roleClaim` its
+ * role, through `roles` (claim value → role; default: the value is the role).
+ */
+export const OidcConfigSchema = z.strictObject({
+  issuer: ProviderUrl,
+  audience: z.string().min(1),
+  /** Default: the provider's discovery document (`<issuer>/.well-known/openid-configuration`). */
+  jwksUri: ProviderUrl.optional(),
+  userClaim: z.string().min(1).default('preferred_username'),
+  roleClaim: z.string().min(1).default('govshare_role'),
+  roles: z.record(z.string(), z.enum(ROLES)).optional(),
+  algorithms: z.array(z.enum(JWS_ALGORITHMS)).min(1).default(['RS256', 'PS256', 'ES256', 'EdDSA']),
+  clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
+  /** A token with an unknown kid refetches the JWKS, at most once per cooldown (an attacker cannot make us hammer it). */
+  jwksCooldownSeconds: z.number().min(0).max(3600).default(30),
+  /** Keys are refetched at least this often, so a key the provider withdrew stops verifying. */
+  jwksCacheMaxAgeSeconds: z.number().min(1).max(86_400).default(600),
+  /** The admins' revocations of sign-ins (mode 0600). */
+  revocationsPath: absolutePath.optional(),
+  /** The web console's public client (authorization code + PKCE). */
+  console: z.strictObject({ clientId: z.string().min(1), scope: z.string().default('openid profile') }).optional(),
+});
+export type OidcConfig = z.infer<typeof OidcConfigSchema>;
+
 export const DEFAULT_RATE_LIMIT: RateLimitConfig = { windowMs: 60_000, max: 600 };
 
 /**
@@ -151,6 +185,8 @@ export const GatewayConfigSchema = z
     cors: z.strictObject({ origins: z.array(Origin).min(1) }).optional(),
     /** Run-time user enrolment; POST /admin/users answers 503 without it. */
     ca: CaConfigSchema.optional(),
+    /** Department users sign in with the department's OpenID Connect provider (needs `ca`: first use enrols them). */
+    oidc: OidcConfigSchema.optional(),
     /** API token administration; /admin/tokens answers 503 without it (configured tokens still work). */
     apiTokens: ApiTokensConfigSchema.optional(),
     /** The channel's genesis block as the operator created it: ledger verification checks block 0 against it. */
@@ -159,6 +195,9 @@ export const GatewayConfigSchema = z
   .superRefine((config, ctx) => {
     if (config.apiTokens !== undefined && config.apiTokens.defaultLifetimeDays > config.apiTokens.maxLifetimeDays) {
       ctx.addIssue({ code: 'custom', path: ['apiTokens', 'defaultLifetimeDays'], message: 'must not exceed maxLifetimeDays' });
+    }
+    if (config.oidc !== undefined && config.ca === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['oidc'], message: "signing in with OIDC needs `ca`: users are enrolled with the org's Fabric CA on first use" });
     }
     refuseClearTextOffLoopback(config.listen, config.operations !== undefined, ctx);
     const seenIds = new Set<string>();

@@ -7,7 +7,7 @@ import pino from 'pino';
 import type { Logger } from 'pino';
 
 import { createApp, createOperationsApp } from './app';
-import { ConfigError, loadConfigFromEnv, type DataExchangeConfig, type GatewayConfig, type UserConfig } from './config';
+import { ConfigError, loadConfigFromEnv, type DataExchangeConfig, type GatewayConfig, type OidcConfig, type UserConfig } from './config';
 import { createMtlsPayloadFetcher } from './exchange/exchangeClient';
 import { createExchangeApp, createExchangeServer, tlsPeerIdentifier } from './exchange/exchangeServer';
 import { FilePayloadStore } from './exchange/payloadStore';
@@ -19,6 +19,10 @@ import { createFabricMetrics, instrumentLedger } from './fabric/metrics';
 import { createHttpMetrics } from './http/metrics';
 import { FabricCaClient } from './identity/certificateAuthority';
 import { ApiTokenStore } from './identity/apiTokens';
+import { createOidcAuthenticator } from './identity/oidcAuthenticator';
+import { createUserProvisioning } from './identity/oidcUsers';
+import { FileSignInRevocations } from './identity/signInRevocations';
+import { byTokenShape, type TokenAuthenticator } from './identity/tokenAuthenticator';
 import { FileWallet } from './identity/wallet';
 import { createListenerServer, listenOn, listenerUrl, type ListeningServer } from './listeners';
 import { createAuditService } from './services/auditService';
@@ -157,18 +161,46 @@ async function main(): Promise<void> {
     },
     users,
   );
-  const authenticator = tokens;
+  const caClient = config.ca === undefined ? undefined : new FabricCaClient(config.ca);
+  const activateUser = async (user: UserConfig): Promise<void> => {
+    ledger.addCredentials(user.id, await loadSigningCredentials(config.mspId, user));
+    tokens.addOwner(user);
+  };
+  let oidc: { config: OidcConfig; revocations: FileSignInRevocations } | undefined;
+  let authenticator: TokenAuthenticator = tokens;
+  if (config.oidc !== undefined && caClient !== undefined && wallet !== undefined) {
+    const revocations = await FileSignInRevocations.open(config.oidc.revocationsPath);
+    oidc = { config: config.oidc, revocations };
+    authenticator = byTokenShape(
+      tokens,
+      createOidcAuthenticator({
+        config: config.oidc,
+        mspId: config.mspId,
+        revocations,
+        users: createUserProvisioning({
+          mspId: config.mspId,
+          ca: caClient,
+          wallet,
+          knownRole: (id) => tokens.roleOf(id),
+          activate: activateUser,
+          onEnrolled: (userId, role) => {
+            logger.info({ userId, role }, 'signed-in user enrolled with the CA on first use');
+          },
+        }),
+      }),
+    );
+    logger.info({ issuer: config.oidc.issuer, audience: config.oidc.audience }, 'OIDC sign-in enabled');
+  }
   const userAdministration =
-    config.ca === undefined || wallet === undefined
+    caClient === undefined || wallet === undefined
       ? undefined
       : createUserService({
           mspId: config.mspId,
-          ca: new FabricCaClient(config.ca),
+          ca: caClient,
           wallet,
           existingIds: users.map((user) => user.id),
           activate: async (user) => {
-            ledger.addCredentials(user.id, await loadSigningCredentials(config.mspId, user));
-            tokens.addOwner(user);
+            await activateUser(user);
             logger.info({ userId: user.id, role: user.role }, 'user enrolled');
           },
           issueToken: async (userId, createdBy) => (await tokens.issue({ userId, label: 'first token, issued at enrolment', createdBy })).token,
@@ -181,6 +213,7 @@ async function main(): Promise<void> {
     authenticator,
     users: userAdministration,
     tokens: config.apiTokens === undefined ? undefined : tokens,
+    oidc,
     readiness: ledger,
     datasets: createDatasetService(instrumentedLedger),
     grants: createGrantService(instrumentedLedger),

@@ -21,6 +21,9 @@ function accept(req: Request, outcome: Authentication): void {
     throw unauthenticated('Unknown bearer token');
   }
   if (isAuthenticationFailure(outcome)) {
+    if (outcome.unavailable === true) {
+      throw new HttpProblem({ status: 503, code: 'IDENTITY_PROVIDER_UNAVAILABLE', title: 'Service unavailable', detail: outcome.failure }, { 'Retry-After': '5' });
+    }
     throw unauthenticated(outcome.failure);
   }
   authenticatedUsers.set(req, outcome);

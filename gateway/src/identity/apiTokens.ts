@@ -153,6 +153,11 @@ export class ApiTokenStore implements TokenAuthenticator {
     this.#byHash.set(record.sha256, record);
   }
 
+  /** The role of a user this gateway can sign for (configured, enrolled at run time, or signed in with OIDC). */
+  roleOf(id: string): Role | undefined {
+    return this.#owners.get(id)?.role;
+  }
+
   /** A user that may hold tokens from now on (enrolled at run time, or signed in with OIDC). */
   addOwner(owner: TokenOwner): void {
     this.#owners.set(owner.id, owner);

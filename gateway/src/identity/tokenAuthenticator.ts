@@ -8,6 +8,8 @@ import type { AuthenticatedUser } from './user';
 /** A token this authenticator knows but refuses (expired, revoked, …): `failure` says why, in the 401's detail. */
 export interface AuthenticationFailure {
   readonly failure: string;
+  /** Not the token's fault: what verifies it (the identity provider) could not be reached; 503, try again. */
+  readonly unavailable?: boolean;
 }
 
 export type Authentication = AuthenticatedUser | AuthenticationFailure | undefined;
@@ -21,23 +23,23 @@ export function isAuthenticationFailure(outcome: Authentication): outcome is Aut
   return outcome !== undefined && 'failure' in outcome;
 }
 
+/** A JWS in compact form: three base64url parts. API tokens (gst_…, or the operator's base64url) never contain a dot. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+export function isCompactJws(token: string): boolean {
+  return COMPACT_JWS.test(token);
+}
+
 /**
- * Asks each authenticator in turn; the first that knows the token decides (a JWT verifier knows every JWT, the API
- * token store every token it issued). Unknown to all: undefined.
+ * JWT access tokens go to the OIDC verifier, everything else to the API token store, which answers synchronously:
+ * the API token hot path gains no promise.
  */
-export function firstAuthenticator(...authenticators: readonly TokenAuthenticator[]): TokenAuthenticator {
+export function byTokenShape(apiTokens: TokenAuthenticator, jwt: TokenAuthenticator): TokenAuthenticator {
   return {
-    async authenticate(token) {
-      for (const authenticator of authenticators) {
-        const outcome = await authenticator.authenticate(token);
-        if (outcome !== undefined) return outcome;
-      }
-      return undefined;
-    },
+    authenticate: (token) => (isCompactJws(token) ? jwt.authenticate(token) : apiTokens.authenticate(token)),
   };
 }
 
-/** A token authenticator that also accepts users added at run time (POST /admin/users). */
 export interface MutableTokenAuthenticator extends TokenAuthenticator {
   add(holder: TokenHolder): void;
   authenticate(token: string): AuthenticatedUser | undefined;
