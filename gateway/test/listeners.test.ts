@@ -38,6 +38,8 @@ describe('the API listener', () => {
   });
 
   afterAll(async () => {
+    // Node's global agent keeps connections alive: close them, or close() waits for the idle timeout.
+    for (const server of servers) server.closeAllConnections();
     await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
     rmSync(directory, { recursive: true, force: true });
   });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { SignJWT, importJWK } from 'jose';
+import { sha256Hex } from 'govshare-contract';
 import request from 'supertest';
 
 import { OidcConfigSchema, type Role, type UserConfig } from '../src/config';
@@ -16,7 +17,7 @@ import { IdentityExistsError, type CertificateAuthority } from '../src/identity/
 import { createOidcAuthenticator } from '../src/identity/oidcAuthenticator';
 import { createUserProvisioning } from '../src/identity/oidcUsers';
 import { FileSignInRevocations } from '../src/identity/signInRevocations';
-import { byTokenShape, sha256Hex } from '../src/identity/tokenAuthenticator';
+import { byTokenShape } from '../src/identity/tokenAuthenticator';
 import { FileWallet } from '../src/identity/wallet';
 import { FakeLedger } from './support/fakeLedger';
 import { newSigningKey, TestOidcProvider } from './support/oidcProvider';
