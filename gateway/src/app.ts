@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 
-import { DEFAULT_RATE_LIMIT, type RateLimitConfig } from './config';
+import { DEFAULT_RATE_LIMIT, type OidcConfig, type RateLimitConfig } from './config';
 import { RouteRegistry } from './http/apiRoutes';
 import { requireBearerToken } from './http/auth';
 import { problemErrorHandler, routeNotFound } from './http/errorHandler';
@@ -14,6 +14,9 @@ import { perUserRateLimit } from './http/rateLimit';
 import { requestLogging } from './http/requestLogging';
 import { SqliteIdempotencyStore } from './http/sqliteIdempotencyStore';
 import { adminRouter } from './http/routes/admin';
+import { adminSignInsRouter, type SignInAdministration } from './http/routes/adminSignIns';
+import { adminTokensRouter, type TokenAdministration } from './http/routes/adminTokens';
+import { signInRouter } from './http/routes/signIn';
 import { auditRouter } from './http/routes/audit';
 import { certificatesRouter } from './http/routes/certificates';
 import { consoleRouter } from './http/routes/console';
@@ -49,6 +52,11 @@ export interface AppOptions {
   readonly shutdown?: AbortSignal | undefined;
   /** The built web console served at /console (default gateway/dist/console). */
   readonly consoleDir?: string | undefined;
+  /**
+   * Health and metrics are served by createOperationsApp on a listener of their own: the API app then has no
+   * /healthz, /readyz or /metrics (nor are they in its OpenAPI document).
+   */
+  readonly separateOperations?: boolean | undefined;
 }
 
 export interface AppDeps {
@@ -69,6 +77,10 @@ export interface AppDeps {
   readonly events: ChaincodeEventSource;
   /** Run-time user enrolment with the org's CA; POST /admin/users answers 503 without it. */
   readonly users?: UserAdministration | undefined;
+  /** API token administration (/admin/tokens); its routes answer 503 without it. */
+  readonly tokens?: TokenAdministration | undefined;
+  /** OIDC sign-in: what the console needs (GET /sign-in) and the admins' revocations (/admin/sign-ins). */
+  readonly oidc?: { readonly config: OidcConfig; readonly revocations: SignInAdministration } | undefined;
   /** Replay store for Idempotency-Key; by default one in memory (the server passes the durable one of its state directory). */
   readonly idempotency?: IdempotencyStore;
   readonly options?: AppOptions;
@@ -123,7 +135,7 @@ export function createApp(deps: AppDeps): Express {
   // but the API is mounted first: an API request (the hot path) then never walks through the operations, docs
   // and console routers, whose paths (/healthz, /readyz, /metrics, /openapi.json, /docs, /console) do not
   // overlap /api/v1.
-  const operations = operationsRouter(deps.readiness, deps.metrics.registry, routes);
+  const operations = options.separateOperations === true ? undefined : operationsRouter(deps.readiness, deps.metrics.registry, routes);
   let document: JsonObject | undefined;
   const docs = docsRouter(routes, () =>
     (document ??= buildOpenApiDocument(routes.routes, {
@@ -132,7 +144,9 @@ export function createApp(deps: AppDeps): Express {
       description: 'REST API of a department gateway to the govshare Fabric network',
     })),
   );
-  const consoleApp = consoleRouter(options.consoleDir);
+  const signIn = signInRouter(deps.oidc?.config, routes);
+  // The console exchanges its authorization code at the provider's token endpoint: its CSP must allow that origin.
+  const consoleApp = consoleRouter(options.consoleDir, deps.oidc === undefined ? [] : [new URL(deps.oidc.config.issuer).origin]);
 
   // Authenticate before reading the body: unauthenticated callers cannot make us parse 256kb of JSON.
   const api = express.Router();
@@ -147,15 +161,38 @@ export function createApp(deps: AppDeps): Express {
   api.use('/audit', auditRouter(deps.audit, deps.ledgerVerification, routes, `${API_PREFIX}/audit`));
   api.use('/offline', offlineRouter(deps.offline, routes, `${API_PREFIX}/offline`));
   api.use('/certificates', certificatesRouter(deps.certificates, routes, `${API_PREFIX}/certificates`, idempotency));
+  api.use('/admin/sign-ins', adminSignInsRouter(deps.oidc?.revocations, routes, `${API_PREFIX}/admin/sign-ins`));
+  api.use('/admin/tokens', adminTokensRouter(deps.tokens, routes, `${API_PREFIX}/admin/tokens`));
   api.use('/admin', adminRouter(deps.users, routes, `${API_PREFIX}/admin`, idempotency));
   api.use('/me', meRouter(routes, `${API_PREFIX}/me`));
   api.use('/events', eventsRouter(deps.events, routes, `${API_PREFIX}/events`, options.eventHeartbeatMs, options.shutdown, options.maxEventStreamsPerToken));
 
   app.use(API_PREFIX, api);
-  app.use(operations);
+  if (operations !== undefined) app.use(operations);
   app.use(docs);
+  app.use(signIn);
   app.use('/console', consoleApp);
 
+  app.use(routeNotFound);
+  app.use(problemErrorHandler);
+  return app;
+}
+
+export interface OperationsAppDeps {
+  readonly logger: Logger;
+  readonly readiness: ReadinessProbe;
+  /** The API app's metrics registry: the operations listener exposes the API's metrics. */
+  readonly metrics: Pick<HttpMetrics, 'registry'>;
+}
+
+/** Health and metrics alone, for the operations listener (AppOptions.separateOperations); no authentication. */
+export function createOperationsApp(deps: OperationsAppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
+  app.use(requestLogging(deps.logger.child({ component: 'operations' })));
+  app.use(operationsRouter(deps.readiness, deps.metrics.registry, new RouteRegistry()));
   app.use(routeNotFound);
   app.use(problemErrorHandler);
   return app;

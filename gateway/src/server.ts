@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 
 import pino from 'pino';
 
 import type { Logger } from 'pino';
 
-import { createApp } from './app';
-import { ConfigError, loadConfigFromEnv, type DataExchangeConfig, type GatewayConfig, type UserConfig } from './config';
+import { createApp, createOperationsApp } from './app';
+import { ConfigError, loadConfigFromEnv, type DataExchangeConfig, type GatewayConfig, type OidcConfig, type UserConfig } from './config';
 import { createMtlsPayloadFetcher } from './exchange/exchangeClient';
 import { createExchangeApp, createExchangeServer, tlsClientIdentifier } from './exchange/exchangeServer';
 import { FilePayloadStore } from './exchange/payloadStore';
@@ -17,12 +16,16 @@ import { ownPeerLedger, type LedgerClient } from './fabric/ledgerClient';
 import { loadSigningCredentials, type SigningCredentials } from './fabric/credentials';
 import { FabricLedgerClient } from './fabric/fabricLedgerClient';
 import { createFabricMetrics, instrumentLedger } from './fabric/metrics';
-import { appServerOptions } from './http/appServer';
 import { createHttpMetrics } from './http/metrics';
 import { SqliteIdempotencyStore } from './http/sqliteIdempotencyStore';
 import { FabricCaClient } from './identity/certificateAuthority';
-import { createTokenAuthenticator } from './identity/tokenAuthenticator';
+import { ApiTokenStore } from './identity/apiTokens';
+import { createOidcAuthenticator } from './identity/oidcAuthenticator';
+import { createUserProvisioning } from './identity/oidcUsers';
+import { FileSignInRevocations } from './identity/signInRevocations';
+import { byTokenShape, type TokenAuthenticator } from './identity/tokenAuthenticator';
 import { FileWallet } from './identity/wallet';
+import { createListenerServer, listenOn, listenerUrl, type ListeningServer } from './listeners';
 import { createAuditService } from './services/auditService';
 import { createCertificateService } from './services/certificateService';
 import { createDataService, type DataService } from './services/dataService';
@@ -49,9 +52,9 @@ async function loadAllCredentials(config: GatewayConfig, users: readonly UserCon
 async function allUsers(config: GatewayConfig, wallet: FileWallet | undefined, logger: Logger): Promise<UserConfig[]> {
   const enrolled = wallet === undefined ? [] : await wallet.list();
   const configured = new Set(config.users.map((user) => user.id));
-  const tokens = new Set(config.users.map((user) => user.tokenSha256));
+  const tokens = new Set(config.users.map((user) => user.tokenSha256).filter((hash) => hash !== undefined));
   const added = enrolled.filter((user) => {
-    const clash = configured.has(user.id) || tokens.has(user.tokenSha256);
+    const clash = configured.has(user.id) || (user.tokenSha256 !== undefined && tokens.has(user.tokenSha256));
     if (clash) logger.warn({ userId: user.id }, 'wallet user clashes with a configured user; ignored');
     return !clash;
   });
@@ -108,34 +111,6 @@ async function setUpDataExchange(config: GatewayConfig, exchange: DataExchangeCo
   };
 }
 
-/**
- * Clients reuse keep-alive connections (undici drops idle ones after ~4 s). Node's default 5 s idle
- * timeout lets the server close a socket just as a client sends on it, which loses that request
- * ("other side closed"); keeping idle connections longer than any client does leaves the closing to
- * the client. headersTimeout must exceed keepAliveTimeout. (server.close() still closes idle ones.)
- *
- * The server advertises its timeout (`Keep-Alive: timeout=65`), and undici then keeps an idle socket
- * for that long minus one second: under CPU load a late timer on either side re-opens the same race
- * at 65 s (seen in CI as a lost GET after a long pause between requests). keepAliveTimeoutBuffer
- * (Node >= 24) keeps the socket open for that much longer than advertised, so the client always
- * closes first.
- */
-const KEEP_ALIVE_TIMEOUT_MS = 65_000;
-const KEEP_ALIVE_TIMEOUT_BUFFER_MS = 30_000;
-
-function listen(server: Server | HttpsServer, host: string, port: number): Promise<void> {
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  server.keepAliveTimeoutBuffer = KEEP_ALIVE_TIMEOUT_BUFFER_MS;
-  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + KEEP_ALIVE_TIMEOUT_BUFFER_MS + 1_000;
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
 /*
  * Log lines (one per request) go to stdout in batches: a write(2) per line cost ~40 µs of the gateway's ~1 ms
  * of CPU per read. Lines are written once 4 KiB have accumulated and at least every second; on exit pino
@@ -154,6 +129,8 @@ async function main(): Promise<void> {
     config = loadConfigFromEnv();
   } catch (err) {
     bootstrapLogger.fatal(err instanceof ConfigError ? err.message : err, 'invalid configuration');
+    // Also plainly on stderr: an operator starting the service by hand reads why it refused.
+    process.stderr.write(`govshare-gateway: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
     return;
   }
@@ -184,20 +161,59 @@ async function main(): Promise<void> {
   const exchange =
     config.dataExchange === undefined ? undefined : await setUpDataExchange(config, config.dataExchange, instrumentedLedger, logger);
 
-  const authenticator = createTokenAuthenticator(config.mspId, users);
+  const tokens = await ApiTokenStore.open(
+    {
+      mspId: config.mspId,
+      path: config.apiTokens?.storePath,
+      ...(config.apiTokens === undefined
+        ? {}
+        : { policy: { defaultLifetimeDays: config.apiTokens.defaultLifetimeDays, maxLifetimeDays: config.apiTokens.maxLifetimeDays } }),
+    },
+    users,
+  );
+  const caClient = config.ca === undefined ? undefined : new FabricCaClient(config.ca);
+  const activateUser = async (user: UserConfig): Promise<void> => {
+    ledger.addCredentials(user.id, await loadSigningCredentials(config.mspId, user));
+    tokens.addOwner(user);
+  };
+  let oidc: { config: OidcConfig; revocations: FileSignInRevocations } | undefined;
+  let authenticator: TokenAuthenticator = tokens;
+  if (config.oidc !== undefined && caClient !== undefined && wallet !== undefined) {
+    const revocations = await FileSignInRevocations.open(config.oidc.revocationsPath);
+    oidc = { config: config.oidc, revocations };
+    authenticator = byTokenShape(
+      tokens,
+      createOidcAuthenticator({
+        config: config.oidc,
+        mspId: config.mspId,
+        revocations,
+        users: createUserProvisioning({
+          mspId: config.mspId,
+          ca: caClient,
+          wallet,
+          knownRole: (id) => tokens.roleOf(id),
+          activate: activateUser,
+          onEnrolled: (userId, role) => {
+            logger.info({ userId, role }, 'signed-in user enrolled with the CA on first use');
+          },
+        }),
+      }),
+    );
+    logger.info({ issuer: config.oidc.issuer, audience: config.oidc.audience }, 'OIDC sign-in enabled');
+  }
   const userAdministration =
-    config.ca === undefined || wallet === undefined
+    caClient === undefined || wallet === undefined
       ? undefined
       : createUserService({
           mspId: config.mspId,
-          ca: new FabricCaClient(config.ca),
+          ca: caClient,
           wallet,
           existingIds: users.map((user) => user.id),
           activate: async (user) => {
-            ledger.addCredentials(user.id, await loadSigningCredentials(config.mspId, user));
-            authenticator.add(user);
+            await activateUser(user);
             logger.info({ userId: user.id, role: user.role }, 'user enrolled');
           },
+          issueToken: async (userId, createdBy) => (await tokens.issue({ userId, label: 'first token, issued at enrolment', createdBy })).token,
         });
 
   const idempotency =
@@ -211,6 +227,8 @@ async function main(): Promise<void> {
     metrics,
     authenticator,
     users: userAdministration,
+    tokens: config.apiTokens === undefined ? undefined : tokens,
+    oidc,
     readiness: ledger,
     datasets: createDatasetService(instrumentedLedger),
     grants: createGrantService(instrumentedLedger),
@@ -226,22 +244,36 @@ async function main(): Promise<void> {
     data: exchange?.data,
     offline: ledger,
     events: ledger,
-    options: { rateLimit: config.rateLimit, corsOrigins: config.cors?.origins, shutdown: shutdownController.signal },
+    options: {
+      rateLimit: config.rateLimit,
+      corsOrigins: config.cors?.origins,
+      shutdown: shutdownController.signal,
+      separateOperations: config.operations !== undefined,
+    },
   });
 
-  const server = createServer(appServerOptions(app), app);
+  const servers: ListeningServer[] = [];
   try {
-    await listen(server, config.listen.host, config.listen.port);
+    const server = createListenerServer(config.listen, app);
+    servers.push(server);
+    await listenOn(server, config.listen.host, config.listen.port);
+    logger.info({ url: listenerUrl(config.listen) }, config.listen.tls === undefined ? 'listening (plain HTTP, loopback)' : 'listening (HTTPS, TLS 1.3)');
+    if (config.operations !== undefined) {
+      const operations = createListenerServer(config.operations, createOperationsApp({ logger, readiness: ledger, metrics }));
+      servers.push(operations);
+      await listenOn(operations, config.operations.host, config.operations.port);
+      logger.info({ url: listenerUrl(config.operations) }, 'operations listening (health, metrics)');
+    }
     if (exchange !== undefined && config.dataExchange !== undefined) {
-      await listen(exchange.server, config.dataExchange.listen.host, config.dataExchange.listen.port);
+      servers.push(exchange.server);
+      await listenOn(exchange.server, config.dataExchange.listen.host, config.dataExchange.listen.port);
       logger.info(config.dataExchange.listen, 'data exchange listening (mutual TLS)');
     }
   } catch (err) {
-    server.close();
+    for (const server of servers) server.close();
     ledger.close();
     throw err;
   }
-  logger.info({ host: config.listen.host, port: config.listen.port }, 'listening');
 
   let shuttingDown = false;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -251,18 +283,17 @@ async function main(): Promise<void> {
     shutdownController.abort();
     const force = setTimeout(() => {
       logger.error('graceful shutdown timed out');
-      server.closeAllConnections();
-      exchange?.server.closeAllConnections();
+      for (const server of servers) server.closeAllConnections();
     }, SHUTDOWN_GRACE_MS);
     force.unref();
-    const closeServer = (target: Server | HttpsServer): Promise<Error | undefined> =>
+    const closeServer = (target: ListeningServer): Promise<Error | undefined> =>
       new Promise((resolve) => {
         target.close((err) => {
           resolve(err);
         });
         target.closeIdleConnections();
       });
-    const closing = [closeServer(server), ...(exchange === undefined ? [] : [closeServer(exchange.server)])];
+    const closing = servers.map(closeServer);
     void Promise.all(closing).then((errors) => {
       ledger.close();
       idempotency.close();

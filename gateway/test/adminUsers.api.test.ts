@@ -8,6 +8,7 @@ import { sha256Hex } from 'govshare-contract';
 
 import type { Role, UserConfig } from '../src/config';
 import { CertificateAuthorityError, IdentityExistsError, type CertificateAuthority } from '../src/identity/certificateAuthority';
+import { ApiTokenStore } from '../src/identity/apiTokens';
 import { createTokenAuthenticator } from '../src/identity/tokenAuthenticator';
 import { FileWallet } from '../src/identity/wallet';
 import { IDEMPOTENCY_DATABASE, SqliteIdempotencyStore } from '../src/http/sqliteIdempotencyStore';
@@ -40,12 +41,12 @@ afterEach(async () => {
   await rm(join(walletDir, '..'), { recursive: true, force: true });
 });
 
-function setUp(ledger = new FakeLedger(), idempotency?: SqliteIdempotencyStore) {
+async function setUp(ledger = new FakeLedger(), idempotency?: SqliteIdempotencyStore) {
   const ca = new FakeCa();
   const wallet = new FileWallet(walletDir);
   const activated: UserConfig[] = [];
   const holders = [...TEST_TOKEN_HOLDERS, { id: 'education-admin', role: 'admin' as const, tokenSha256: sha256Hex(ADMIN_TOKEN) }];
-  const authenticator = createTokenAuthenticator(MSP_ID, holders);
+  const tokens = await ApiTokenStore.open({ mspId: MSP_ID }, holders);
   const users = createUserService({
     mspId: MSP_ID,
     ca,
@@ -53,12 +54,13 @@ function setUp(ledger = new FakeLedger(), idempotency?: SqliteIdempotencyStore) 
     existingIds: holders.map((holder) => holder.id),
     activate: (user) => {
       activated.push(user);
-      authenticator.add(user);
+      tokens.addOwner(user);
       return Promise.resolve();
     },
+    issueToken: async (userId, createdBy) => (await tokens.issue({ userId, createdBy })).token,
   });
-  const { app } = buildTestApp(ledger, { authenticator, users, ...(idempotency === undefined ? {} : { idempotency }) });
-  return { app, ca, wallet, activated, ledger };
+  const { app } = buildTestApp(ledger, { authenticator: tokens, users, ...(idempotency === undefined ? {} : { idempotency }) });
+  return { app, ca, wallet, activated, ledger, tokens };
 }
 
 function createUser(app: Parameters<typeof request>[0], body: unknown, token = ADMIN_TOKEN) {
@@ -67,7 +69,7 @@ function createUser(app: Parameters<typeof request>[0], body: unknown, token = A
 
 describe('POST /api/v1/admin/users', () => {
   it('registers and enrolls the user with the CA and answers 201 with a one-time token', async () => {
-    const { app, ca, wallet } = setUp();
+    const { app, ca, wallet, tokens } = await setUp();
 
     const res = await createUser(app, { id: 'alice.smith', role: 'officer' });
 
@@ -75,22 +77,24 @@ describe('POST /api/v1/admin/users', () => {
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body).toEqual({ id: 'alice.smith', role: 'officer', mspId: MSP_ID, token: expect.any(String) as string });
     const token = (res.body as { token: string }).token;
-    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(token).toMatch(/^gst_[A-Za-z0-9_-]{43}$/);
     expect(ca.registered.get('alice.smith')).toBe('officer');
-    // Only the token's hash is stored.
+    // The wallet holds the credentials; the token lives in the token store, hashed, with an expiry.
     const [entry] = await wallet.list();
     expect(entry).toEqual({
       id: 'alice.smith',
       role: 'officer',
       certPath: join(walletDir, 'users', 'alice.smith', 'cert.pem'),
       keyPath: join(walletDir, 'users', 'alice.smith', 'key.pem'),
-      tokenSha256: sha256Hex(token),
     });
+    expect(tokens.list({ userId: 'alice.smith' })).toEqual([
+      expect.objectContaining({ sha256: sha256Hex(token), state: 'active', createdBy: 'education-admin', expiresAt: expect.any(String) as string }),
+    ]);
   });
 
   it('makes the new token work at once, and its requests go to the ledger as the new user', async () => {
     const ledger = new FakeLedger();
-    const { app, activated } = setUp(ledger);
+    const { app, activated } = await setUp(ledger);
     await request(app).post('/api/v1/datasets').set('Authorization', `Bearer ${OFFICER_TOKEN}`).send(validRegistration).expect(201);
     const { token } = (await createUser(app, { id: 'bob', role: 'auditor' }).expect(201)).body as { token: string };
     ledger.calls.length = 0;
@@ -103,7 +107,7 @@ describe('POST /api/v1/admin/users', () => {
   });
 
   it('stores the credentials in a directory of the user (0700) with files only the gateway can read (0600)', async () => {
-    const { app } = setUp();
+    const { app } = await setUp();
 
     await createUser(app, { id: 'carol', role: 'approver' }).expect(201);
 
@@ -118,7 +122,7 @@ describe('POST /api/v1/admin/users', () => {
   });
 
   it('answers 403 FORBIDDEN to a caller who is not an admin', async () => {
-    const { app, ca } = setUp();
+    const { app, ca } = await setUp();
 
     const res = await createUser(app, { id: 'mallory', role: 'admin' }, OFFICER_TOKEN);
 
@@ -136,7 +140,7 @@ describe('POST /api/v1/admin/users', () => {
     ['an id with a slash', { id: 'dave/../x', role: 'officer' }],
     ['an extra property', { id: 'dave', role: 'officer', secret: 'x' }],
   ])('answers 400 to %s', async (_what, body) => {
-    const { app, ca } = setUp();
+    const { app, ca } = await setUp();
 
     const res = await createUser(app, body);
 
@@ -146,7 +150,7 @@ describe('POST /api/v1/admin/users', () => {
   });
 
   it('answers 409 when the id exists: created before, configured, or known to the CA', async () => {
-    const { app, ca } = setUp();
+    const { app, ca } = await setUp();
     await createUser(app, { id: 'erin', role: 'officer' }).expect(201);
     ca.registered.set('frank', 'officer');
 
@@ -161,10 +165,10 @@ describe('POST /api/v1/admin/users', () => {
   });
 
   it('answers 409 when the wallet already holds the id (a user from before a restart)', async () => {
-    const first = setUp();
+    const first = await setUp();
     await createUser(first.app, { id: 'grace', role: 'officer' }).expect(201);
     // A new gateway over the same wallet, whose CA has forgotten nothing but whose id list omits grace.
-    const second = setUp();
+    const second = await setUp();
 
     const res = await createUser(second.app, { id: 'grace', role: 'officer' });
 
@@ -173,7 +177,7 @@ describe('POST /api/v1/admin/users', () => {
   });
 
   it('answers 502 when the CA fails, stores nothing, and lets the id be tried again', async () => {
-    const { app, ca, wallet } = setUp();
+    const { app, ca, wallet } = await setUp();
     ca.failWith = new CertificateAuthorityError('could not register: connection refused');
 
     const res = await createUser(app, { id: 'heidi', role: 'officer' });
@@ -188,7 +192,7 @@ describe('POST /api/v1/admin/users', () => {
 
   it('replays the first answer to a retry with the same Idempotency-Key, without the one-time token (never stored)', async () => {
     const storeFile = join(mkdtempSync(join(tmpdir(), 'idempotency-')), IDEMPOTENCY_DATABASE);
-    const { app, ca } = setUp(new FakeLedger(), new SqliteIdempotencyStore(storeFile));
+    const { app, ca } = await setUp(new FakeLedger(), new SqliteIdempotencyStore(storeFile));
     const send = () =>
       request(app)
         .post('/api/v1/admin/users')
@@ -221,7 +225,7 @@ describe('POST /api/v1/admin/users', () => {
   });
 
   it('is described in the OpenAPI document as a bearer-secured submit accepting Idempotency-Key', async () => {
-    const { app } = setUp();
+    const { app } = await setUp();
 
     const res = await request(app).get('/openapi.json').expect(200);
 

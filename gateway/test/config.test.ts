@@ -46,7 +46,7 @@ describe('parseConfig', () => {
 
   it.each([
     ['an org name that is not a department name', { org: 'Health Dept' }, 'org'],
-    ['a non-loopback listen host', { listen: { host: '0.0.0.0', port: 3001 } }, 'listen.host'],
+    ['a listen host that is no address or host name', { listen: { host: 'not a host!', port: 3001 } }, 'listen.host'],
     ['an out-of-range port', { listen: { host: '127.0.0.1', port: 70000 } }, 'listen.port'],
     ['a relative TLS root path', { peer: { ...valid.peer, tlsRootCertPath: 'ca.pem' } }, 'peer.tlsRootCertPath'],
     ['an endpoint without a port', { peer: { ...valid.peer, endpoint: 'peer0' } }, 'peer.endpoint'],
@@ -58,6 +58,48 @@ describe('parseConfig', () => {
     ['duplicate token hashes', { users: [valid.users[0], { ...valid.users[0], id: 'other' }] }, 'users[1].tokenSha256'],
   ])('rejects %s, naming the field', (_case, override, field) => {
     expect(messageOf(() => parseConfig({ ...valid, ...override }))).toContain(field);
+  });
+});
+
+describe('listeners off loopback', () => {
+  const tls = { certPath: '/abs/gateway/server.crt', keyPath: '/abs/gateway/server.key' };
+  const operations = { host: '10.77.0.2', port: 9443 };
+
+  it.each(['127.0.0.1', '127.0.0.53', '::1', 'localhost'])('allows plain HTTP on the loopback address %s', (host) => {
+    expect(parseConfig({ ...valid, listen: { host, port: 3001 } }).listen.tls).toBeUndefined();
+  });
+
+  it.each(['0.0.0.0', '10.77.0.2', '::', 'gateway.education.govshare.test'])('refuses plain HTTP on %s with a message that says why and what to do', (host) => {
+    const message = messageOf(() => parseConfig({ ...valid, listen: { host, port: 3001 }, operations }));
+
+    expect(message).toContain('listen.tls');
+    expect(message).toContain(`plain HTTP refused: the API would listen on ${host}, which is not a loopback address`);
+    expect(message).toContain('TLS 1.3');
+  });
+
+  it('accepts HTTPS off loopback with health and metrics on their own listener', () => {
+    const config = parseConfig({ ...valid, listen: { host: '10.77.0.2', port: 3001, tls }, operations });
+
+    expect(config.listen.tls).toEqual(tls);
+    expect(config.operations).toEqual(operations);
+  });
+
+  it('refuses an API off loopback that would serve health and metrics itself', () => {
+    expect(messageOf(() => parseConfig({ ...valid, listen: { host: '10.77.0.2', port: 3001, tls } }))).toContain(
+      'health and metrics need their own listener',
+    );
+  });
+
+  it('lets the data exchange (always mutual TLS) listen on a host name', () => {
+    const dataExchange = {
+      listen: { host: 'gateway.education.govshare.test', port: 3101 },
+      tlsCertPath: '/abs/tls.crt',
+      tlsKeyPath: '/abs/tls.key',
+      dataDir: '/abs/data',
+      peers: [{ mspId: 'FinanceMSP', url: 'https://gateway.finance.govshare.test:3102', tlsRootCertPath: '/abs/ca.pem' }],
+    };
+
+    expect(parseConfig({ ...valid, dataExchange }).dataExchange?.listen.host).toBe('gateway.education.govshare.test');
   });
 });
 

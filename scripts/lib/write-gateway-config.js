@@ -4,6 +4,8 @@
 // gateways only ever see their SHA-256.
 // Usage: write-gateway-config.js <state dir> <org>=<mspId>,<gatewayPort>,<peerPort>,<dataExchangePort>,<caPort> ...
 // FABRIC_CA_BIN names the directory of fabric-ca-client, which the gateways run to enrol users (POST /admin/users).
+// The operator's tokens expire after GOVSHARE_OPERATOR_TOKEN_DAYS (default 90) and are renewed here once expired;
+// department admins issue, rotate and revoke further tokens through /api/v1/admin/tokens (store: .govshare/orgs/<org>/gateway-state/api-tokens.json).
 // GOVSHARE_GATEWAY_RATE_LIMIT=<requests per token per minute> overrides the gateways' default limit
 // (npm run bench raises it for its run: P1 measures the gateway, not its rate limiter).
 'use strict';
@@ -34,6 +36,12 @@ function rateLimit() {
   return { rateLimit: { windowMs: 60_000, max: Number(max) } };
 }
 
+function operatorTokenDays() {
+  const days = process.env.GOVSHARE_OPERATOR_TOKEN_DAYS || '90';
+  if (!/^[1-9][0-9]*$/.test(days)) throw new Error(`GOVSHARE_OPERATOR_TOKEN_DAYS must be a positive integer, not ${days}`);
+  return Number(days);
+}
+
 function main() {
   const [stateDir, ...orgSpecs] = process.argv.slice(2);
   if (!stateDir || orgSpecs.length === 0) throw new Error('usage: write-gateway-config.js <state dir> <org>=<msp>,<port>,<peerPort>,<dataExchangePort>,<caPort>...');
@@ -60,9 +68,15 @@ function main() {
   for (const { org, mspId, port, peerPort, dataExchangePort, caPort } of orgs) {
     const gatewayDir = path.join(stateDir, 'orgs', org, 'nodes', `gateway.${org}`);
     const tokens = {};
+    const tokenExpiresAt = {};
     const users = ROLES.map((role) => {
-      const token = previous[org]?.tokens?.[role] ?? randomBytes(32).toString('base64url');
+      // A token is kept until a day before it expires (one written before tokens expired gets an expiry now).
+      const kept = previous[org]?.tokens?.[role];
+      const expiry = previous[org]?.tokenExpiresAt?.[role];
+      const renew = kept === undefined || (expiry !== undefined && Date.parse(expiry) <= Date.now() + 86_400_000);
+      const token = renew ? randomBytes(32).toString('base64url') : kept;
       tokens[role] = token;
+      tokenExpiresAt[role] = renew || expiry === undefined ? new Date(Date.now() + operatorTokenDays() * 86_400_000).toISOString() : expiry;
       const msp = path.join(stateDir, 'orgs', org, 'users', `${org}-${role}`, 'msp');
       return {
         id: `${org}-${role}`,
@@ -70,6 +84,7 @@ function main() {
         certPath: path.join(msp, 'signcerts', 'cert.pem'),
         keyPath: keyFileIn(msp),
         tokenSha256: createHash('sha256').update(token).digest('hex'),
+        tokenExpiresAt: tokenExpiresAt[role],
       };
     });
     writePrivate(path.join(stateDir, 'gateways', `${org}.json`), {
@@ -105,13 +120,15 @@ function main() {
       },
       // The gateway's durable state (its Idempotency-Key store), part of the org's own state.
       stateDir: path.join(stateDir, 'orgs', org, 'gateway-state'),
+      // Inside the org's own state, so that scripts/backup.sh <org> archives it with the rest.
+      apiTokens: { storePath: path.join(stateDir, 'orgs', org, 'gateway-state', 'api-tokens.json') },
       channel,
       ...(fs.existsSync(genesisBlock) ? { genesisBlockPath: genesisBlock } : {}),
       chaincode: process.env.CHAINCODE_NAME || 'govshare',
       users,
       ...rateLimit(),
     });
-    summary[org] = { url: `http://${HOST}:${port}`, tokens };
+    summary[org] = { url: `http://${HOST}:${port}`, tokens, tokenExpiresAt };
   }
   writePrivate(tokensFile, { ...previous, ...summary });
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 
 import { API, getJson, storedToken, storeToken } from './api';
+import { beginSignIn, completeSignIn, isSignInCallback, signInOptions, type OidcSignIn } from './lib/oidc';
 import { LiveStream, type LiveEvent, type LiveStatus } from './lib/live';
 import { problemOf, type Problem } from './lib/problem';
 import { parseHash, routeHash, type Route } from './lib/route';
@@ -35,11 +36,28 @@ function navigate(hash: string): void {
   else location.hash = hash;
 }
 
-function Login({ problem, onLogin }: { problem: Problem | null; onLogin: (token: string) => void }) {
+function Login({ problem, onLogin, oidc }: { problem: Problem | null; onLogin: (token: string) => void; oidc: OidcSignIn | null }) {
   const [token, setToken] = useState('');
+  const [redirectProblem, setRedirectProblem] = useState<Problem | null>(null);
   return (
     <main class="login">
       <h1>govshare · auditors' console</h1>
+      {oidc === null ? null : (
+        <p>
+          <button
+            type="button"
+            class="sign-in-oidc"
+            onClick={() => {
+              beginSignIn(oidc).catch((error: unknown) => {
+                setRedirectProblem(problemOf(error));
+              });
+            }}
+          >
+            Sign in with your department's identity provider
+          </button>
+        </p>
+      )}
+      {redirectProblem === null ? null : <ProblemView problem={redirectProblem} context="Sign-in failed" />}
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -62,7 +80,7 @@ function Login({ problem, onLogin }: { problem: Problem | null; onLogin: (token:
         <button type="submit">Sign in</button>
       </form>
       <p class="hint">
-        Paste the token your gateway's operator gave you. It is kept in this tab's session storage only and sent to this gateway's API; the
+        {oidc === null ? '' : 'Or, for a machine client: '}Paste the API token your department admin gave you. It is kept in this tab's session storage only and sent to this gateway's API; the
         API shows you only what your token may see.
       </p>
       {problem === null ? null : <ProblemView problem={problem} context="Sign-in failed" />}
@@ -86,6 +104,19 @@ export function App() {
   const [liveStatus, setLiveStatus] = useState<LiveStatus>('connecting');
   const [liveTick, setLiveTick] = useState(0);
   const route = useHashRoute();
+  const [oidc, setOidc] = useState<OidcSignIn | null>(null);
+
+  // How this gateway signs users in; on the provider's redirect back, exchange the code for the access token.
+  useEffect(() => {
+    signInOptions()
+      .then(async (options) => {
+        setOidc(options);
+        if (options !== null && isSignInCallback()) setToken(await completeSignIn(options));
+      })
+      .catch((error: unknown) => {
+        setLoginProblem(problemOf(error));
+      });
+  }, []);
 
   useEffect(() => {
     setCaller(null);
@@ -129,7 +160,7 @@ export function App() {
   }, [token, caller]);
 
   if (token === null || caller === null) {
-    return token !== null && loginProblem === null ? <p class="loading">Signing in…</p> : <Login problem={loginProblem} onLogin={setToken} />;
+    return token !== null && loginProblem === null ? <p class="loading">Signing in…</p> : <Login problem={loginProblem} onLogin={setToken} oidc={oidc} />;
   }
 
   const signOut = (): void => {

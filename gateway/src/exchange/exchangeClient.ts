@@ -62,7 +62,7 @@ export function createMtlsPayloadFetcher(options: MtlsFetcherOptions): PayloadFe
       return new Promise((resolve) => {
         const req = request(
           url,
-          { method: 'GET', cert: options.cert, key: options.key, ca: peer.tlsRootCert, minVersion: 'TLSv1.2', timeout: timeoutMs },
+          { method: 'GET', cert: options.cert, key: options.key, ca: peer.tlsRootCert, minVersion: 'TLSv1.3', timeout: timeoutMs },
           (res) => {
             const chunks: Buffer[] = [];
             let size = 0;

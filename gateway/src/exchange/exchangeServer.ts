@@ -229,7 +229,7 @@ export function createExchangeServer(app: Express, options: ExchangeServerOption
       ca: options.peers.map((peer) => peer.tlsRootCert),
       requestCert: true,
       rejectUnauthorized: false,
-      minVersion: 'TLSv1.2',
+      minVersion: 'TLSv1.3',
       ...appServerOptions(app),
     },
     app,

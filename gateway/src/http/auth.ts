@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 
-import type { TokenAuthenticator } from '../identity/tokenAuthenticator';
+import { isAuthenticationFailure, type Authentication, type TokenAuthenticator } from '../identity/tokenAuthenticator';
 import type { AuthenticatedUser } from '../identity/user';
 import { HttpProblem } from './problem';
 
@@ -16,7 +16,24 @@ function unauthenticated(detail: string): HttpProblem {
   );
 }
 
-/** Resolves the bearer token to a configured user; every route behind it can call `authenticatedUser(req)`. */
+function accept(req: Request, outcome: Authentication): void {
+  if (outcome === undefined) {
+    throw unauthenticated('Unknown bearer token');
+  }
+  if (isAuthenticationFailure(outcome)) {
+    if (outcome.unavailable === true) {
+      throw new HttpProblem({ status: 503, code: 'IDENTITY_PROVIDER_UNAVAILABLE', title: 'Service unavailable', detail: outcome.failure }, { 'Retry-After': '5' });
+    }
+    throw unauthenticated(outcome.failure);
+  }
+  authenticatedUsers.set(req, outcome);
+  req.log.setBindings({ userId: outcome.id });
+}
+
+/**
+ * Resolves the bearer token to a user (an API token or, with OIDC, a JWT access token); every route behind it can
+ * call `authenticatedUser(req)`. Known but refused tokens (expired, revoked) get 401 with the reason.
+ */
 export function requireBearerToken(authenticator: TokenAuthenticator): RequestHandler {
   return (req, _res, next) => {
     const header = req.get('authorization');
@@ -27,13 +44,17 @@ export function requireBearerToken(authenticator: TokenAuthenticator): RequestHa
     if (token === undefined) {
       throw unauthenticated('Malformed Authorization header: expected Bearer <token>');
     }
-    const user = authenticator.authenticate(token);
-    if (user === undefined) {
-      throw unauthenticated('Unknown bearer token');
+    const outcome = authenticator.authenticate(token);
+    // API tokens (the hot path) answer synchronously: no promise, no extra tick per request.
+    if (outcome instanceof Promise) {
+      return outcome.then((resolved) => {
+        accept(req, resolved);
+        next();
+      });
     }
-    authenticatedUsers.set(req, user);
-    req.log.setBindings({ userId: user.id });
+    accept(req, outcome);
     next();
+    return undefined;
   };
 }
 

@@ -5,14 +5,44 @@ import { sha256 } from 'govshare-contract';
 import type { Role } from '../config';
 import type { AuthenticatedUser } from './user';
 
-export interface TokenAuthenticator {
-  /** The user whose token this is, or undefined for an unknown token. */
-  authenticate(token: string): AuthenticatedUser | undefined;
+/** A token this authenticator knows but refuses (expired, revoked, …): `failure` says why, in the 401's detail. */
+export interface AuthenticationFailure {
+  readonly failure: string;
+  /** Not the token's fault: what verifies it (the identity provider) could not be reached; 503, try again. */
+  readonly unavailable?: boolean;
 }
 
-/** A token authenticator that also accepts users added at run time (POST /admin/users). */
+export type Authentication = AuthenticatedUser | AuthenticationFailure | undefined;
+
+export interface TokenAuthenticator {
+  /** The user whose token this is, a failure for a known token that no longer works, or undefined for an unknown token. */
+  authenticate(token: string): Authentication | Promise<Authentication>;
+}
+
+export function isAuthenticationFailure(outcome: Authentication): outcome is AuthenticationFailure {
+  return outcome !== undefined && 'failure' in outcome;
+}
+
+/** A JWS in compact form: three base64url parts. API tokens (gst_…, or the operator's base64url) never contain a dot. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+export function isCompactJws(token: string): boolean {
+  return COMPACT_JWS.test(token);
+}
+
+/**
+ * JWT access tokens go to the OIDC verifier, everything else to the API token store, which answers synchronously:
+ * the API token hot path gains no promise.
+ */
+export function byTokenShape(apiTokens: TokenAuthenticator, jwt: TokenAuthenticator): TokenAuthenticator {
+  return {
+    authenticate: (token) => (isCompactJws(token) ? jwt.authenticate(token) : apiTokens.authenticate(token)),
+  };
+}
+
 export interface MutableTokenAuthenticator extends TokenAuthenticator {
   add(holder: TokenHolder): void;
+  authenticate(token: string): AuthenticatedUser | undefined;
 }
 
 export interface TokenHolder {

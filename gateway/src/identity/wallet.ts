@@ -15,7 +15,7 @@ const WalletIndex = z.array(UserConfigSchema);
 
 /**
  * Users enrolled at run time: `<dir>/users/<id>/{cert.pem,key.pem}` (directories 0700, files 0600) and the index
- * `<dir>/users.json` of {id, role, certPath, keyPath, tokenSha256}, read at startup so the users survive a restart.
+ * `<dir>/users.json` of {id, role, certPath, keyPath} (and tokenSha256 for users enrolled before API tokens moved to the token store), read at startup so the users survive a restart.
  */
 export class FileWallet {
   readonly #dir: string;
@@ -42,13 +42,13 @@ export class FileWallet {
   }
 
   /** Stores a new user's credentials and records it in the index; WalletEntryExistsError if it is already there. */
-  async add(user: { id: string; role: Role; tokenSha256: string }, credentials: EnrolledCredentials): Promise<UserConfig> {
+  async add(user: { id: string; role: Role; tokenSha256?: string | undefined }, credentials: EnrolledCredentials): Promise<UserConfig> {
     const run = this.#writing.then(async () => await this.#add(user, credentials));
     this.#writing = run.catch(() => undefined);
     return await run;
   }
 
-  async #add(user: { id: string; role: Role; tokenSha256: string }, credentials: EnrolledCredentials): Promise<UserConfig> {
+  async #add(user: { id: string; role: Role; tokenSha256?: string | undefined }, credentials: EnrolledCredentials): Promise<UserConfig> {
     const existing = await this.list();
     if (existing.some((entry) => entry.id === user.id)) throw new WalletEntryExistsError(`the wallet already holds '${user.id}'`);
     const usersDir = join(this.#dir, 'users');
@@ -67,7 +67,7 @@ export class FileWallet {
       role: user.role,
       certPath: join(userDir, 'cert.pem'),
       keyPath: join(userDir, 'key.pem'),
-      tokenSha256: user.tokenSha256,
+      ...(user.tokenSha256 === undefined ? {} : { tokenSha256: user.tokenSha256 }),
     };
     await writePrivate(entry.certPath, credentials.certPem);
     await writePrivate(entry.keyPath, credentials.keyPem);

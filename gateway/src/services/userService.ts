@@ -1,6 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { sha256Hex } from 'govshare-contract';
-
 import type { Role, UserConfig } from '../config';
 import type { CertificateAuthority } from '../identity/certificateAuthority';
 import { IdentityExistsError } from '../identity/certificateAuthority';
@@ -11,7 +8,7 @@ export interface NewUser {
   readonly id: string;
   readonly role: Role;
   readonly mspId: string;
-  /** The user's API token: returned once, only its SHA-256 is kept. */
+  /** The user's first API token: returned once, only its SHA-256 is kept; it expires (see /admin/tokens). */
   readonly token: string;
 }
 
@@ -31,8 +28,10 @@ export interface UserServiceDeps {
   readonly wallet: FileWallet;
   /** Ids already in use (configured users and the wallet's at startup). */
   readonly existingIds: Iterable<string>;
-  /** Makes a stored user usable: its signing credentials for the ledger and its token for the authenticator. */
+  /** Makes a stored user usable: its signing credentials for the ledger, and a known owner of API tokens. */
   readonly activate: (user: UserConfig) => Promise<void>;
+  /** Issues the new user's first API token (with the store's default expiry); answers the secret. */
+  readonly issueToken: (userId: string, createdBy: string) => Promise<string>;
 }
 
 export function createUserService(deps: UserServiceDeps): UserAdministration {
@@ -46,10 +45,9 @@ export function createUserService(deps: UserServiceDeps): UserAdministration {
       taken.add(id);
       try {
         const credentials = await deps.ca.registerAndEnroll(id, role);
-        const token = randomBytes(32).toString('base64url');
-        const stored = await deps.wallet.add({ id, role, tokenSha256: sha256Hex(token) }, credentials);
+        const stored = await deps.wallet.add({ id, role }, credentials);
         await deps.activate(stored);
-        return { id, role, mspId: deps.mspId, token };
+        return { id, role, mspId: deps.mspId, token: await deps.issueToken(id, caller.id) };
       } catch (err) {
         if (err instanceof IdentityExistsError || err instanceof WalletEntryExistsError) {
           throw new UserExistsError(`user '${id}' already exists`, { cause: err });

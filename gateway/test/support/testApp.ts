@@ -25,7 +25,7 @@ export interface TestApp {
 
 /** Deps a test may replace; the rest are built around the fake ledger. */
 export type TestAppOverrides = Partial<
-  Pick<AppDeps, 'idempotency' | 'options' | 'events' | 'data' | 'offline' | 'authenticator' | 'users' | 'ledgerVerification'>
+  Pick<AppDeps, 'idempotency' | 'options' | 'events' | 'data' | 'offline' | 'authenticator' | 'users' | 'ledgerVerification' | 'tokens' | 'oidc'>
 >;
 
 /** The users every test app authenticates (unless a test brings its own authenticator). */

@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
 
 import { ROLES } from '../../config';
@@ -43,6 +43,20 @@ function disabled(): HttpProblem {
   });
 }
 
+/**
+ * Admin role only, checked before the body is validated: a non-admin learns nothing about what a valid request
+ * looks like. The gateway serves one department, so its admins administer exactly that department.
+ */
+export function requireDepartmentAdmin(action: string): RequestHandler {
+  return (req, _res, next) => {
+    const caller = authenticatedUser(req);
+    if (caller.role !== 'admin') {
+      throw new HttpProblem({ status: 403, code: 'FORBIDDEN', title: 'Forbidden', detail: `Only an admin of ${caller.mspId} may ${action}` });
+    }
+    next();
+  };
+}
+
 /** Department administration: users enrolled at run time with the org's Fabric CA (admin role only). */
 export function adminRouter(
   users: UserAdministration | undefined,
@@ -51,19 +65,7 @@ export function adminRouter(
   idempotency: IdempotencyStore,
 ): Router {
   const router = resourceRouter();
-  // Before the body is validated: a non-admin learns nothing about what a valid request looks like.
-  router.use((req, _res, next) => {
-    const caller = authenticatedUser(req);
-    if (caller.role !== 'admin') {
-      throw new HttpProblem({
-        status: 403,
-        code: 'FORBIDDEN',
-        title: 'Forbidden',
-        detail: `Only an admin of ${caller.mspId} may administer users`,
-      });
-    }
-    next();
-  });
+  router.use(requireDepartmentAdmin('administer users'));
   const bind = bindRoutes(router, routes, basePath, { idempotency });
 
   bind.json(

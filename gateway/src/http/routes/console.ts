@@ -13,24 +13,26 @@ export const CONSOLE_DIR = path.resolve(__dirname, '..', '..', 'console');
  * The console is a bundled single-page app: its own scripts, styles and same-origin API calls, nothing inline,
  * nothing third-party, no framing, no forms posted anywhere.
  */
-const consoleContentSecurityPolicy = helmet.contentSecurityPolicy({
-  useDefaults: false,
-  directives: {
-    defaultSrc: ["'none'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'"],
-    imgSrc: ["'self'", 'data:'],
-    connectSrc: ["'self'"],
-    baseUri: ["'none'"],
-    formAction: ["'none'"],
-    frameAncestors: ["'none'"],
-  },
-});
+const consoleContentSecurityPolicy = (connectOrigins: readonly string[]) =>
+  helmet.contentSecurityPolicy({
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      // The identity provider's origin, when users sign in with OIDC: discovery and the code-for-token exchange.
+      connectSrc: ["'self'", ...connectOrigins],
+      baseUri: ["'none'"],
+      formAction: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
+  });
 
 /** The auditors' web console at /console/: static files built by Vite; 503 problem while it is not built. */
-export function consoleRouter(directory: string = CONSOLE_DIR): Router {
+export function consoleRouter(directory: string = CONSOLE_DIR, connectOrigins: readonly string[] = []): Router {
   const router = express.Router();
-  router.use(consoleContentSecurityPolicy);
+  router.use(consoleContentSecurityPolicy(connectOrigins));
   router.use((_req, _res, next) => {
     // Checked per request: building the console does not need a gateway restart.
     if (!existsSync(path.join(directory, 'index.html'))) {
