@@ -104,6 +104,18 @@ describe('translateFabricError', () => {
     expect(toProblem(translated).status).toBe(503);
   });
 
+  it('maps a BFT submit that fewer than a quorum of orderers accepted to an unknown outcome (504 with the txId), not "retry"', () => {
+    const err = gatewayError(14, '14 UNAVAILABLE: insufficient number of orderers could successfully process transaction to satisfy quorum requirement', [
+      'received unsuccessful response from orderer: status=SERVICE_UNAVAILABLE',
+    ]);
+
+    const translated = translateFabricError(err, 'submit', 'tx7');
+
+    expect(translated).toBeInstanceOf(FabricTimeoutError);
+    expect(toProblem(translated)).toMatchObject({ status: 504, code: 'FABRIC_TIMEOUT', txId: 'tx7' });
+    expect(toProblem(translated).detail).toMatch(/may still commit/);
+  });
+
   it('maps an endorsement failure without a govshare code to EndorsementFailedError (502) without leaking peer text', () => {
     const err = gatewayError(ABORTED, 'failed to endorse', ['chaincode response 500, TypeError: cannot read x of undefined']);
 
