@@ -44,6 +44,7 @@ fi
 nodes_up() {
   local name _port state rc=0
   while read -r name _pid _port state _height; do
+    [[ -n "$name" ]] || break # the node table ends at the first empty line (the consenter table follows)
     if [[ "$name" =~ ^(ca\.|orderer|peer0\.) && "$state" != up ]]; then
       step "$name is $state after the fault tests"
       rc=1

@@ -71,7 +71,9 @@ export async function startNode(node: FabricNode): Promise<void> {
 /** Node name → 'up' | 'down', as `network.sh status` reports it. */
 export async function nodeStates(): Promise<Map<string, string>> {
   const states = new Map<string, string>();
-  for (const line of (await script('network.sh', ['status'])).split('\n')) {
+  // The node table ends at the first empty line; the consenter table after it has other columns.
+  const output = await script('network.sh', ['status']);
+  for (const line of output.slice(0, output.indexOf('\n\n') >= 0 ? output.indexOf('\n\n') : undefined).split('\n')) {
     const [name, , , state] = line.trim().split(/\s+/);
     if (name !== undefined && state !== undefined && /^(orderer|peer0\.|ca\.)/.test(name)) states.set(name, state);
   }
@@ -186,7 +188,7 @@ export async function ordererBlockHeader(orderer: Orderer, block: number | 'newe
 
 /** Where a BFT orderer keeps its block files (its department's directory). */
 export function ordererChainDir(orderer: Orderer): string {
-  return path.join(STATE_DIR, 'orgs', departmentOf(orderer), 'nodes', orderer, 'data', 'ledger', 'chains', 'chains', CHANNEL);
+  return path.join(STATE_DIR, 'orgs', departmentOf(orderer), 'nodes', orderer, 'data', 'ledger', 'chains', CHANNEL);
 }
 
 /** Runs an operator script with arguments (peer-backup.sh and the like). */
