@@ -116,6 +116,15 @@ describe('translateFabricError', () => {
     expect(toProblem(translated).detail).toMatch(/may still commit/);
   });
 
+  it('maps a connection that broke during submit to an unknown outcome (504), one never made to 503', () => {
+    const broken = translateFabricError(gatewayError(14, '14 UNAVAILABLE: read ECONNRESET'), 'submit', 'tx8');
+    expect(toProblem(broken)).toMatchObject({ status: 504, code: 'FABRIC_TIMEOUT', txId: 'tx8' });
+
+    const neverMade = translateFabricError(gatewayError(14, '14 UNAVAILABLE: No connection established'), 'submit', 'tx9');
+    expect(neverMade).toBeInstanceOf(FabricUnavailableError);
+    expect(toProblem(neverMade).status).toBe(503);
+  });
+
   it('maps an endorsement failure without a govshare code to EndorsementFailedError (502) without leaking peer text', () => {
     const err = gatewayError(ABORTED, 'failed to endorse', ['chaincode response 500, TypeError: cannot read x of undefined']);
 
