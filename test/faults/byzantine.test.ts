@@ -166,7 +166,8 @@ describeBft('a Byzantine orderer: its ledger altered on disk', () => {
     flipByteAt(found.file, found.offset);
     await startNode(liar);
     const repaired = await ordererBlock(liar, probeBlock);
-    expect(Buffer.from(repaired.serializeBinary()).equals(Buffer.from(original.serializeBinary()))).toBe(true);
+    // Each orderer keeps the signatures it collected, so only header and data are compared.
+    expect(signedPart(repaired).equals(signedPart(original))).toBe(true);
     report(`  ${liar}'s block file repaired; it serves the original block ${probeBlock} again`);
   });
 });
