@@ -14,7 +14,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { connectAs } from '../../test/integration/support/fabric';
-import { consensusMode, REPO_ROOT } from '../../test/integration/support/network';
+import { consensusMode, consenterDepartments, REPO_ROOT } from '../../test/integration/support/network';
 import { closedLoop, openLoop, type Samples } from './load';
 import { blockCutting } from './settings';
 import { summarise, type TrialResult } from './stats';
@@ -27,6 +27,8 @@ const WARMUP_SECONDS = 3;
 interface Trial {
   readonly mode: 'bft' | 'raft';
   readonly round: number;
+  /** Consenters (BFT) or orderers (Raft) of the network measured. */
+  readonly orderers: number;
   readonly blockCutting: { batchTimeout: string; maxMessageCount: string };
   readonly capacity: { latenciesMs: number[]; errors: number; firstErrors: string[]; seconds: number };
   readonly fixedRate: { latenciesMs: number[]; errors: number; firstErrors: string[]; seconds: number };
@@ -59,7 +61,7 @@ async function trial(out: string): Promise<void> {
     await closedLoop(concurrency, WARMUP_SECONDS, (n) => submit('warmup', n));
     const capacity: Samples = await closedLoop(concurrency, seconds, (n) => submit('capacity', n));
     const fixedRate: Samples = await openLoop(rate, seconds, (n) => submit('rate', n));
-    const result: Trial = { mode, round, blockCutting: blockCutting(), capacity, fixedRate, loadAverage: os.loadavg() };
+    const result: Trial = { mode, round, orderers: mode === 'bft' ? consenterDepartments().length : 3, blockCutting: blockCutting(), capacity, fixedRate, loadAverage: os.loadavg() };
     mkdirSync(path.dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(result)}\n`);
     const c = summarise('capacity', capacity.latenciesMs, capacity.errors, capacity.seconds);
@@ -91,15 +93,17 @@ function report(files: readonly string[]): void {
   const raftRate = pooled('raft', 'fixedRate');
   const rounds = Math.max(...trials.map((t) => t.round));
   const cutting = trials[0]?.blockCutting;
+  const bftLabel = `SmartBFT (${String(trials.find((t) => t.mode === 'bft')?.orderers ?? '?')} consenters)`.padEnd(24);
+  const raftLabel = `Raft (${String(trials.find((t) => t.mode === 'raft')?.orderers ?? '?')} orderers)`.padEnd(24);
   console.log(`\nBFT vs Raft ordering (RegisterDataset, direct fabric-gateway submits; ${String(rounds)} alternating rounds of ${String(seconds)} s each;`);
   console.log(`  block cutting ${JSON.stringify(cutting)}; ${String(os.cpus().length)} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`);
   console.log(`submit at capacity (${String(concurrency)} closed-loop clients):`);
-  console.log(`  SmartBFT (4 consenters) ${fmt(bftCapacity)}`);
-  console.log(`  Raft (3 orderers)       ${fmt(raftCapacity)}`);
+  console.log(`  ${bftLabel}${fmt(bftCapacity)}`);
+  console.log(`  ${raftLabel}${fmt(raftCapacity)}`);
   console.log(`  cost of BFT: throughput ${(bftCapacity.throughput / raftCapacity.throughput).toFixed(2)}x Raft's`);
   console.log(`submit at a fixed rate (${String(rate)}/s open loop):`);
-  console.log(`  SmartBFT (4 consenters) ${fmt(bftRate)}`);
-  console.log(`  Raft (3 orderers)       ${fmt(raftRate)}`);
+  console.log(`  ${bftLabel}${fmt(bftRate)}`);
+  console.log(`  ${raftLabel}${fmt(raftRate)}`);
   console.log(`  cost of BFT: p95 latency ${(bftRate.p95 / raftRate.p95).toFixed(2)}x Raft's`);
   const file = path.join(REPO_ROOT, 'bench', 'results', `consensus-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(path.dirname(file), { recursive: true });
