@@ -3,7 +3,8 @@
 # Deploys the single-putState baseline chaincode beside govshare (a no-op when already deployed),
 # then runs bench/src/run.ts. Settings: BENCH_CONCURRENCY, BENCH_SECONDS, BENCH_ROUNDS, BENCH_RATE;
 # block cutting: GOVSHARE_BATCH_TIMEOUT / GOVSHARE_MAX_MESSAGE_COUNT when the channel is created.
-# BENCH_PARTS picks comparisons (p1-submit,p1-evaluate,p2,p3); BENCH_EVALUATE_CONCURRENCY=8,16,32 runs
+# BENCH_PARTS picks comparisons (p1-submit,p1-evaluate,p2,p3, and consensus: BFT vs Raft on a second
+# network, scripts/bench-consensus.sh); BENCH_EVALUATE_CONCURRENCY=8,16,32 runs
 # P1 evaluate at each. `npm run bench -- cpu` instead measures the CPU time per P1 evaluate of each
 # process (bench/src/cpu.ts).
 # The gateways' per-token rate limit (600/min by default) would turn P1 into a test of the limiter:
@@ -41,6 +42,14 @@ cd "$GOVSHARE_ROOT"
 npx tsc -p bench/tsconfig.json
 if [[ "${1:-}" == cpu ]]; then
   node bench/dist/bench/src/cpu.js
-else
-  node bench/dist/bench/src/run.js
+  exit
+fi
+# BENCH_PARTS may name "consensus" (BFT vs Raft, scripts/bench-consensus.sh) beside run.ts's parts.
+parts="${BENCH_PARTS:-p1-submit,p1-evaluate,p2,p3,consensus}"
+other_parts="$(tr ',' '\n' <<<"$parts" | grep -vx consensus | paste -sd, -)" || true
+if [[ -n "$other_parts" ]]; then
+  BENCH_PARTS="$other_parts" node bench/dist/bench/src/run.js
+fi
+if [[ ",$parts," == *",consensus,"* ]]; then
+  "$here/bench-consensus.sh"
 fi

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# `npm run test:faults`: fault tests on a real network (test/faults, issue #6). Under steady load
-# through the gateways the Raft leader orderer and a peer are SIGKILLed and restarted, then 2 of the 3
-# orderers; the tests check what was answered against what the ledgers hold. Not part of `npm test`.
+# `npm run test:faults`: fault tests on a real network (test/faults, issues #6 and #17), in the
+# network's ordering mode (SmartBFT by default). Under steady load through the gateways the ordering
+# leader and a peer are SIGKILLed and restarted, then the orderers lose their quorum (BFT: 2 of 4,
+# Raft: 2 of 3) until one is back; in BFT mode one orderer also serves a ledger altered on disk. The
+# tests check what was answered against what the ledgers hold. Not part of `npm test`.
 # If a network with ready gateways is already running it is reused (the checkout's chaincode is
 # deployed to it and its gateways restarted, as `npm test` does); otherwise the network is started
 # here and stopped again afterwards. Only 127.0.0.1 is loaded, for about two minutes.
@@ -30,7 +32,7 @@ use_or_start_network "the fault tests"
 rm -rf "$results"
 mkdir -p "$results"
 if gateways_ready; then
-  step "fault tests: SIGKILL and restart of nodes under load (about 2 minutes)"
+  step "fault tests: SIGKILL and restart of nodes under load, a Byzantine orderer in BFT mode (about 4 minutes)"
   GOVSHARE_FAULTS_REPORT="$results/report.txt" \
     run_jest --selectProjects faults --runInBand --forceExit \
     --json --outputFile="$results/faults.json"
@@ -42,6 +44,7 @@ fi
 nodes_up() {
   local name _port state rc=0
   while read -r name _pid _port state _height; do
+    [[ -n "$name" ]] || break # the node table ends at the first empty line (the consenter table follows)
     if [[ "$name" =~ ^(ca\.|orderer|peer0\.) && "$state" != up ]]; then
       step "$name is $state after the fault tests"
       rc=1
@@ -59,4 +62,5 @@ if [[ "$started_here" == true ]]; then
 fi
 
 [[ -f "$results/report.txt" ]] && cat "$results/report.txt"
+[[ -f "$results/byzantine.txt" ]] && cat "$results/byzantine.txt"
 print_totals "$results/summary.txt" "$results/faults.json"

@@ -3,7 +3,7 @@
  * orderer and of the education REST gateway's /metrics, and the per-transaction means derived from
  * the differences (histogram sum / count). Everything is read over plain HTTP on 127.0.0.1.
  */
-import { DEPARTMENTS } from '../../test/integration/support/network';
+import { consensusMode, consenterDepartments, DEPARTMENTS, ordererOf } from '../../test/integration/support/network';
 
 const portBase = Number(process.env.GOVSHARE_PORT_BASE ?? '7000');
 const gatewayPortBase = Number(process.env.GOVSHARE_GATEWAY_PORT_BASE ?? '3000');
@@ -23,7 +23,12 @@ export function endpoints(): ReadonlyMap<string, string> {
   DEPARTMENTS.forEach((department, index) => {
     map.set(`peer0.${department}`, `http://${HOST}:${String(portBase + 200 + 10 * (index + 1) + 2)}/metrics`);
   });
-  for (let n = 1; n <= 3; n += 1) map.set(`orderer${String(n)}`, `http://${HOST}:${String(portBase + 100 + 10 * n + 2)}/metrics`);
+  // BFT: each department's orderer0.<org> (ports by org index); Raft: OrdererMSP's orderer1..3.
+  if (consensusMode() === 'bft') {
+    for (const department of consenterDepartments()) map.set(ordererOf(department).name, `http://${HOST}:${String(ordererOf(department).port + 2)}/metrics`);
+  } else {
+    for (let n = 1; n <= 3; n += 1) map.set(`orderer${String(n)}`, `http://${HOST}:${String(portBase + 100 + 10 * n + 2)}/metrics`);
+  }
   map.set('gateway.education', `http://${HOST}:${String(gatewayPortBase + 1)}/metrics`);
   return map;
 }
@@ -118,7 +123,8 @@ const isGateway = (node: string): boolean => node === 'gateway.education';
  */
 export function submitBreakdown(before: Snapshot, after: Snapshot, chaincode: string, transaction: string): Breakdown {
   const gatewayCall = (method: string): Match => ({ service: 'gateway_Gateway', method, code: 'OK' });
-  const ordererBlocks = delta(before, after, (node) => node === 'orderer1', 'ledger_blockchain_height');
+  const firstOrderer = [...before.keys()].find(isOrderer);
+  const ordererBlocks = delta(before, after, (node) => node === firstOrderer, 'ledger_blockchain_height');
   const transactions = delta(before, after, isEntryPeer, 'ledger_transaction_count', { chaincode: `${chaincode}:*`, validation_code: 'VALID' });
   const committedTxs =
     transactions > 0 ? transactions : delta(before, after, isEntryPeer, 'ledger_transaction_count', { validation_code: 'VALID' });
@@ -170,17 +176,24 @@ export function submitBreakdown(before: Snapshot, after: Snapshot, chaincode: st
       source: 'orderers broadcast_validate_duration + broadcast_enqueue_duration',
     },
     {
-      stage: 'peer gateway CommitStatus (block cutting + Raft + delivery + validate + commit)',
+      stage: 'peer gateway CommitStatus (block cutting + consensus + delivery + validate + commit)',
       meanMs: meanMs(before, after, isEntryPeer, 'grpc_server_unary_request_duration', gatewayCall('CommitStatus')),
       per: 'tx',
       source: 'peer0.education grpc_server_unary_request_duration{gateway_Gateway/CommitStatus}',
     },
-    {
-      stage: '  orderer: Raft WAL persist',
-      meanMs: meanMs(before, after, isOrderer, 'consensus_etcdraft_data_persist_duration'),
-      per: 'Raft batch',
-      source: 'orderers consensus_etcdraft_data_persist_duration',
-    },
+    consensusMode() === 'bft'
+      ? {
+          stage: '  orderer: SmartBFT batch save (WAL)',
+          meanMs: meanMs(before, after, isOrderer, 'consensus_smartbft_view_latency_batch_save'),
+          per: 'BFT batch',
+          source: 'orderers consensus_smartbft_view_latency_batch_save',
+        }
+      : {
+          stage: '  orderer: Raft WAL persist',
+          meanMs: meanMs(before, after, isOrderer, 'consensus_etcdraft_data_persist_duration'),
+          per: 'Raft batch',
+          source: 'orderers consensus_etcdraft_data_persist_duration',
+        },
     {
       stage: '  peer: commit one block (all of the below)',
       meanMs: meanMs(before, after, isPeer, 'gossip_state_commit_duration'),

@@ -104,6 +104,27 @@ describe('translateFabricError', () => {
     expect(toProblem(translated).status).toBe(503);
   });
 
+  it('maps a BFT submit that fewer than a quorum of orderers accepted to an unknown outcome (504 with the txId), not "retry"', () => {
+    const err = gatewayError(14, '14 UNAVAILABLE: insufficient number of orderers could successfully process transaction to satisfy quorum requirement', [
+      'received unsuccessful response from orderer: status=SERVICE_UNAVAILABLE',
+    ]);
+
+    const translated = translateFabricError(err, 'submit', 'tx7');
+
+    expect(translated).toBeInstanceOf(FabricTimeoutError);
+    expect(toProblem(translated)).toMatchObject({ status: 504, code: 'FABRIC_TIMEOUT', txId: 'tx7' });
+    expect(toProblem(translated).detail).toMatch(/may still commit/);
+  });
+
+  it('maps a connection that broke during submit to an unknown outcome (504), one never made to 503', () => {
+    const broken = translateFabricError(gatewayError(14, '14 UNAVAILABLE: read ECONNRESET'), 'submit', 'tx8');
+    expect(toProblem(broken)).toMatchObject({ status: 504, code: 'FABRIC_TIMEOUT', txId: 'tx8' });
+
+    const neverMade = translateFabricError(gatewayError(14, '14 UNAVAILABLE: No connection established'), 'submit', 'tx9');
+    expect(neverMade).toBeInstanceOf(FabricUnavailableError);
+    expect(toProblem(neverMade).status).toBe(503);
+  });
+
   it('maps an endorsement failure without a govshare code to EndorsementFailedError (502) without leaking peer text', () => {
     const err = gatewayError(ABORTED, 'failed to endorse', ['chaincode response 500, TypeError: cannot read x of undefined']);
 

@@ -2,11 +2,13 @@
 # Sourced, never executed.
 # shellcheck shell=bash
 
-# org_yaml <org>: a department's definition in configtx form (MSP, policies, anchor peer and, when it
-# runs a BFT orderer, that orderer's endpoint). The one definition of an org: the genesis block and
-# scripts/add-department.sh (configtxgen -printOrg) both use it.
+# org_yaml <org> [application|orderer]: a department's definition in configtx form: MSP, policies,
+# anchor peer and, when it runs a BFT orderer, that orderer's endpoint. The one definition of an
+# org: the genesis block and scripts/add-department.sh (configtxgen -printOrg) both use it.
+#   application  without the orderer endpoint (printOrg then prints the Application org group)
+#   orderer      the org as a member of the Orderer group: its policies there and its endpoint
 org_yaml() {
-  local org="$1" mspid
+  local org="$1" part="${2:-}" mspid
   mspid="$(msp_id "$org")"
   if [[ "$org" == orderer ]]; then
     cat <<YAML
@@ -28,6 +30,12 @@ YAML
     Name: $mspid
     ID: $mspid
     MSPDir: $(org_dir "$org")/msp
+YAML
+  if [[ "$part" == orderer ]]; then
+    echo "    Policies:"
+    orderer_policies_yaml "$mspid" "      "
+  else
+    cat <<YAML
     Policies:
       Readers: { Type: Signature, Rule: "OR('$mspid.admin', '$mspid.peer', '$mspid.client')" }
       Writers: { Type: Signature, Rule: "OR('$mspid.admin', '$mspid.client')" }
@@ -36,7 +44,8 @@ YAML
     AnchorPeers:
       - { Host: $GOVSHARE_HOST, Port: $(peer_port "$org") }
 YAML
-  if [[ " ${ORDERERS[*]} " == *" $(orderer_name "$org") "* ]]; then
+  fi
+  if [[ "$part" != application && " ${ORDERERS[*]} " == *" $(orderer_name "$org") "* ]]; then
     cat <<YAML
     OrdererEndpoints:
       - $GOVSHARE_HOST:$(orderer_port "$(orderer_name "$org")")
@@ -44,9 +53,19 @@ YAML
   fi
 }
 
-# orderer_org_yaml <org>: the org as a member of the Orderer group. A department that orders keeps
-# its MSP but its orderer identity (NodeOU "orderer") must read and write on the ordering side: it
-# pulls blocks from the other consenters and forwards requests to the leader.
+# orderer_policies_yaml <MSP id> <indent>: a department's policies as a member of the Orderer group.
+# It keeps its MSP, but its orderer identity (NodeOU "orderer") must read and write on the ordering
+# side: it pulls blocks from the other consenters and forwards requests to the leader.
+orderer_policies_yaml() {
+  local mspid="$1" indent="$2"
+  cat <<YAML
+${indent}Readers: { Type: Signature, Rule: "OR('$mspid.admin', '$mspid.peer', '$mspid.client', '$mspid.orderer')" }
+${indent}Writers: { Type: Signature, Rule: "OR('$mspid.admin', '$mspid.client', '$mspid.orderer')" }
+${indent}Admins: { Type: Signature, Rule: "OR('$mspid.admin')" }
+YAML
+}
+
+# orderer_org_yaml <org>: the org in the genesis profile's Orderer section.
 orderer_org_yaml() {
   local org="$1" mspid
   mspid="$(msp_id "$org")"
@@ -54,13 +73,9 @@ orderer_org_yaml() {
     echo "        - *$mspid"
     return
   fi
-  cat <<YAML
-        - <<: *$mspid
-          Policies:
-            Readers: { Type: Signature, Rule: "OR('$mspid.admin', '$mspid.peer', '$mspid.client', '$mspid.orderer')" }
-            Writers: { Type: Signature, Rule: "OR('$mspid.admin', '$mspid.client', '$mspid.orderer')" }
-            Admins: { Type: Signature, Rule: "OR('$mspid.admin')" }
-YAML
+  echo "        - <<: *$mspid"
+  echo "          Policies:"
+  orderer_policies_yaml "$mspid" "            "
 }
 
 # consenter_yaml <orderer node>: one entry of the BFT consenter mapping. SmartBFT nodes know each
@@ -177,13 +192,15 @@ osnadmin_as_orderer_admin() {
     --ca-file "$(orderer_node_ca "$orderer")" --client-cert "$tls/server.crt" --client-key "$tls/server.key"
 }
 
+# join_orderer <orderer> [config block]: joins it to the channel with the genesis block, or (an
+# orderer added later) with the newest configuration block, from which it replicates the rest.
 join_orderer() {
-  local orderer="$1"
+  local orderer="$1" block="${2:-$(genesis_block)}"
   # osnadmin exits 0 whatever the HTTP status, so read the status it prints.
   if osnadmin_as_orderer_admin "$orderer" list --channelID "$CHANNEL_NAME" 2>/dev/null | grep -q '^Status: 200'; then
     return
   fi
-  osnadmin_as_orderer_admin "$orderer" join --channelID "$CHANNEL_NAME" --config-block "$(genesis_block)" \
+  osnadmin_as_orderer_admin "$orderer" join --channelID "$CHANNEL_NAME" --config-block "$block" \
     2>&1 | grep -q '^Status: 201' || die "$orderer could not join $CHANNEL_NAME"
   step "$orderer joined $CHANNEL_NAME"
 }

@@ -1,7 +1,8 @@
 /**
  * The fault tests' view of the Fabric nodes: kill and restart them with the operator script, find
- * the Raft leader, read ledger heights and block headers from orderers and peers, and look up
- * transactions by id on each peer (qscc). Everything goes through the same tools an operator uses.
+ * the ordering leader (SmartBFT: the leader of the view the consenters are in; Raft: the etcdraft
+ * leader), read ledger heights and block headers from orderers and peers, and look up transactions
+ * by id on each peer (qscc). Everything goes through the same tools an operator uses.
  */
 import { GatewayError } from '@hyperledger/fabric-gateway';
 import { common, peer } from '@hyperledger/fabric-protos';
@@ -11,19 +12,42 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { FabricSession } from '../integration/support/fabric';
-import { CHANNEL, DEPARTMENTS, REPO_ROOT, type Department } from '../integration/support/network';
+import {
+  allDepartments,
+  CHANNEL,
+  consensusMode,
+  consenterDepartments,
+  DEPARTMENTS,
+  ordererOf,
+  REPO_ROOT,
+  STATE_DIR,
+  type Department,
+} from '../integration/support/network';
 
 const execFileAsync = promisify(execFile);
 
-export const ORDERERS = ['orderer1', 'orderer2', 'orderer3'] as const;
-export type Orderer = (typeof ORDERERS)[number];
+export const BFT = consensusMode() === 'bft';
+/** BFT: each department's orderer0.<org>; Raft: OrdererMSP's orderer1..3. */
+export const ORDERERS: readonly string[] = BFT ? consenterDepartments().map((d) => ordererOf(d).name) : ['orderer1', 'orderer2', 'orderer3'];
+export type Orderer = string;
 export type PeerNode = `peer0.${Department}`;
-export type FabricNode = Orderer | PeerNode;
+/** Any node name: an orderer or a peer0.<org>. */
+export type FabricNode = string;
 export const PEER_NODES: readonly PeerNode[] = DEPARTMENTS.map((d): PeerNode => `peer0.${d}`);
+/** Signatures of distinct consenters a BFT block needs (Fabric's rule), or a Raft majority. */
+export const ORDERING_QUORUM = BFT
+  ? Math.ceil((ORDERERS.length + Math.floor((ORDERERS.length - 1) / 3) + 1) / 2)
+  : Math.floor(ORDERERS.length / 2) + 1;
 
 const portBase = Number(process.env.GOVSHARE_PORT_BASE ?? '7000');
-const ordererPort = (orderer: Orderer): number => portBase + 100 + 10 * (ORDERERS.indexOf(orderer) + 1);
+const departmentOf = (orderer: Orderer): string => orderer.replace(/^orderer0\./, '');
+const ordererPort = (orderer: Orderer): number =>
+  BFT ? ordererOf(departmentOf(orderer)).port : portBase + 100 + 10 * (ORDERERS.indexOf(orderer) + 1);
 const ordererOpsPort = (orderer: Orderer): number => ordererPort(orderer) + 2;
+/** The CA that issued the orderer's TLS certificate (its department's, or OrdererMSP's). */
+const ordererCaFile = (orderer: Orderer): string => path.join(STATE_DIR, 'ca', BFT ? departmentOf(orderer) : 'orderer', 'ca-cert.pem');
+/** A BFT orderer's consenter id: its department's org index. */
+const consenterIdOf = (orderer: Orderer): number => allDepartments().indexOf(departmentOf(orderer)) + 1;
 
 /** Runs one of the operator scripts (never blocking the event loop: load keeps flowing meanwhile). */
 async function script(name: string, args: readonly string[], timeoutMs = 120_000): Promise<string> {
@@ -47,7 +71,9 @@ export async function startNode(node: FabricNode): Promise<void> {
 /** Node name → 'up' | 'down', as `network.sh status` reports it. */
 export async function nodeStates(): Promise<Map<string, string>> {
   const states = new Map<string, string>();
-  for (const line of (await script('network.sh', ['status'])).split('\n')) {
+  // The node table ends at the first empty line; the consenter table after it has other columns.
+  const output = await script('network.sh', ['status']);
+  for (const line of output.slice(0, output.indexOf('\n\n') >= 0 ? output.indexOf('\n\n') : undefined).split('\n')) {
     const [name, , , state] = line.trim().split(/\s+/);
     if (name !== undefined && state !== undefined && /^(orderer|peer0\.|ca\.)/.test(name)) states.set(name, state);
   }
@@ -68,24 +94,51 @@ function channelMetric(text: string, name: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
-/** Orderers whose operations endpoint reports consensus_etcdraft_is_leader 1 for the channel. */
-export async function raftLeaders(): Promise<Orderer[]> {
-  const flags = await Promise.all(
-    ORDERERS.map(async (orderer) => {
-      const text = await metricsOf(ordererOpsPort(orderer));
-      return text !== undefined && channelMetric(text, 'consensus_etcdraft_is_leader') === 1;
-    }),
-  );
-  return ORDERERS.filter((_, i) => flags[i]);
+export interface LeaderView {
+  /** The orderer that leads, as the consenters that answered see it. */
+  readonly leader: Orderer;
+  /** BFT: the view number (Raft: undefined). */
+  readonly view?: number;
 }
 
-/** The one Raft leader, waiting (bounded) while an election is under way. */
+/**
+ * The leader now: Raft, the orderers whose metrics say they lead (one, or none during an election);
+ * BFT, the leader of the view that a quorum of consenters report (SmartBFT's live view_number and
+ * view_leader_id gauges), none while they disagree or fewer than a quorum answer.
+ */
+export async function leaders(): Promise<LeaderView[]> {
+  const texts = await Promise.all(ORDERERS.map(async (orderer) => metricsOf(ordererOpsPort(orderer))));
+  if (!BFT) {
+    return ORDERERS.filter((_, i) => {
+      const text = texts[i];
+      return text !== undefined && channelMetric(text, 'consensus_etcdraft_is_leader') === 1;
+    }).map((leader) => ({ leader }));
+  }
+  const votes = new Map<string, number>();
+  for (const text of texts) {
+    if (text === undefined) continue;
+    const view = channelMetric(text, 'consensus_smartbft_view_number');
+    const leaderId = channelMetric(text, 'consensus_smartbft_view_leader_id');
+    if (view === undefined || leaderId === undefined) continue;
+    const key = `${String(view)} ${String(leaderId)}`;
+    votes.set(key, (votes.get(key) ?? 0) + 1);
+  }
+  const agreed = [...votes.entries()].find(([, count]) => count >= ORDERING_QUORUM);
+  if (agreed === undefined) return [];
+  const [view, leaderId] = agreed[0].split(' ').map(Number);
+  const leader = ORDERERS.find((o) => consenterIdOf(o) === leaderId);
+  return leader === undefined ? [] : [{ leader, view: view ?? 0 }];
+}
+
+export const describeLeader = (l: LeaderView): string => (l.view === undefined ? l.leader : `${l.leader} (view ${String(l.view)})`);
+
+/** The one leader, waiting (bounded) while an election or a view change is under way. */
 export async function waitForLeader(timeoutMs: number): Promise<Orderer> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const leaders = await raftLeaders();
-    if (leaders.length === 1 && leaders[0] !== undefined) return leaders[0];
-    if (Date.now() > deadline) throw new Error(`no single Raft leader within ${timeoutMs} ms (leaders: ${leaders.join(',')})`);
+    const found = await leaders();
+    if (found.length === 1 && found[0] !== undefined) return found[0].leader;
+    if (Date.now() > deadline) throw new Error(`no single leader within ${timeoutMs} ms (leaders: ${found.map(describeLeader).join(',')})`);
     await sleep(250);
   }
 }
@@ -116,17 +169,31 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'govshare-faults-'));
 let fetchCount = 0;
 
 /** A block ('newest' or a number) as one orderer serves it (peer CLI `channel fetch -o <that orderer>`). */
-export async function ordererBlockHeader(orderer: Orderer, block: number | 'newest'): Promise<BlockHeader> {
+export async function ordererBlock(orderer: Orderer, block: number | 'newest'): Promise<common.Block> {
   fetchCount += 1;
   const file = path.join(scratch, `${orderer}-${String(block)}-${fetchCount}.block`);
   // prettier-ignore
   await script('peer-cli.sh', ['education', 'channel', 'fetch', String(block), file, '-c', CHANNEL,
-    '-o', `127.0.0.1:${ordererPort(orderer)}`, '--tls', '--cafile', '$ORDERER_CA'], 30_000);
+    '-o', `127.0.0.1:${ordererPort(orderer)}`, '--tls', '--cafile', ordererCaFile(orderer)], 30_000);
   try {
-    return headerOf(readFileSync(file));
+    return common.Block.deserializeBinary(readFileSync(file));
   } finally {
     rmSync(file, { force: true });
   }
+}
+
+export async function ordererBlockHeader(orderer: Orderer, block: number | 'newest'): Promise<BlockHeader> {
+  return headerOf((await ordererBlock(orderer, block)).serializeBinary());
+}
+
+/** Where a BFT orderer keeps its block files (its department's directory). */
+export function ordererChainDir(orderer: Orderer): string {
+  return path.join(STATE_DIR, 'orgs', departmentOf(orderer), 'nodes', orderer, 'data', 'ledger', 'chains', CHANNEL);
+}
+
+/** Runs an operator script with arguments (peer-backup.sh and the like). */
+export async function runScript(name: string, args: readonly string[], timeoutMs = 300_000): Promise<string> {
+  return script(name, args, timeoutMs);
 }
 
 /** The orderer's block height (newest block number + 1), or undefined when it cannot serve it. */
@@ -160,7 +227,7 @@ export async function heights(): Promise<Heights> {
     Promise.all(DEPARTMENTS.map(peerHeight)),
   ]);
   return {
-    orderers: { orderer1: o[0], orderer2: o[1], orderer3: o[2] },
+    orderers: Object.fromEntries(ORDERERS.map((orderer, i) => [orderer, o[i]])),
     peers: { education: p[0], finance: p[1], justice: p[2], audit: p[3] },
   };
 }
@@ -211,13 +278,18 @@ export async function lookupTransaction(session: FabricSession, peerMsp: string,
 export const isNotFound = (lookup: TxLookup): boolean =>
   !lookup.found && /no such transaction ID|not found/i.test(lookup.error);
 
-/** A block header as the given org's peer holds it (qscc GetBlockByNumber). */
-export async function peerBlockHeader(session: FabricSession, peerMsp: string, block: number): Promise<BlockHeader> {
+/** A block as the given org's peer holds it (qscc GetBlockByNumber). */
+export async function peerBlock(session: FabricSession, peerMsp: string, block: number): Promise<common.Block> {
   const bytes = await session.network
     .getContract('qscc')
     .newProposal('GetBlockByNumber', { arguments: [CHANNEL, String(block)], endorsingOrganizations: [peerMsp] })
     .evaluate();
-  return headerOf(bytes);
+  return common.Block.deserializeBinary(bytes);
+}
+
+/** A block header as the given org's peer holds it. */
+export async function peerBlockHeader(session: FabricSession, peerMsp: string, block: number): Promise<BlockHeader> {
+  return headerOf((await peerBlock(session, peerMsp, block)).serializeBinary());
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */

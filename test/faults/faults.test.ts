@@ -1,10 +1,13 @@
 /**
- * Issue #6 — faults under load (`npm run test:faults`). Steady load runs through the four
- * department gateways while the Raft leader orderer and then a peer are SIGKILLed and restarted.
+ * Faults under load (`npm run test:faults`, issues #6 and #17), on the network's ordering mode
+ * (SmartBFT by default: four consenters, one per department; or Raft). Steady load runs through the
+ * four department gateways while the ordering leader and then a peer are SIGKILLed and restarted.
  * Afterwards: every 2xx is committed VALID on every peer, nothing took effect twice, throughput came
- * back within 10 s of each kill, orderers and peers hold the same blocks, and failures during the
- * outages were prompt 503/504 problems. Then 2 of the 3 orderers are killed: no request may succeed
- * and none of them may reach the ledger later.
+ * back within 10 s of each kill (the new leader's time to its first commit is reported), orderers and
+ * peers hold the same blocks, and failures during the outages were prompt 503/504 problems. Then the
+ * ordering service loses its quorum (BFT: 2 of 4 orderers down; Raft: 2 of 3): no request may
+ * succeed, service resumes once one of them is back, and a failed request may have taken effect
+ * only if its client was told the outcome is unknown (504).
  *
  * A compact report (timeline, recovery times, counts) is printed at the end and written to
  * $GOVSHARE_FAULTS_REPORT (default .govshare/fault-results/report.txt).
@@ -15,23 +18,23 @@ import { connectAs, type FabricSession } from '../integration/support/fabric';
 import { api } from '../integration/support/http';
 import { DEPARTMENTS, gatewaysFile, mspIdOf, ROLES, STATE_DIR, type Department } from '../integration/support/network';
 import {
+  BFT,
   cleanupScratch,
-  isNotFound,
+  describeLeader,
   killNode,
+  leaders,
   lookupTransaction,
   mapLimit,
   nodeStates,
   ordererBlockHeader,
   ORDERERS,
   peerBlockHeader,
-  raftLeaders,
   sleep,
   startNode,
   waitForConvergence,
   waitForLeader,
   type BlockHeader,
   type FabricNode,
-  type Orderer,
 } from './cluster';
 import {
   answerBoundMs,
@@ -46,7 +49,7 @@ import {
 } from './load';
 
 // Offered load: 24 requests/s, 6/s per gateway (18 registrations/s via the 3 departments + 6 reads/s via
-// Audit). The cap on requests in flight is far above what the load needs: transactions lost with a killed Raft
+// Audit). The cap on requests in flight is far above what the load needs: transactions lost with a killed
 // leader keep their requests open until the gateway's submit deadline.
 const RATE = 24;
 const MAX_IN_FLIGHT = 400;
@@ -61,6 +64,7 @@ const CONVERGENCE_TIMEOUT_MS = 60_000;
 const WRITE_RATE = (RATE * WRITERS.length) / (WRITERS.length + 1);
 const FAILURE_STATUSES: readonly (number | string)[] = [503, 504];
 const KILLED_PEER: FabricNode = 'peer0.justice';
+const MODE = BFT ? `SmartBFT, ${String(ORDERERS.length)} consenters` : `Raft, ${String(ORDERERS.length)} orderers`;
 
 
 const runId = `${Date.now().toString(36)}-${process.pid.toString(36)}`;
@@ -128,7 +132,7 @@ async function restoreAllNodes(): Promise<void> {
   const states = await nodeStates();
   for (const [node, state] of states) {
     if (state !== 'up' && (node.startsWith('orderer') || node.startsWith('peer0.'))) {
-      await startNode(node as FabricNode);
+      await startNode(node);
     }
   }
 }
@@ -179,15 +183,15 @@ describe('faults under steady load through the gateways', () => {
     };
     const until = (t: number): Promise<void> => sleep(Math.max(0, (t - load.now()) * 1000));
 
-    // Watch the Raft leadership while the load runs, to put elections on the timeline.
+    // Watch the leadership while the load runs, to put elections and view changes on the timeline.
     let leaderSeen = '';
     const watch = { on: true };
     const watcher = (async () => {
       while (watch.on) {
-        const leaders = (await raftLeaders()).join('+') || 'none';
-        if (leaders !== leaderSeen) {
-          event(`Raft leader: ${leaders}`);
-          leaderSeen = leaders;
+        const seen = (await leaders()).map(describeLeader).join('+') || 'none agreed';
+        if (seen !== leaderSeen) {
+          event(`leader: ${seen}`);
+          leaderSeen = seen;
         }
         await sleep(250);
       }
@@ -212,7 +216,7 @@ describe('faults under steady load through the gateways', () => {
     try {
       await until(BASELINE_S);
       const leader = await waitForLeader(10_000);
-      await fault(leader, `${leader} (Raft leader)`, BASELINE_S + OUTAGE_S);
+      await fault(leader, `${leader} (leader)`, BASELINE_S + OUTAGE_S);
       await until(load.now() + AFTER_RESTART_S);
       await fault(KILLED_PEER, KILLED_PEER, load.now() + OUTAGE_S);
       await until(load.now() + AFTER_RESTART_S);
@@ -228,7 +232,7 @@ describe('faults under steady load through the gateways', () => {
 
     const { records } = loadRun();
     const latencies = records.map((r) => r.end - r.start);
-    report(`govshare fault test ${new Date().toISOString()} — run ${runId}`);
+    report(`govshare fault test ${new Date().toISOString()} — run ${runId}; ordering: ${MODE}`);
     report(
       `offered load: ${RATE} req/s open loop, round-robin over ${DEPARTMENTS.length} gateways, ≤${MAX_IN_FLIGHT} in flight, ` +
         `client timeout ${REQUEST_TIMEOUT_MS / 1000}s; ${records.length} requests, ${load.skipped} ticks skipped (in-flight cap)`,
@@ -286,11 +290,21 @@ describe('faults under steady load through the gateways', () => {
         .filter((r) => r.kind === 'write' && isSuccess(r) && r.start >= f.killedAt)
         .reduce((min, r) => Math.min(min, r.end - f.killAt), Number.POSITIVE_INFINITY);
       const afterRestart = successesPerSecond(records, f.restartAt, AFTER_RESTART_S);
+      // After the leader's kill, the new leader (BFT: the next view's) orders the first of the requests sent since.
+      const newLeader = loadRun().events.find(
+        (e) => e.t > f.killedAt && e.what.startsWith('leader: ') && !e.what.includes('none') && !e.what.includes(`${f.node} `),
+      );
       report(
         `after SIGKILL ${f.label}: throughput ≥${fmt(threshold)}/s again after ${seconds === undefined ? 'never' : `${seconds}s`}` +
           ` (first success of a request sent after the kill: +${fmt(firstNew)}s); 2xx/s from the kill: ${buckets.join(' ')};` +
           ` after restart (${fmt(f.upAt - f.restartAt)}s to start): ${afterRestart.join(' ')}`,
       );
+      if (f.label.endsWith('(leader)')) {
+        report(
+          `  new ${newLeader?.what.slice('leader: '.length) ?? 'leader not seen'} at +${newLeader === undefined ? '?' : fmt(newLeader.t - f.killAt)}s;` +
+            ` time to first commit after the kill: ${fmt(firstNew)}s`,
+        );
+      }
       if (seconds === undefined || seconds > RECOVERY_LIMIT_S) slow.push(`${f.label}: ${String(seconds)} s`);
       if (f.node.startsWith('peer0.')) {
         // The restarted peer's own gateway: how long after the peer was up until it answered 2xx again.
@@ -313,7 +327,7 @@ describe('faults under steady load through the gateways', () => {
   test('ledger heights reconverge and orderers and peers hold identical block headers', async () => {
     const { records } = loadRun();
     const { height, waitedMs } = await waitForConvergence(CONVERGENCE_TIMEOUT_MS);
-    report(`heights converged at ${height} on 3 orderers and 4 peers, ${fmt(waitedMs / 1000)}s after the last answer (start ${startHeight})`);
+    report(`heights converged at ${height} on ${String(ORDERERS.length)} orderers and 4 peers, ${fmt(waitedMs / 1000)}s after the last answer (start ${startHeight})`);
 
     // Every block written during the run would be ~100 CLI fetches; the header chain links each block to its
     // predecessor (previous_hash), so equal headers at sampled points including the newest block cover the rest.
@@ -339,7 +353,7 @@ describe('faults under steady load through the gateways', () => {
         if (JSON.stringify(header) !== reference) mismatches.push(`block ${block}: ${node} ${JSON.stringify(header)} ≠ ${reference}`);
       }
     });
-    report(`block headers (number, previous_hash, data_hash) equal on 3 orderers + 4 peers for ${checked.length} blocks: ${checked.join(',')}`);
+    report(`block headers (number, previous_hash, data_hash) equal on ${String(ORDERERS.length)} orderers + 4 peers for ${checked.length} blocks: ${checked.join(',')}`);
     expect(mismatches).toEqual([]);
   });
 
@@ -370,6 +384,7 @@ describe('faults under steady load through the gateways', () => {
 
     const wrong: string[] = [];
     const committedDespiteError: string[] = [];
+    const toldRetry: string[] = [];
     await mapLimit(records, 16, async (r) => {
       // Read through a different department's gateway than the one that registered it.
       // Roles rotate too, to stay far below any per-token rate limit.
@@ -383,6 +398,8 @@ describe('faults under steady load through the gateways', () => {
       } else if (response.status === 200) {
         // Allowed (a 504 says "may still commit"), but it must have taken effect once, by one transaction.
         committedDespiteError.push(describeRecord(r));
+        // Only "outcome unknown" (504) may turn out to have happened; a 503 told the client to retry.
+        if (r.outcome !== 504) toldRetry.push(describeRecord(r));
         if (response.body.version !== 1) wrong.push(`${describeRecord(r)}: version ${String(response.body.version)}`);
       } else if (response.status !== 404) {
         wrong.push(`${describeRecord(r)}: read back ${response.status} ${JSON.stringify(response.body)}`);
@@ -395,21 +412,21 @@ describe('faults under steady load through the gateways', () => {
     // Each with the answer its client was given (the 504 says "may still commit").
     for (const line of committedDespiteError) report(`  took effect: ${line}`);
     expect(wrong).toEqual([]);
+    expect(toldRetry).toEqual([]);
   });
 });
 
-describe('2 of 3 orderers down', () => {
-  test('no request succeeds without an ordering quorum, none reaches the ledger later, service recovers after restart', async () => {
+describe('the ordering service without a quorum', () => {
+  test('no request succeeds, service resumes once one orderer is back, and a failed request took effect only if answered "outcome unknown"', async () => {
     const t0 = Date.now();
     const since = (): number => (Date.now() - t0) / 1000;
     const clock = since;
     const leader = await waitForLeader(30_000);
-    // The leader and one follower: the survivor is a follower that cannot elect itself, so nothing it
-    // accepted could be ordered later (a surviving leader could append entries that commit on rejoin).
-    const follower = ORDERERS.find((o) => o !== leader) as Orderer;
-    const survivor = ORDERERS.find((o) => o !== leader && o !== follower) as Orderer;
+    // The leader and one follower: BFT, 2 of 4 leaves 2 < quorum 3; Raft, 2 of 3 leaves a follower alone.
+    const follower = ORDERERS.find((o) => o !== leader) ?? '';
+    const survivors = ORDERERS.filter((o) => o !== leader && o !== follower);
     await Promise.all([killNode(leader), killNode(follower)]);
-    report(`2 of 3 orderers: SIGKILL ${leader} (leader) and ${follower} at t=0; ${survivor} alone`);
+    report(`quorum lost (${MODE}): SIGKILL ${leader} (leader) and ${follower} at t=0; ${survivors.join(', ')} left`);
 
     const ids = Array.from({ length: 6 }, (_, i) => `faults-${runId}-noquorum-${i}`);
     const outage = await mapLimit(ids, 2, (id) => {
@@ -418,10 +435,12 @@ describe('2 of 3 orderers down', () => {
     });
     report(`  6 requests without quorum (2 concurrent): ${countBy(outage)}; max latency ${fmt(Math.max(...outage.map((r) => r.end - r.start)))}s`);
     for (const r of outage) report(`    ${describeRecord(r)}`);
+    const heightsDuring = await Promise.all(survivors.map(async (o) => (await ordererBlockHeader(o, 'newest')).number));
 
+    // One of the two comes back: the quorum is there again (BFT 3 of 4, Raft 2 of 3).
     const restartAt = since();
-    await Promise.all([startNode(leader), startNode(follower)]);
-    report(`  restarted both at t=${fmt(restartAt)}, up at t=${fmt(since())}`);
+    await startNode(follower);
+    report(`  restarted ${follower} at t=${fmt(restartAt)}, up at t=${fmt(since())}; ${leader} still down`);
 
     // Bounded: requests until one succeeds, for at most 120 s.
     const attempts: RequestRecord[] = [];
@@ -434,30 +453,46 @@ describe('2 of 3 orderers down', () => {
       else await sleep(1_000);
     }
     report(
-      `  first success ${recovered === undefined ? 'never' : `at t=${fmt(recovered.end)} (${fmt(recovered.end - restartAt)}s after restart)`};` +
-        ` ${attempts.length} attempts: ${countBy(attempts)}; Raft leader now ${(await raftLeaders()).join(',') || 'none'}`,
+      `  first success ${recovered === undefined ? 'never' : `at t=${fmt(recovered.end)} (${fmt(recovered.end - restartAt)}s after the restart)`};` +
+        ` ${attempts.length} attempts: ${countBy(attempts)}; leader now ${(await leaders()).map(describeLeader).join(',') || 'none agreed'}`,
     );
+    await startNode(leader);
+    report(`  restarted ${leader} at t=${fmt(since())}`);
 
     const { height } = await waitForConvergence(CONVERGENCE_TIMEOUT_MS);
-    const leaked: string[] = [];
+    const tookEffect: RequestRecord[] = [];
+    const problems: string[] = [];
     for (const r of outage) {
-      for (const reader of ['education', 'audit'] as const) {
-        const response = await api(reader, 'GET', `/api/v1/datasets/${r.id}`, { role: reader === 'audit' ? 'auditor' : 'approver' });
-        if (response.status !== 404) leaked.push(`${r.id} reads ${response.status} via ${reader}`);
-      }
+      const reads = await Promise.all(
+        (['education', 'audit'] as const).map(async (reader) => {
+          const response = await api(reader, 'GET', `/api/v1/datasets/${r.id}`, { role: reader === 'audit' ? 'auditor' : 'approver' });
+          return response.status;
+        }),
+      );
+      const onLedger = reads.every((status) => status === 200);
+      if (!onLedger && !reads.every((status) => status === 404)) problems.push(`${r.id} reads ${reads.join('/')} via education/audit`);
       if (r.txId !== undefined) {
         for (const d of DEPARTMENTS) {
           const lookup = await lookupTransaction(sessionOf(d), mspIdOf(d), r.txId);
-          if (!isNotFound(lookup)) leaked.push(`${r.id} tx ${r.txId} on peer0.${d}: ${JSON.stringify(lookup)}`);
+          // A transaction of the outage is VALID on every peer exactly when its dataset exists (nothing half-done).
+          if ((lookup.found && lookup.validationCode === 0) !== onLedger) {
+            problems.push(`${r.id} tx ${r.txId} on peer0.${d}: ${JSON.stringify(lookup)} while the dataset ${onLedger ? 'exists' : 'does not'}`);
+          }
         }
       }
+      if (onLedger) tookEffect.push(r);
     }
-    report(`  after convergence (height ${height}): ${leaked.length === 0 ? 'none of the 6 is on the ledger' : leaked.join('; ')}`);
+    report(
+      `  after convergence (height ${height}; ${survivors.join(', ')} were at ${heightsDuring.map((h) => h + 1).join(', ')} during the outage): ` +
+        `${tookEffect.length} of the 6 took effect later${tookEffect.length > 0 ? `: ${tookEffect.map((r) => `${r.id} (answered ${String(r.outcome)} ${r.code ?? ''})`).join(', ')}` : ''}`,
+    );
 
     expect(outage.filter(isSuccess).map(describeRecord)).toEqual([]);
     expect(outage.filter((r) => (r.end - r.start) * 1000 > answerBoundMs(r.kind)).map(describeRecord)).toEqual([]);
     expect(outage.filter((r) => !FAILURE_STATUSES.includes(r.outcome) || (r.code ?? '') === '').map(describeRecord)).toEqual([]);
-    expect(leaked).toEqual([]);
+    // Told "retry" (503) means it must not have happened; only "outcome unknown" (504) may have.
+    expect(tookEffect.filter((r) => r.outcome !== 504).map(describeRecord)).toEqual([]);
+    expect(problems).toEqual([]);
     expect(recovered).toBeDefined();
     if (recovered?.txId !== undefined) {
       for (const d of DEPARTMENTS) {

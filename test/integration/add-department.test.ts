@@ -1,6 +1,6 @@
 /**
  * scripts/add-department.sh: a fifth department ("health") joins the running channel through a real
- * configuration update. Adding an org changes the network for good (the channel configuration keeps
+ * configuration update, and in BFT mode its orderer becomes the fifth consenter through a second one. Adding an org changes the network for good (the channel configuration keeps
  * HealthMSP), so this suite only runs when asked (GOVSHARE_TEST_ADD_DEPARTMENT=1) or when the network
  * already has the department; otherwise it is skipped.
  */
@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { common } from '@hyperledger/fabric-protos';
 import { connectAs, decode, evaluateOnPeer, type FabricSession } from './support/fabric';
-import { addedDepartments, CHANNEL, DEPARTMENTS, gatewaysFile, mspIdOf, REPO_ROOT } from './support/network';
+import { addedDepartments, CHANNEL, consensusMode, consenterDepartments, DEPARTMENTS, gatewaysFile, mspIdOf, REPO_ROOT } from './support/network';
 import path from 'node:path';
 
 const NAME = 'health';
@@ -174,5 +174,22 @@ describeIfEnabled(`add-department.sh ${NAME}`, () => {
       Buffer.from(await session('education', 'officer').contract.submitTransaction('RequestAccess', JSON.stringify(request))).toString('utf8'),
     ) as { status?: string; requesterMsp?: string; datasetId?: string };
     expect(grant).toMatchObject({ status: 'PENDING', requesterMsp: 'EducationMSP', datasetId: id });
+  });
+
+  const bft = consensusMode() === 'bft';
+  (bft ? test : test.skip)('BFT: its orderer is the fifth consenter; every block since is signed by 4 of the 5, the change followed by the verifier', () => {
+    expect(consenterDepartments()).toContain(NAME);
+    // The transactions of the tests above were ordered by the grown set; the verifier checks each block
+    // against the consenters in force at it: 3 of 4 before the update, 4 of 5 after.
+    const verify = spawnSync(path.join(REPO_ROOT, 'scripts', 'verify-ledger.sh'), ['audit', '--no-audit'], { encoding: 'utf8', timeout: 300_000 });
+    const output = `${verify.stdout}${verify.stderr}`;
+    expect(output).toMatch(/ordering: SmartBFT, 5 consenters \(1 EducationMSP, 2 FinanceMSP, 3 JusticeMSP, 4 AuditMSP, 5 HealthMSP\); every block needs valid signatures of 4 of them; the consenter set changed in 1 configuration block/);
+    expect(output).toContain('VERDICT: INTACT');
+    expect(verify.status).toBe(0);
+
+    const status = spawnSync(path.join(REPO_ROOT, 'scripts', 'network.sh'), ['status'], { encoding: 'utf8', timeout: 120_000 });
+    expect(status.stdout).toContain('Ordering: SmartBFT, 5 consenters (f = 1, quorum 4)');
+    expect(status.stdout).toMatch(/^orderer0\.health\s+5\s+HealthMSP\s+\d+\s+orderer0\.\w+$/m);
+    expect(status.stdout).toMatch(/BFT leader of govchannel: orderer0\.\w+ \(view \d+, seen by 5 of 5 consenters\)/);
   });
 });

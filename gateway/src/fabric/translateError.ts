@@ -72,6 +72,12 @@ export function findChaincodeError(texts: readonly string[]): { code: string; me
   return undefined;
 }
 
+/** The peer Gateway's answer when a BFT broadcast reached fewer than a quorum of the orderers (internal/pkg/gateway/submit.go). */
+const BFT_PARTIAL_SUBMIT = /insufficient number of orderers could successfully process transaction/;
+
+/** gRPC's answers when no connection to the peer existed, so nothing was sent. */
+const NEVER_SENT = /No connection established|ECONNREFUSED|Name resolution failed/;
+
 /** Translates an error thrown by fabric-gateway into our hierarchy; anything unrecognised is returned as is. */
 export function translateFabricError(err: unknown, stage: FabricStage, txId?: string): unknown {
   const gatewayError = asGatewayError(err);
@@ -90,6 +96,23 @@ export function translateFabricError(err: unknown, stage: FabricStage, txId?: st
     // (503) would invite a duplicate. Report the unknown outcome with the txId to look up.
     return new FabricTimeoutError(
       'The transaction was submitted but its outcome is unknown (it may still commit); look it up by txId before retrying',
+      options,
+    );
+  }
+  if (stage === 'submit' && gatewayError.code === GRPC_UNAVAILABLE && !texts.some((text) => NEVER_SENT.test(text))) {
+    // The connection to the peer broke while it was handing the transaction to the orderers (e.g.
+    // ECONNRESET when the peer dies): it may have reached them, so its outcome is unknown.
+    return new FabricTimeoutError(
+      'The connection broke while the transaction was being submitted; its outcome is unknown (it may still commit); look it up by txId before retrying',
+      options,
+    );
+  }
+  if (stage === 'submit' && texts.some((text) => BFT_PARTIAL_SUBMIT.test(text))) {
+    // SmartBFT: the peer's Gateway sends the transaction to every consenter and fails when fewer than a
+    // quorum accept it, but the ones that did keep it in their request pools, and a later leader may
+    // still order it. So "not ordered" is not known: report the unknown outcome, never "retry".
+    return new FabricTimeoutError(
+      'Fewer than a quorum of the orderers accepted the transaction; some may have, so its outcome is unknown (it may still commit); look it up by txId before retrying',
       options,
     );
   }

@@ -1,0 +1,173 @@
+/**
+ * A Byzantine orderer within reach (`npm run test:faults`, BFT mode only, issue #17): one department's
+ * orderer is restarted with a block of its ledger altered on disk, so it serves a block whose data
+ * differs from what the consenters signed. A peer that has to catch up while that orderer is the only
+ * one it can reach must not accept the altered block; once the honest orderers are back it takes the
+ * original, and every peer and orderer ends with the same blocks. Afterwards the byte is put back.
+ *
+ * What happens is written to the fault report (see faults.test.ts).
+ */
+import type { common } from '@hyperledger/fabric-protos';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { blockDataHash } from '../../gateway/src/verification/chain';
+import { connectAs, type FabricSession } from '../integration/support/fabric';
+import { DEPARTMENTS, mspIdOf, STATE_DIR } from '../integration/support/network';
+import {
+  BFT,
+  killNode,
+  nodeStates,
+  ordererBlock,
+  ordererChainDir,
+  ORDERERS,
+  peerBlock,
+  peerHeight,
+  runScript,
+  sleep,
+  startNode,
+  waitForConvergence,
+  waitForLeader,
+} from './cluster';
+import { isSuccess, registerDataset } from './load';
+
+const describeBft = BFT ? describe : describe.skip;
+const CATCHING_UP = 'justice';
+/** How long the catching-up peer is watched while only the altered orderer can serve it. */
+const WATCH_S = 30;
+const CONVERGENCE_TIMEOUT_MS = 90_000;
+
+const runId = `${Date.now().toString(36)}-${process.pid.toString(36)}`;
+const lines: string[] = [];
+const report = (line: string): void => {
+  lines.push(line);
+};
+const work = mkdtempSync(path.join(tmpdir(), 'govshare-byzantine-'));
+const sessions: FabricSession[] = [];
+
+const dataHashMatches = (block: common.Block): boolean =>
+  blockDataHash(block).equals(Buffer.from(block.getHeader()?.getDataHash_asU8() ?? new Uint8Array()));
+
+/** The block files of the orderer's channel, and the one holding `needle`, with its offset. */
+function findInBlockFiles(orderer: string, needle: Buffer): { file: string; offset: number } | undefined {
+  const dir = ordererChainDir(orderer);
+  for (const name of readdirSync(dir).filter((n) => n.startsWith('blockfile_')).sort()) {
+    const file = path.join(dir, name);
+    const offset = readFileSync(file).indexOf(needle);
+    if (offset >= 0) return { file, offset };
+  }
+  return undefined;
+}
+
+function flipByteAt(file: string, offset: number): void {
+  const bytes = readFileSync(file);
+  bytes[offset] = (bytes[offset] ?? 0) ^ 0x01;
+  writeFileSync(file, bytes);
+}
+
+afterAll(async () => {
+  for (const session of sessions) session.close();
+  // Every node up again, whatever failed above.
+  for (const [node, state] of await nodeStates()) {
+    if (state !== 'up' && (node.startsWith('orderer') || node.startsWith('peer0.'))) await startNode(node);
+  }
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(path.join(STATE_DIR, 'fault-results'), { recursive: true });
+  // Beside faults.test.ts's report (scripts/test-faults.sh prints both); a bare jest run prints it here.
+  const reportFile = process.env.GOVSHARE_FAULTS_REPORT;
+  const text = `Byzantine orderer (BFT; ledger altered on disk):\n${lines.join('\n')}\n`;
+  if (reportFile === undefined) process.stdout.write(`\n${text}`);
+  writeFileSync(path.join(reportFile === undefined ? path.join(STATE_DIR, 'fault-results') : path.dirname(reportFile), 'byzantine.txt'), text);
+});
+
+describeBft('a Byzantine orderer: its ledger altered on disk', () => {
+  test('no peer accepts the altered block, even when that orderer is the only one it can reach', async () => {
+    const leader = await waitForLeader(30_000);
+    const liar = [...ORDERERS].reverse().find((o) => o !== leader) ?? '';
+    const honest = ORDERERS.filter((o) => o !== liar);
+
+    // 1. A backup of Justice's peer, so that it can later be made to catch up from an older height.
+    const backup = path.join(work, 'peer-backup');
+    await runScript('peer-backup.sh', [CATCHING_UP, backup]);
+    const backupHeight = Number((JSON.parse(readFileSync(path.join(backup, 'backup.json'), 'utf8')) as { heightBeforeStop?: string }).heightBeforeStop);
+
+    // 2. A block after the backup carries the probe (its id is unique to this run), and two more follow.
+    const probeId = `byzantine-${runId}`;
+    const probe = await registerDataset('education', probeId, () => 0);
+    if (!isSuccess(probe) || probe.blockNumber === undefined) throw new Error(`the probe did not commit: ${JSON.stringify(probe)}`);
+    const probeBlock = Number(probe.blockNumber);
+    for (let i = 0; i < 2; i += 1) await registerDataset('finance', `${probeId}-after-${String(i)}`, () => 0);
+    await waitForConvergence(CONVERGENCE_TIMEOUT_MS);
+    const original = await ordererBlock(honest[0] ?? '', probeBlock);
+    report(`  probe ${probeId} committed in block ${probeBlock}; ${CATCHING_UP}'s peer backed up at height ${backupHeight}; leader ${leader}`);
+
+    // 3. The liar: stopped, one byte of the probe block's data flipped in its block file, restarted.
+    await runScript('network.sh', ['stop', liar]);
+    const found = findInBlockFiles(liar, Buffer.from(probeId));
+    if (found === undefined) throw new Error(`the probe id is not in ${liar}'s block files`);
+    flipByteAt(found.file, found.offset);
+    await startNode(liar);
+    const served = await ordererBlock(liar, probeBlock);
+    const servedAltered = !Buffer.from(served.serializeBinary()).equals(Buffer.from(original.serializeBinary()));
+    report(
+      `  ${liar} restarted with byte ${found.offset} of ${path.basename(found.file)} flipped; it serves block ${probeBlock} ` +
+        `${servedAltered ? 'ALTERED' : 'unchanged'} (its data hash ${dataHashMatches(served) ? 'matches' : 'does not match'} the signed header)`,
+    );
+    expect(servedAltered).toBe(true);
+    expect(dataHashMatches(served)).toBe(false);
+
+    // 4. Only the liar is up among the orderers; Justice's peer is put back to its backup and must catch up.
+    await Promise.all(honest.map((o) => killNode(o)));
+    await runScript('network.sh', ['stop', `peer0.${CATCHING_UP}`]);
+    const data = path.join(STATE_DIR, 'nodes', `peer0.${CATCHING_UP}`, 'data');
+    rmSync(data, { recursive: true, force: true });
+    execFileSync('cp', ['-a', path.join(backup, 'data'), data]);
+    await startNode(`peer0.${CATCHING_UP}`);
+    const heights: number[] = [];
+    for (let s = 0; s < WATCH_S; s += 1) {
+      heights.push((await peerHeight(CATCHING_UP)) ?? -1);
+      await sleep(1_000);
+    }
+    const reached = Math.max(...heights);
+    const peerLog = readFileSync(path.join(STATE_DIR, 'logs', `peer0.${CATCHING_UP}.log`), 'utf8');
+    const rejection = peerLog
+      .split('\n')
+      .filter((line) => /DataHash|data hash|hash of block|failed to verify|verification failed/i.test(line))
+      .slice(-1)[0];
+    report(
+      `  with ${honest.join(', ')} down, peer0.${CATCHING_UP} restarted from height ${backupHeight}: heights over ${WATCH_S}s ${[...new Set(heights)].join('→')}` +
+        ` (it ${reached > probeBlock ? 'WENT PAST' : 'stopped before'} block ${probeBlock}); its log: ${rejection?.slice(0, 240) ?? '(no verification message)'}`,
+    );
+    // Height h means blocks 0..h-1: the altered block is not among them.
+    expect(reached).toBeLessThanOrEqual(probeBlock);
+
+    // 5. The honest orderers come back: the peer takes the original block, and all agree.
+    await Promise.all(honest.map((o) => startNode(o)));
+    const { height, waitedMs } = await waitForConvergence(CONVERGENCE_TIMEOUT_MS);
+    const onPeers = await Promise.all(
+      DEPARTMENTS.map(async (d) => {
+        const session = connectAs(d, 'officer', d);
+        sessions.push(session);
+        return peerBlock(session, mspIdOf(d), probeBlock);
+      }),
+    );
+    // Peers add their own metadata (validation flags, commit hash): compare what the consenters signed, header and data.
+    const signedPart = (b: common.Block): Buffer =>
+      Buffer.concat([Buffer.from(b.getHeader()?.serializeBinary() ?? new Uint8Array()), Buffer.from(b.getData()?.serializeBinary() ?? new Uint8Array())]);
+    const same = onPeers.every((b) => signedPart(b).equals(signedPart(original)));
+    report(`  honest orderers back: converged at height ${height} after ${(waitedMs / 1000).toFixed(1)}s; block ${probeBlock} on all 4 peers ${same ? 'is the original' : 'DIFFERS'}`);
+    expect(same).toBe(true);
+    const verified = await runScript('verify-ledger.sh', [CATCHING_UP, '--no-audit']);
+    expect(verified).toContain('VERDICT: INTACT');
+
+    // 6. The liar's ledger is put back, so that later runs find an honest network.
+    await runScript('network.sh', ['stop', liar]);
+    flipByteAt(found.file, found.offset);
+    await startNode(liar);
+    const repaired = await ordererBlock(liar, probeBlock);
+    // Each orderer keeps the signatures it collected, so only header and data are compared.
+    expect(signedPart(repaired).equals(signedPart(original))).toBe(true);
+    report(`  ${liar}'s block file repaired; it serves the original block ${probeBlock} again`);
+  });
+});
