@@ -31,7 +31,9 @@ org_state_paths() {
 org_daemons() {
   local org="$1" name
   local candidates=("ca.$org")
-  for name in "$GOVSHARE_STATE"/nodes/orderer*."$org"; do [[ -e "$name" ]] && candidates+=("${name##*/}"); done
+  # The org's own orderer (SmartBFT: orderer0.<org>, a consenter; also one added with add-department),
+  # so that its ledger and WAL are copied stopped and it is started again after a restore.
+  for name in "${ORDERERS[@]}"; do [[ "$(orderer_org "$name")" == "$org" ]] && candidates+=("$name"); done
   candidates+=("$(peer_name "$org")" "gateway.$org")
   for name in "${candidates[@]}"; do
     if is_running "$name"; then echo "$name"; fi
