@@ -95,6 +95,7 @@ describe('listeners off loopback', () => {
       listen: { host: 'gateway.education.govshare.test', port: 3101 },
       tlsCertPath: '/abs/tls.crt',
       tlsKeyPath: '/abs/tls.key',
+      identity: { id: 'gateway.education', certPath: '/abs/gateway/cert.pem', keyPath: '/abs/gateway/key.pem' },
       dataDir: '/abs/data',
       peers: [{ mspId: 'FinanceMSP', url: 'https://gateway.finance.govshare.test:3102', tlsRootCertPath: '/abs/ca.pem' }],
     };

@@ -8,7 +8,7 @@
 // Format: the line "GOVSHARE-BACKUP-1", a JSON header line {kdf, salt, iv, org, createdAt}, the ciphertext, then
 // the 16-byte GCM tag. The header is authenticated too (it is the cipher's additional data).
 'use strict';
-const crypto = require('node:crypto');
+const nodeCrypto = require('node:crypto');
 const fs = require('node:fs');
 const { pipeline } = require('node:stream/promises');
 const { Transform } = require('node:stream');
@@ -27,12 +27,12 @@ function readKeyMaterial(file) {
 }
 
 function deriveKey(material, salt) {
-  return crypto.scryptSync(material, salt, 32, SCRYPT);
+  return nodeCrypto.scryptSync(material, salt, 32, SCRYPT);
 }
 
 async function encrypt(keyFile, input, output) {
-  const salt = crypto.randomBytes(16);
-  const iv = crypto.randomBytes(12);
+  const salt = nodeCrypto.randomBytes(16);
+  const iv = nodeCrypto.randomBytes(12);
   const header = JSON.stringify({
     kdf: { name: 'scrypt', N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p, salt: salt.toString('base64') },
     cipher: 'aes-256-gcm',
@@ -41,7 +41,7 @@ async function encrypt(keyFile, input, output) {
     createdAt: new Date().toISOString(),
   });
   const prefix = Buffer.from(`${MAGIC}\n${header}\n`, 'utf8');
-  const cipher = crypto.createCipheriv('aes-256-gcm', deriveKey(readKeyMaterial(keyFile), salt), iv);
+  const cipher = nodeCrypto.createCipheriv('aes-256-gcm', deriveKey(readKeyMaterial(keyFile), salt), iv);
   cipher.setAAD(prefix);
   const partial = `${output}.partial`;
   const out = fs.createWriteStream(partial, { mode: 0o600 });
@@ -76,13 +76,13 @@ async function decrypt(keyFile, input, output) {
   const fd = fs.openSync(input, 'r');
   fs.readSync(fd, tag, 0, TAG_BYTES, size - TAG_BYTES);
   fs.closeSync(fd);
-  const key = crypto.scryptSync(readKeyMaterial(keyFile), Buffer.from(header.kdf.salt, 'base64'), 32, {
+  const key = nodeCrypto.scryptSync(readKeyMaterial(keyFile), Buffer.from(header.kdf.salt, 'base64'), 32, {
     N: header.kdf.N,
     r: header.kdf.r,
     p: header.kdf.p,
     maxmem: SCRYPT.maxmem,
   });
-  const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(header.iv, 'base64'));
+  const decipher = nodeCrypto.createDecipheriv('aes-256-gcm', key, Buffer.from(header.iv, 'base64'));
   decipher.setAAD(prefix);
   decipher.setAuthTag(tag);
   const partial = `${output}.partial`;
