@@ -116,7 +116,8 @@ describeBft('BFT ordering: one consenter per department', () => {
 
   test("a department's admin cannot operate another department's orderer (its admin endpoint trusts only its own CA)", () => {
     const osnadmin = (asDepartment: string, ofDepartment: string): { status: number | null; output: string } => {
-      const tls = path.join(orgDir(asDepartment), 'users', `${asDepartment}-admin`, 'tls');
+      // The department's MSP admin (scripts/lib/env.sh admin_name), the identity that operates its nodes.
+      const tls = path.join(orgDir(asDepartment), 'users', `${asDepartment}-msp-admin`, 'tls');
       const script = [
         'source scripts/lib/env.sh',
         `osnadmin channel list --channelID govchannel -o 127.0.0.1:${String(ordererOf(ofDepartment).port + 1)}` +
