@@ -6,7 +6,7 @@
 #   network.sh status   each node with pid, port, state, ledger height; each consenter with its org,
 #                       and the BFT leader and view (or the Raft leader)
 #   network.sh logs [node]  list the logs, or follow one node's log (e.g. logs peer0.justice)
-#   network.sh clean    down, then delete all generated state (crypto, ledgers, logs)
+#   network.sh clean    stop the gateways and the network, then delete all generated state (crypto, ledgers, logs)
 #   network.sh stop|start|kill <node>   one node (kill = SIGKILL, for fault tests); e.g. stop orderer2
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -184,6 +184,9 @@ node_kill() {
 }
 
 clean() {
+  # The gateways live on the state too (their identities, tokens, stores): a gateway left running on a
+  # deleted .govshare/ would keep its port and refuse the next start's gateway.
+  "$GOVSHARE_ROOT/scripts/gateways.sh" stop
   down
   rm -rf "$GOVSHARE_STATE"
   step "removed $GOVSHARE_STATE"

@@ -37,9 +37,8 @@ if [[ -f "$archive.sha256" ]]; then
 fi
 mapfile -t present < <(org_state_paths "$org")
 ((${#present[@]} == 0)) || die "$org still has state under $GOVSHARE_STATE: ${present[*]}; restore rebuilds an empty one (move those aside first)"
-for name in "ca.$org" "$(peer_name "$org")" "gateway.$org"; do
-  ! is_running "$name" || die "$name is running; stop it first"
-done
+mapfile -t running < <(org_daemons "$org")
+((${#running[@]} == 0)) || die "${running[*]} of $org still running; restore writes the state they use, stop them first"
 
 staging="$(mktemp -d "${TMPDIR:-/tmp}/govshare-restore.XXXXXX")"
 chmod 700 "$staging"

@@ -27,17 +27,26 @@ org_state_paths() {
   return 0
 }
 
-# org_daemons <org>: the org's running daemons in start order: its CA, its orderers, its peer, its gateway.
-org_daemons() {
+# org_daemon_names <org>: every daemon the org runs, in start order: its CA, its orderers, its peer, its
+# gateway. The org's own orderer (SmartBFT: orderer0.<org>, a consenter; also one added with
+# add-department) is one of them, so that its ledger and WAL are copied stopped, a restore refuses to
+# write under it while it runs, and it is started again after a restore.
+org_daemon_names() {
   local org="$1" name
-  local candidates=("ca.$org")
-  # The org's own orderer (SmartBFT: orderer0.<org>, a consenter; also one added with add-department),
-  # so that its ledger and WAL are copied stopped and it is started again after a restore.
-  for name in "${ORDERERS[@]}"; do [[ "$(orderer_org "$name")" == "$org" ]] && candidates+=("$name"); done
-  candidates+=("$(peer_name "$org")" "gateway.$org")
-  for name in "${candidates[@]}"; do
-    if is_running "$name"; then echo "$name"; fi
+  echo "ca.$org"
+  for name in "${ORDERERS[@]}"; do
+    if [[ "$(orderer_org "$name")" == "$org" ]]; then echo "$name"; fi
   done
+  peer_name "$org"
+  echo "gateway.$org"
+}
+
+# org_daemons <org>: those of the org's daemons that are running, in start order.
+org_daemons() {
+  local name
+  while read -r name; do
+    if is_running "$name"; then echo "$name"; fi
+  done < <(org_daemon_names "$1")
   return 0
 }
 

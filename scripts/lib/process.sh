@@ -74,7 +74,9 @@ wait_for_port() {
   local name="$1" port="$2" seconds="${3:-60}" i
   for ((i = 0; i < seconds * 5; i++)); do
     if (exec 3<>"/dev/tcp/$GOVSHARE_HOST/$port") 2>/dev/null; then return 0; fi
-    is_running "$name" || die "$name exited during start-up; last log lines:
+    # While the daemon execs (setsid → env → the program) its /proc cmdline can read empty for an
+    # instant, so a failed is_running alone does not mean it exited: its process group must be gone too.
+    is_running "$name" || group_alive "$(running_pid "$name")" || die "$name exited during start-up; last log lines:
 $(tail -n 20 "$(log_file "$name")" 2>/dev/null)"
     sleep 0.2
   done

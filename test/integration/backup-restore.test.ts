@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { api } from './support/http';
-import { gatewaysFile, REPO_ROOT, STATE_DIR } from './support/network';
+import { consensusMode, gatewaysFile, ordererOf, REPO_ROOT, STATE_DIR } from './support/network';
 
 const execFileAsync = promisify(execFile);
 const runId = `${Date.now().toString(36)}-${process.pid.toString(36)}`;
@@ -139,8 +139,12 @@ describe(`whole-department backup and restore (${ORG})`, () => {
   });
 
   test("the department's whole state is destroyed; a wrong key cannot restore it; restore.sh rebuilds it", async () => {
+    // Everything the department runs goes down with its state: its gateway, its peer, its CA and, under
+    // SmartBFT, its own consenter, whose ledger and WAL live in orgs/<org> too (a node left running on a
+    // deleted directory would keep serving from files that no longer exist).
     await run('gateways.sh', ['kill', ORG]);
-    for (const node of [`peer0.${ORG}`, `ca.${ORG}`]) expect((await run('network.sh', ['kill', node])).code).toBe(0);
+    const ownNodes = [`peer0.${ORG}`, `ca.${ORG}`, ...(consensusMode() === 'bft' ? [ordererOf(ORG).name] : [])];
+    for (const node of ownNodes) expect((await run('network.sh', ['kill', node])).code).toBe(0);
     for (const p of orgPaths()) rmSync(path.join(STATE_DIR, p), { recursive: true, force: true });
     expect(orgPaths()).toEqual([]);
     const tokensFile = path.join(STATE_DIR, 'gateways.json');
