@@ -9,7 +9,10 @@
  *
  * At each scale, the same measurements: ListDatasets first page (pageSize 20) and a page deep (the middle
  * of the filtered list, its bookmark found by paging through untimed) by owner / theme / classification,
- * and ReadDataset of random seeded ids; each a closed loop of BENCH_SCALE_CONCURRENCY for BENCH_SCALE_SECONDS,
+ * ReadDataset of random seeded ids, and a narrow audit window: every registration wrote an audit record the
+ * same day, so before measuring Justice issues AUDIT_MARKERS (20) certificates and the window is just the
+ * time they took; reading the whole window (following bookmarks) is timed for the Audit org's auditor and
+ * for Justice's officer (a department sees its own records only). Each a closed loop of BENCH_SCALE_CONCURRENCY for BENCH_SCALE_SECONDS,
  * BENCH_SCALE_ROUNDS rounds interleaved. Prints p50/p95 per scale and largest/smallest ratios, writes
  * bench/results/scale-<time>.json. A scale whose seeding would exceed BENCH_SEED_BUDGET_MINUTES (at the
  * rate measured so far) is skipped and reported as not reached.
@@ -185,10 +188,46 @@ async function deepBookmark(session: FabricSession, filter: Filter, members: num
   return { bookmark, offset };
 }
 
+const AUDIT_MARKERS = 20;
+
+interface AuditPage {
+  readonly records: readonly { readonly id: string; readonly type: string }[];
+  readonly bookmark: string;
+}
+
+/** Issues AUDIT_MARKERS certificates as Justice's officer: the narrow window's records, after all seeding. */
+async function auditMarkers(justice: FabricSession): Promise<{ from: string; to: string }> {
+  // The transaction's timestamp is the proposal's, taken by the client: a window of client times holds them.
+  const from = new Date(Date.now() - 1).toISOString();
+  for (let i = 0; i < AUDIT_MARKERS; i += 1) {
+    const hex = (label: string): string => createHash('sha256').update(`${label}-${from}-${String(i)}`).digest('hex');
+    await justice.contract.submitTransaction('IssueCertificate', 'NO_CRIMINAL_RECORD', hex('doc'), hex('subject'), '2099-01-01T00:00:00Z');
+  }
+  return { from, to: new Date(Date.now() + 1).toISOString() };
+}
+
+/** Reads the whole window, page after page; the number of records it holds. */
+async function readAuditWindow(session: FabricSession, window: { from: string; to: string }): Promise<number> {
+  let bookmark = '';
+  let count = 0;
+  do {
+    const bytes = await session.contract.evaluateTransaction('QueryAudit', JSON.stringify({ ...window, pageSize: 50, bookmark }));
+    const page = JSON.parse(decode(bytes)) as AuditPage;
+    count += page.records.length;
+    bookmark = page.bookmark;
+  } while (bookmark !== '');
+  return count;
+}
+
 interface Measurement {
   readonly name: string;
   readonly call: () => Promise<unknown>;
   readonly note: string;
+}
+
+interface AuditReaders {
+  readonly audit: FabricSession;
+  readonly justice: FabricSession;
 }
 
 interface ScaleResult {
@@ -199,8 +238,18 @@ interface ScaleResult {
   readonly results: readonly (TrialResult & { readonly note: string })[];
 }
 
-async function measure(session: FabricSession, scale: number): Promise<ScaleResult['results']> {
+async function measure(session: FabricSession, scale: number, auditors: AuditReaders): Promise<ScaleResult['results']> {
   const measurements: Measurement[] = [];
+  const window = await auditMarkers(auditors.justice);
+  for (const [label, reader] of [['Audit auditor', auditors.audit], ['Justice officer', auditors.justice]] as const) {
+    const held = await readAuditWindow(reader, window);
+    if (held !== AUDIT_MARKERS) throw new Error(`audit window for the ${label}: ${String(held)} records, expected ${String(AUDIT_MARKERS)}`);
+    measurements.push({
+      name: `audit window of ${String(AUDIT_MARKERS)} records, ${label}`,
+      note: `after ${String(scale)} records that day`,
+      call: () => readAuditWindow(reader, window),
+    });
+  }
   for (const filter of FILTERS) {
     const members = filter.size(scale);
     const first = await list(session, filter, pageSize, '');
@@ -247,7 +296,9 @@ async function measure(session: FabricSession, scale: number): Promise<ScaleResu
 async function main(): Promise<void> {
   const sessions = OWNERS.map((department) => connectAs(department, 'officer'));
   const reader = sessions[0];
-  if (reader === undefined || scales.length === 0) throw new Error('nothing to do: BENCH_SCALES is empty');
+  const justice = sessions[2];
+  if (reader === undefined || justice === undefined || scales.length === 0) throw new Error('nothing to do: BENCH_SCALES is empty');
+  const auditor = connectAs('audit', 'auditor');
   const largest = scales[scales.length - 1] ?? 0;
   const scaleResults: ScaleResult[] = [];
   const notReached: { datasets: number; reason: string }[] = [];
@@ -276,11 +327,11 @@ async function main(): Promise<void> {
       await settle();
       const loadBefore = os.loadavg()[0] ?? Number.NaN;
       console.error(`measuring at ${String(scale)} datasets (load average ${loadBefore.toFixed(1)})`);
-      const results = await measure(reader, scale);
+      const results = await measure(reader, scale, { audit: auditor, justice });
       scaleResults.push({ datasets: scale, seeding, loadAverage: [loadBefore, os.loadavg()[0] ?? Number.NaN], results });
     }
   } finally {
-    for (const session of sessions) session.close();
+    for (const session of [...sessions, auditor]) session.close();
   }
   report(scaleResults, notReached);
 }

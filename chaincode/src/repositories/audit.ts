@@ -84,6 +84,11 @@ export class AuditRepository {
    * One page of the records of a window through the dataset, actor-org or time index; a page walks the
    * window's days in order and its bookmark is (day, Fabric bookmark within that day). Records `reader` may
    * not read are left out of the page (the supervisor's auditors read everything).
+   *
+   * The cost is the page, not the day: Fabric's paginated range query starts at its bookmark (the peer's
+   * handler uses a non-empty bookmark as the start key), so the window's first day is entered at the key
+   * of `from` instead of the day's first record, and the walk stops at the first key at or after `to`.
+   * A 1-hour window in a day of 100k records reads one page, not the 100k before it.
    */
   async query(query: AuditQuery, reader: Caller): Promise<Page<AuditRecord>> {
     const [index, prefix] =
@@ -96,17 +101,29 @@ export class AuditRepository {
     const cursor = decodeAuditCursor(query.bookmark);
     let dayIndex = cursor === undefined ? 0 : days.indexOf(cursor.day);
     if (dayIndex < 0) throw new GovshareError('INVALID_ARGUMENT', 'bookmark: does not belong to this window');
-    let inner = cursor?.inner ?? '';
+    const dayPrefix = (day: string): string => key(this.ctx, index, [...prefix, day]);
+    if (cursor !== undefined && cursor.inner !== '' && !cursor.inner.startsWith(dayPrefix(cursor.day))) {
+      // The inner bookmark becomes the peer's start key: one outside the day's index would read other keys.
+      throw new GovshareError('INVALID_ARGUMENT', 'bookmark: does not belong to this window');
+    }
+    // No cursor: seek the first day to `from` (a key that sorts before every record at or after it).
+    let inner = cursor?.inner ?? key(this.ctx, index, [...prefix, days[0] ?? dayOf(query.from), query.from]);
     const records: AuditRecord[] = [];
     let fetched = 0;
     for (; dayIndex < days.length && fetched < query.pageSize; dayIndex += 1, inner = '') {
       const day = days[dayIndex] ?? '';
-      const page = await pageOfKeys(this.ctx, index, [...prefix, day], query.pageSize - fetched, inner, (kv) =>
-        Buffer.from(kv.value).toString('utf8'),
-      );
+      const page = await pageOfKeys(this.ctx, index, [...prefix, day], query.pageSize - fetched, inner, (kv) => ({
+        id: Buffer.from(kv.value).toString('utf8'),
+        // The index key ends with (timestamp, id): the time is known before the record is read.
+        timestamp: this.ctx.stub.splitCompositeKey(kv.key).attributes.at(-2) ?? '',
+      }));
       fetched += page.fetchedRecordsCount;
-      for (const id of page.values) {
-        const record = await getJson(this.ctx, auditKey(this.ctx, id), AuditRecord);
+      for (const entry of page.values) {
+        if (entry.timestamp >= query.to) {
+          // Keys are in time order and every later day is later still: the window is done.
+          return { records, bookmark: '', fetchedRecordsCount: fetched };
+        }
+        const record = await getJson(this.ctx, auditKey(this.ctx, entry.id), AuditRecord);
         if (record !== undefined && record.timestamp >= query.from && record.timestamp < query.to && canReadAudit(reader, record, this.supervisorMsp)) {
           records.push(record);
         }

@@ -58,6 +58,11 @@ class FakeIterator implements Iterators.StateQueryIterator {
 
   constructor(private readonly kvs: Iterators.KV[]) {}
 
+  /** How many entries the peer handed out through this iterator (what a query cost). */
+  get size(): number {
+    return this.kvs.length;
+  }
+
   next(): Promise<Iterators.NextResult<Iterators.KV>> {
     const kv = this.kvs[this.index];
     this.index += 1;
