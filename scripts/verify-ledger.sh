@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Verifies the channel's ledger as an org sees it, without trusting the peer that serves it:
 #   verify-ledger.sh [org] [--blocks-dir DIR] [--save DIR] [--no-audit]
-# Fetches every block from that org's own peer (peer channel fetch, as the org's admin), or reads a
-# directory of block files (N.block) to verify a copy, and checks:
+# Streams every block from that org's own peer (one deliver stream, as <org>-auditor; --save DIR keeps
+# a copy as DIR/N.block), or reads a directory of block files (N.block) to verify a copy, and checks:
 #   - the hash chain: each header's previous_hash = SHA-256 of the previous header's ASN.1 DER;
 #   - each header's data_hash = SHA-256 of the block's data entries;
 #   - the orderer signatures in the SIGNATURES metadata (ECDSA over value ‖ signature header ‖
@@ -40,38 +40,21 @@ org_index "$org" >/dev/null
 [[ "$org" != orderer ]] || die "the orderer org has no peer; use one of: ${PEER_ORGS[*]}"
 
 # fetch_blocks <dir>: blocks 0..height-1 from the org's own peer (no -o: the peer's deliver service).
-fetch_blocks() {
-  local dir="$1" height n pids=() failed=0
-  height="$(ledger_height "$org")"
-  [[ "$height" =~ ^[0-9]+$ ]] || { echo "$(peer_name "$org") does not answer (is the network up?)" >&2; exit 2; }
-  step "fetching blocks 0..$((height - 1)) of $CHANNEL_NAME from $(peer_name "$org")"
-  for ((n = 0; n < height; n++)); do
-    peer_as_admin "$org" channel fetch "$n" "$dir/$n.block" -c "$CHANNEL_NAME" >>"$dir/fetch.log" 2>&1 &
-    pids+=($!)
-    if ((${#pids[@]} >= 16)); then
-      wait "${pids[0]}" || failed=1
-      pids=("${pids[@]:1}")
-    fi
-  done
-  local pid
-  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
-  [[ "$failed" -eq 0 ]] || { echo "fetching blocks failed; see $dir/fetch.log" >&2; exit 2; }
-}
-
-if [[ -z "$blocks_dir" ]]; then
+args=(--channel "$CHANNEL_NAME" --chaincode "$CHAINCODE_NAME")
+if [[ -n "$blocks_dir" ]]; then
+  [[ -d "$blocks_dir" ]] || { echo "no directory $blocks_dir" >&2; exit 2; }
+  step "verifying the block files in $blocks_dir"
+  args+=(--blocks-dir "$blocks_dir")
+else
+  [[ "$(ledger_height "$org")" =~ ^[0-9]+$ ]] || { echo "$(peer_name "$org") does not answer (is the network up?)" >&2; exit 2; }
+  step "streaming the blocks of $CHANNEL_NAME from $(peer_name "$org")"
   if [[ -n "$save_dir" ]]; then
     mkdir -p "$save_dir"
     rm -f "$save_dir"/*.block
-    blocks_dir="$save_dir"
-  else
-    blocks_dir="$(mktemp -d)"
-    trap 'rm -rf "$blocks_dir"' EXIT
+    args+=(--save "$save_dir")
   fi
-  fetch_blocks "$blocks_dir"
-else
-  [[ -d "$blocks_dir" ]] || { echo "no directory $blocks_dir" >&2; exit 2; }
-  step "verifying the block files in $blocks_dir"
 fi
+[[ "$audit" == true ]] || args+=(--no-audit)
 
 verifier="$GOVSHARE_ROOT/gateway/dist/cli/verifyLedger.js"
 # The verifier is part of the gateway (its GET /audit/ledger/verify runs the same checks): build it
@@ -81,9 +64,9 @@ if [[ ! -f "$verifier" || -n "$(find "$GOVSHARE_ROOT/gateway/src" "$GOVSHARE_ROO
   (cd "$GOVSHARE_ROOT" && npx tsc -b gateway) >&2 || { echo "the verifier does not compile" >&2; exit 2; }
 fi
 
-args=(--blocks-dir "$blocks_dir" --channel "$CHANNEL_NAME" --chaincode "$CHAINCODE_NAME")
 [[ -f "$(genesis_block)" ]] && args+=(--genesis "$(genesis_block)")
-if [[ "$audit" == true ]]; then
+# The peer and the auditor's identity: to stream the blocks, and to read the audit trail.
+if [[ "$audit" == true || -z "$blocks_dir" ]]; then
   msp="$(user_msp "$org" "$org-auditor")"
   [[ -d "$msp" ]] || die "no auditor identity for $org at $msp"
   args+=(--peer "$GOVSHARE_HOST:$(peer_port "$org")" --tls-ca "$(ca_cert "$org")" --msp-id "$(msp_id "$org")"

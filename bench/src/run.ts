@@ -1,7 +1,8 @@
 /**
  * govshare benchmarks, measured side by side in one run on the running network (npm start first):
  *   P1 gateway overhead: RegisterDataset submits and ReadDataset evaluates through the REST gateway
- *      (autocannon) vs directly with @hyperledger/fabric-gateway, at equal concurrency.
+ *      (autocannon) vs directly with @hyperledger/fabric-gateway, at equal concurrency; the direct client
+ *      signs with the gateway's own signer (OpenSSL), so the gateway's cost is all that differs.
  *   P2 chaincode cost: RegisterDataset vs the single-putState chaincode `benchnoop`, equal concurrency.
  *   P3 latency: p95 submit latency of both at the same fixed arrival rate (open loop).
  * Trials of the compared pair alternate (A B A B …) so that machine noise hits both alike.
@@ -92,11 +93,20 @@ async function httpTrial(request: autocannon.Request, expectedStatus: number, du
   return samples;
 }
 
+/** One side of a comparison: its pooled result and each round's. */
+interface Side extends TrialResult {
+  readonly rounds: readonly TrialResult[];
+}
+
 interface Comparison {
   readonly name: string;
-  readonly a: TrialResult;
-  readonly b: TrialResult;
+  readonly a: Side;
+  readonly b: Side;
+  /** The pooled ratio (all rounds' samples of each side). */
   readonly ratio: number;
+  /** The ratio in each round (A and B of the same round ran back to back), and the worst of them. */
+  readonly roundRatios: readonly number[];
+  readonly worstRoundRatio: number;
   readonly ratioOf: string;
   readonly goal: string;
   readonly met: boolean;
@@ -106,7 +116,7 @@ interface Comparison {
 async function alternate(
   labels: [string, string],
   trials: [() => Promise<Samples>, () => Promise<Samples>],
-): Promise<[TrialResult, TrialResult]> {
+): Promise<[Side, Side]> {
   const pooled: [number[], number[]] = [[], []];
   const results: [TrialResult[], TrialResult[]] = [[], []];
   for (let round = 0; round < rounds; round += 1) {
@@ -121,7 +131,10 @@ async function alternate(
       pooled[side].push(...samples.latenciesMs);
     }
   }
-  return [pool(labels[0], results[0], pooled[0]), pool(labels[1], results[1], pooled[1])];
+  return [
+    { ...pool(labels[0], results[0], pooled[0]), rounds: results[0] },
+    { ...pool(labels[1], results[1], pooled[1]), rounds: results[1] },
+  ];
 }
 
 async function main(): Promise<void> {
@@ -158,7 +171,7 @@ async function main(): Promise<void> {
         ],
       );
       breakdown = submitBreakdown(beforeP1, await snapshot(), 'govshare', 'RegisterDataset');
-      comparisons.push(compare('P1 gateway overhead, submit (throughput)', httpSubmit, directSubmit, 'throughput', '>= 0.90x', 0.9));
+      comparisons.push(compare('P1 gateway overhead, submit (throughput)', httpSubmit, directSubmit, 'throughput', '>= 0.95x', 0.95));
     }
 
     if (parts.has('p1-evaluate')) {
@@ -196,7 +209,7 @@ async function main(): Promise<void> {
         ],
       );
       proposals = proposalMeans(beforeP2, await snapshot(), ['govshare', 'benchnoop']);
-      comparisons.push(compare('P2 chaincode cost (throughput)', govClosed, noopClosed, 'throughput', '>= 0.80x', 0.8));
+      comparisons.push(compare('P2 chaincode cost (throughput)', govClosed, noopClosed, 'throughput', '>= 0.90x', 0.9));
     }
 
     if (parts.has('p3')) {
@@ -216,9 +229,16 @@ async function main(): Promise<void> {
   report(comparisons, breakdown, proposals);
 }
 
-function compare(name: string, a: TrialResult, b: TrialResult, metric: 'throughput' | 'p95', goal: string, bound: number): Comparison {
+/**
+ * The goal is judged on the worst round, not on the pooled ratio: a pooled mean can hide one round that
+ * misses it (the machine is shared, and a bad round is a result too). The spread is reported beside it.
+ */
+function compare(name: string, a: Side, b: Side, metric: 'throughput' | 'p95', goal: string, bound: number): Comparison {
   const ratio = a[metric] / b[metric];
-  return { name, a, b, ratio, ratioOf: metric, goal, met: metric === 'throughput' ? ratio >= bound : ratio <= bound };
+  const roundRatios = a.rounds.map((round, index) => round[metric] / (b.rounds[index]?.[metric] ?? Number.NaN));
+  const meets = (value: number): boolean => (metric === 'throughput' ? value >= bound : value <= bound);
+  const worstRoundRatio = roundRatios.length === 0 ? Number.NaN : metric === 'throughput' ? Math.min(...roundRatios) : Math.max(...roundRatios);
+  return { name, a, b, ratio, roundRatios, worstRoundRatio, ratioOf: metric, goal, met: meets(worstRoundRatio) };
 }
 
 function report(comparisons: readonly Comparison[], breakdown: Breakdown | undefined, proposals: Record<string, number> | undefined): void {
@@ -236,7 +256,10 @@ function report(comparisons: readonly Comparison[], breakdown: Breakdown | undef
   console.log(`settings: ${JSON.stringify(settings)}`);
   console.log(`machine:  ${JSON.stringify(machine)}`);
   for (const comparison of comparisons) {
-    console.log(`\n${comparison.name}: ratio ${comparison.ratio.toFixed(2)}x (goal ${comparison.goal}) ${comparison.met ? 'MET' : 'NOT MET'}`);
+    const spread = comparison.roundRatios.map((value) => `${value.toFixed(2)}x`).join(', ');
+    console.log(
+      `\n${comparison.name}: worst round ${comparison.worstRoundRatio.toFixed(2)}x (rounds ${spread}; pooled ${comparison.ratio.toFixed(2)}x), goal ${comparison.goal} in every round: ${comparison.met ? 'MET' : 'NOT MET'}`,
+    );
     console.log(`  ${row(comparison.a)}`);
     console.log(`  ${row(comparison.b)}`);
   }
