@@ -44,6 +44,10 @@ if [[ "${1:-}" == cpu ]]; then
   node bench/dist/bench/src/cpu.js
   exit
 fi
+if [[ "${1:-}" == sweep ]]; then
+  node bench/dist/bench/src/sweep.js
+  exit
+fi
 # BENCH_PARTS may name "consensus" (BFT vs Raft, scripts/bench-consensus.sh) beside run.ts's parts.
 parts="${BENCH_PARTS:-p1-submit,p1-evaluate,p2,p3,consensus}"
 other_parts="$(tr ',' '\n' <<<"$parts" | grep -vx consensus | paste -sd, -)" || true

@@ -15,6 +15,7 @@ import autocannon from 'autocannon';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { connectAs, type FabricSession } from '../../test/integration/support/fabric';
 import { gatewaysFile, REPO_ROOT } from '../../test/integration/support/network';
@@ -67,7 +68,7 @@ async function submitDirect(session: FabricSession, name: string, args: string[]
 /** One closed-loop trial against the REST gateway with autocannon; latencies of 2xx answers only. */
 async function httpTrial(request: autocannon.Request, expectedStatus: number, duration = seconds, connections = concurrency): Promise<Samples> {
   const gateway = gatewaysFile().education;
-  const samples: Samples = { latenciesMs: [], errors: 0, firstErrors: [], seconds: duration };
+  const samples: Samples = { latenciesMs: [], completedAtMs: [], errors: 0, firstErrors: [], seconds: duration, startedAt: performance.now() };
   await new Promise<void>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -83,8 +84,10 @@ async function httpTrial(request: autocannon.Request, expectedStatus: number, du
       },
     );
     instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-      if (statusCode === expectedStatus) samples.latenciesMs.push(responseTime);
-      else {
+      if (statusCode === expectedStatus) {
+        samples.latenciesMs.push(responseTime);
+        samples.completedAtMs.push(performance.now() - samples.startedAt);
+      } else {
         samples.errors += 1;
         if (samples.firstErrors.length < 3) samples.firstErrors.push(`HTTP ${String(statusCode)}`);
       }
