@@ -149,7 +149,18 @@ const FAMILIES: readonly Family[] = [
       const datasetId = fixture.fresh.shift();
       if (datasetId === undefined) throw new Error('no fresh dataset left for a grant request');
       const grant = (await call('finance', 'officer', 'POST', '/grants', 201, grantRequest(datasetId))) as { id: string };
-      return call('education', 'approver', 'POST', `/grants/${grant.id}/approve`, 200, {});
+      // The request is committed on Finance's peer when its 201 comes; Education's peer may commit that
+      // block a moment later, and until then its owner answers 404 GRANT_NOT_FOUND. An approver app
+      // retries that (here for up to 2 s, inside the operation's timed latency).
+      const deadline = Date.now() + 2000;
+      for (;;) {
+        try {
+          return await call('education', 'approver', 'POST', `/grants/${grant.id}/approve`, 200, {});
+        } catch (error) {
+          if (!(error instanceof HttpError && error.message.includes('GRANT_NOT_FOUND')) || Date.now() > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
     },
   },
   // A delivery is recorded on the ledger (committed) before the data leaves: a submit's latency bound.
