@@ -13,6 +13,9 @@ import {
   FIN_OFFICER,
   JUS_APPROVER,
   JUS_OFFICER,
+  EDU_GATEWAY,
+  JUS_GATEWAY,
+  gateway,
   user,
   type FakeIdentity,
   type FakeTx,
@@ -70,6 +73,17 @@ async function fails(identity: FakeIdentity, name: keyof Method, args: string[],
   throw new Error(`${name} did not fail`);
 }
 
+/** What Education's gateway is about to release of census-2021 to Justice. */
+const delivery = (overrides: Record<string, unknown> = {}): string =>
+  JSON.stringify({
+    datasetId: 'census-2021',
+    requesterMsp: 'JusticeMSP',
+    fields: ['region'],
+    contentFingerprint: FINGERPRINT,
+    payloadSha256: sha('p'),
+    ...overrides,
+  });
+
 const register = (identity: FakeIdentity = EDU_OFFICER, overrides: Record<string, unknown> = {}) =>
   run<Dataset>(identity, 'RegisterDataset', JSON.stringify({ ...REGISTRATION, ...overrides }));
 const requestJson = (overrides: Record<string, unknown> = {}) =>
@@ -107,7 +121,7 @@ describe('GovshareContract', () => {
     const names = [
       'RegisterDataset', 'UpdateDataset', 'RetireDataset', 'ReadDataset', 'ListDatasets', 'GetDatasetHistory',
       'RequestAccess', 'ApproveAccess', 'DenyAccess', 'WithdrawRequest', 'RevokeAccess', 'CountersignAccess', 'CheckAccess',
-      'RecordAccess', 'QueryAudit', 'IssueCertificate', 'VerifyCertificate', 'RevokeCertificate',
+      'RecordDelivery', 'QueryAudit', 'IssueCertificate', 'VerifyCertificate', 'RevokeCertificate',
     ];
     for (const name of names) {
       const transaction = byName.get(name);
@@ -132,8 +146,9 @@ describe('GovshareContract', () => {
   });
 
   it('reads MSP, enrolment id (CN) and role attribute of the caller', () => {
-    expect(callerOf(tx(EDU_OFFICER).ctx)).toEqual({ mspId: 'EducationMSP', id: 'education-officer', role: 'officer' });
-    expect(callerOf(tx(user('FinanceMSP', null)).ctx)).toEqual({ mspId: 'FinanceMSP', id: 'finance-norole', role: null });
+    expect(callerOf(tx(EDU_OFFICER).ctx)).toEqual({ mspId: 'EducationMSP', id: 'education-officer', role: 'officer', gateway: false });
+    expect(callerOf(tx(user('FinanceMSP', null)).ctx)).toEqual({ mspId: 'FinanceMSP', id: 'finance-norole', role: null, gateway: false });
+    expect(callerOf(tx(EDU_GATEWAY).ctx)).toEqual({ mspId: 'EducationMSP', id: 'gateway.education', role: null, gateway: true });
   });
 });
 
@@ -324,8 +339,24 @@ describe('access grants', () => {
     await expect(run(FIN_OFFICER, 'CheckAccess', 'census-2021', 'JusticeMSP', '["region"]')).resolves.toMatchObject({ decision: 'GRANTED', reason: 'ACTIVE', grantId: id });
     await expect(run(FIN_OFFICER, 'CheckAccess', 'census-2021', 'JusticeMSP', '["household_size"]')).resolves.toMatchObject({ decision: 'DENIED', reason: 'FIELDS_OUT_OF_SCOPE' });
 
-    const granted = await run<{ decision: string; auditId: string; txId: string }>(JUS_OFFICER, 'RecordAccess', id, sha('payload'), '["region"]');
-    expect(granted).toMatchObject({ decision: 'GRANTED', reason: 'ACTIVE', grantId: id, auditId: granted.tx.txId, txId: granted.tx.txId });
+    const granted = await run<{ decision: string; auditId: string; txId: string }>(EDU_GATEWAY, 'RecordDelivery', delivery({ payloadSha256: sha('payload') }));
+    expect(granted).toMatchObject({
+      decision: 'GRANTED',
+      reason: 'ACTIVE',
+      grantId: id,
+      auditId: granted.tx.txId,
+      txId: granted.tx.txId,
+      timestamp: '2026-03-01T12:08:00.000Z',
+      datasetId: 'census-2021',
+      ownerMsp: 'EducationMSP',
+      requesterMsp: 'JusticeMSP',
+      fields: ['region'],
+      contentFingerprint: FINGERPRINT,
+      payloadSha256: sha('payload'),
+    });
+    // The requester reads the delivery in its own trail, listed under its organisation.
+    const mine = await run<{ records: AuditRecord[] }>(JUS_OFFICER, 'QueryAudit', JSON.stringify({ actorMsp: 'JusticeMSP', from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z' }));
+    expect(mine.records.map((r) => `${r.type}:${r.actorMsp}`)).toContain('DATA_ACCESSED:EducationMSP');
     expect(granted.tx.events).toEqual([{ name: 'AccessRecorded', payload: expect.stringContaining('"decision":"GRANTED"') as string }]);
 
     const revoked = await run<Grant>(EDU_APPROVER, 'RevokeAccess', id, 'Purpose fulfilled');
@@ -337,18 +368,32 @@ describe('access grants', () => {
     );
   });
 
-  it('commits a denied RecordAccess as an audit record and a receipt, not an error', async () => {
-    const { id } = await request();
-    const denied = await run<{ decision: string; reason: string }>(JUS_OFFICER, 'RecordAccess', id, sha('p'), '["region"]');
+  it('commits a denied RecordDelivery as an audit record and a receipt, not an error, also with no grant at all', async () => {
+    await request();
+    const denied = await run<{ decision: string; reason: string }>(EDU_GATEWAY, 'RecordDelivery', delivery());
     expect(denied).toMatchObject({ decision: 'DENIED', reason: 'PENDING' });
-    const unknown = await run<{ decision: string; reason: string }>(JUS_OFFICER, 'RecordAccess', 'no-such-grant', sha('p'), '["region"]');
-    expect(unknown).toMatchObject({ decision: 'DENIED', reason: 'NO_GRANT', grantId: 'no-such-grant' });
-    expect(audits().filter((a) => a.type === 'DATA_ACCESSED').map((a) => [a.outcome, a.details.reason])).toEqual(
-      expect.arrayContaining([['DENIED', 'PENDING'], ['DENIED', 'NO_GRANT']]),
-    );
+    const unknown = await run<{ decision: string; reason: string }>(EDU_GATEWAY, 'RecordDelivery', delivery({ requesterMsp: 'FinanceMSP' }));
+    expect(unknown).toMatchObject({ decision: 'DENIED', reason: 'NO_GRANT' });
+    expect(unknown).not.toHaveProperty('grantId');
+    expect(audits().filter((a) => a.type === 'DATA_ACCESSED').map((a) => [a.outcome, a.details.reason, a.actorMsp, a.details.requesterMsp])).toEqual([
+      ['DENIED', 'PENDING', 'EducationMSP', 'JusticeMSP'],
+      ['DENIED', 'NO_GRANT', 'EducationMSP', 'FinanceMSP'],
+    ]);
     expect(denied.tx.events.map((e) => e.name)).toEqual(['AccessRecorded']);
-    expect((await fails(JUS_OFFICER, 'RecordAccess', [id, 'not-a-digest', '["region"]'])).message).toMatch(/^INVALID_ARGUMENT: /);
-    expect((await fails(AUDITOR, 'RecordAccess', [id, sha('p'), '["region"]'])).message).toMatch(/^FORBIDDEN: /);
+    expect((await fails(EDU_GATEWAY, 'RecordDelivery', [delivery({ payloadSha256: 'not-a-digest' })])).message).toMatch(/^INVALID_ARGUMENT: payloadSha256/);
+  });
+
+  it('records a delivery only from the owner gateway identity, and only of the current content', async () => {
+    const { id } = await request();
+    await run(EDU_APPROVER, 'ApproveAccess', id, '');
+    // Users of every kind, the requester's own gateway and another org's gateway: none may record a delivery.
+    for (const identity of [JUS_OFFICER, JUS_APPROVER, EDU_OFFICER, EDU_APPROVER, AUDITOR, JUS_GATEWAY, gateway('FinanceMSP'), gateway('AuditMSP')]) {
+      expect((await fails(identity, 'RecordDelivery', [delivery()])).message).toMatch(/^FORBIDDEN: /);
+    }
+    expect((await fails(EDU_GATEWAY, 'RecordDelivery', [delivery({ contentFingerprint: 'cd'.repeat(32) })])).message).toMatch(/^CONTENT_CHANGED: /);
+    expect(audits().filter((a) => a.type === 'DATA_ACCESSED')).toEqual([]);
+    // A gateway identity has no user role: it cannot decide, request or register either.
+    expect((await fails(EDU_GATEWAY, 'RevokeAccess', [id, 'by the gateway'])).message).toMatch(/^FORBIDDEN: EducationMSP gateway identity/);
   });
 
   it('denies and refuses later decisions', async () => {
@@ -357,6 +402,41 @@ describe('access grants', () => {
     expect((await fails(EDU_APPROVER, 'ApproveAccess', [id, ''])).message).toMatch(/^INVALID_STATE: /);
     expect((await fails(EDU_APPROVER, 'DenyAccess', ['nope', 'x'])).message).toMatch(/^GRANT_NOT_FOUND: /);
     expect((await fails(EDU_APPROVER, 'DenyAccess', [id, ''])).message).toMatch(/^INVALID_ARGUMENT: /);
+  });
+
+  it('suspends the grants of a dataset raised to SECRET until the Audit org countersigns them', async () => {
+    const { id } = await request();
+    await run(EDU_APPROVER, 'ApproveAccess', id, '');
+    await expect(run(FIN_OFFICER, 'CheckAccess', 'census-2021', 'JusticeMSP', '["region"]')).resolves.toMatchObject({ decision: 'GRANTED' });
+    await run(EDU_OFFICER, 'UpdateDataset', 'census-2021', '{"classification":"SECRET"}');
+    await expect(run(FIN_OFFICER, 'CheckAccess', 'census-2021', 'JusticeMSP', '["region"]')).resolves.toMatchObject({ decision: 'DENIED', reason: 'AWAITING_COUNTERSIGNATURE' });
+    await expect(run(EDU_GATEWAY, 'RecordDelivery', delivery())).resolves.toMatchObject({ decision: 'DENIED', reason: 'AWAITING_COUNTERSIGNATURE' });
+    await expect(run(JUS_OFFICER, 'ReadGrant', id)).resolves.toMatchObject({ status: 'APPROVED', active: false });
+    // Lowering it again does not need the countersignature; raising it back suspends again.
+    await run(EDU_OFFICER, 'UpdateDataset', 'census-2021', '{"classification":"RESTRICTED"}');
+    await expect(run(FIN_OFFICER, 'CheckAccess', 'census-2021', 'JusticeMSP', '["region"]')).resolves.toMatchObject({ decision: 'GRANTED' });
+    await run(EDU_OFFICER, 'UpdateDataset', 'census-2021', '{"classification":"SECRET"}');
+    const signed = await run<Grant & { active: boolean }>(AUDITOR, 'CountersignAccess', id);
+    expect(signed).toMatchObject({ active: true, countersigned: { actor: { mspId: 'AuditMSP' } } });
+    await expect(run(EDU_GATEWAY, 'RecordDelivery', delivery())).resolves.toMatchObject({ decision: 'GRANTED' });
+  });
+
+  it('keeps each party to its own key, each with its own endorsement policy set at request time', async () => {
+    const { id } = await request();
+    const policyOf = (type: string): string => Buffer.from(ledger.validationParameters.get(`\u0000${type}\u0000${id}\u0000`) ?? []).toString('latin1');
+    expect(policyOf('grant')).toContain('EducationMSP');
+    expect(policyOf('grant')).not.toContain('JusticeMSP');
+    expect(policyOf('grant~withdrawal')).toContain('JusticeMSP');
+    expect(policyOf('grant~withdrawal')).not.toContain('EducationMSP');
+    expect(policyOf('grant~countersignature')).toContain('AuditMSP');
+    expect(policyOf('grant~countersignature')).not.toContain('EducationMSP');
+    // A withdrawal writes the requester's key (and the indexes), never the owner's decision record.
+    const withdrawn = await run<Grant>(JUS_OFFICER, 'WithdrawRequest', id);
+    expect(withdrawn).toMatchObject({ status: 'WITHDRAWN', closed: { stamp: { txId: withdrawn.tx.txId } } });
+    expect(withdrawn.tx.writes).toContain(`\u0000grant~withdrawal\u0000${id}\u0000`);
+    expect(withdrawn.tx.writes).not.toContain(`\u0000grant\u0000${id}\u0000`);
+    await expect(run(JUS_OFFICER, 'ReadGrant', id)).resolves.toMatchObject({ status: 'WITHDRAWN' });
+    expect((await fails(EDU_APPROVER, 'ApproveAccess', [id, ''])).message).toMatch(/^INVALID_STATE: .*WITHDRAWN/);
   });
 
   it('needs the Audit org countersignature on SECRET datasets', async () => {
@@ -368,7 +448,10 @@ describe('access grants', () => {
     const signed = await run<{ active: boolean }>(AUDITOR, 'CountersignAccess', id);
     expect(signed).toMatchObject({ active: true });
     expect(signed.tx.events.map((e) => e.name)).toEqual(['AccessCountersigned']);
+    // The supervisor's key only: the owner's decision record is not touched.
+    expect(signed.tx.writes).not.toContain(`\u0000grant\u0000${id}\u0000`);
     await expect(run(JUS_OFFICER, 'CheckAccess', 'secret', 'JusticeMSP', '["region"]')).resolves.toMatchObject({ decision: 'GRANTED' });
+    await expect(run(FIN_APPROVER, 'RevokeAccess', id, 'done')).resolves.toMatchObject({ status: 'REVOKED', countersigned: { actor: { mspId: 'AuditMSP' } } });
   });
 
   it('lists grants by dataset, by requester and pending for an owner, with effective status', async () => {
@@ -384,7 +467,7 @@ describe('access grants', () => {
   });
 
   describe('private request details', () => {
-    const details = JSON.stringify({ caseReference: 'JUS/2026/0042' });
+    const details = JSON.stringify({ caseReference: 'JUS/2026/0042', salt: '5a'.repeat(32) });
 
     it('records only the declared hash in the public grant and its audit record', async () => {
       const grant = await request(JUS_OFFICER, { privateDetailsSha256: sha(details) });
@@ -410,7 +493,10 @@ describe('access grants', () => {
     it('refuses missing, mismatching or foreign details', async () => {
       const { id } = await request(JUS_OFFICER, { privateDetailsSha256: sha(details) });
       expect((await fails(JUS_OFFICER, 'AttachRequestDetails', [id])).message).toMatch(/^INVALID_ARGUMENT: details: missing/);
-      expect((await fails(JUS_OFFICER, 'AttachRequestDetails', [id], { transient: { details: '{"caseReference":"x"}' } })).message).toMatch(/^INVALID_ARGUMENT: details: /);
+      const salt = 'ab'.repeat(32);
+      expect((await fails(JUS_OFFICER, 'AttachRequestDetails', [id], { transient: { details: `{"caseReference":"x","salt":"${salt}"}` } })).message).toMatch(/^INVALID_ARGUMENT: details: /);
+      // Unsalted details are refused: their public hash could be found by hashing guessed case references.
+      expect((await fails(JUS_OFFICER, 'AttachRequestDetails', [id], { transient: { details: '{"caseReference":"JUS/2026/0042"}' } })).message).toMatch(/^INVALID_ARGUMENT: salt: /);
       expect((await fails(JUS_OFFICER, 'AttachRequestDetails', [id], { transient: { details: '{"name":"Jane Roe"}' } })).message).toMatch(/^INVALID_ARGUMENT: /);
       expect((await fails(EDU_OFFICER, 'AttachRequestDetails', [id], { transient: { details } })).message).toMatch(/^FORBIDDEN: /);
       expect((await fails(JUS_OFFICER, 'ReadGrantDetails', [id])).message).toMatch(/^GRANT_NOT_FOUND: .*not on this peer/);
@@ -484,6 +570,14 @@ describe('e-certificates', () => {
     expect((await fails(EDU_OFFICER, 'IssueCertificate', ['DIPLOMA', doc, sha('s'), '2027-01-01T00:00:00Z'])).message).toMatch(/^CERTIFICATE_EXISTS: /);
   });
 
+  it('refuses a subject pseudonym already on another certificate: one citizen\'s certificates stay unlinkable', async () => {
+    await issue(EDU_OFFICER);
+    const again = await fails(EDU_OFFICER, 'IssueCertificate', ['TRANSCRIPT', sha('another document'), sha('salt:subject'), '2027-01-01T00:00:00Z']);
+    expect(again.message).toMatch(/^PSEUDONYM_REUSED: subjectPseudonym/);
+    expect(again.tx.writes).toEqual([]);
+    await expect(run(EDU_OFFICER, 'IssueCertificate', 'TRANSCRIPT', sha('another document'), sha('another pseudonym'), '2027-01-01T00:00:00Z')).resolves.toMatchObject({ status: 'ISSUED' });
+  });
+
   it('verifies and revokes by the issuer only', async () => {
     await issue(EDU_OFFICER);
     await expect(run(JUS_OFFICER, 'VerifyCertificate', doc)).resolves.toMatchObject({ status: 'VALID', issuerMsp: 'EducationMSP', type: 'DIPLOMA' });
@@ -542,8 +636,8 @@ describe('events', () => {
     await run(EDU_OFFICER, 'UpdateDataset', 'census-2021', '{"title":"Census"}');
     const { id } = await run<Grant>(JUS_OFFICER, 'RequestAccess', requestJson());
     await run(EDU_APPROVER, 'ApproveAccess', id, '');
-    await run(JUS_OFFICER, 'RecordAccess', id, sha('p'), '["region"]');
-    await run(JUS_OFFICER, 'RecordAccess', id, sha('p'), '["birth_year"]');
+    await run(EDU_GATEWAY, 'RecordDelivery', delivery({ fields: ['region'] }));
+    await run(EDU_GATEWAY, 'RecordDelivery', delivery({ fields: ['birth_year'] }));
     await run(EDU_APPROVER, 'RevokeAccess', id, 'done');
     await run(EDU_OFFICER, 'IssueCertificate', 'DIPLOMA', sha('d'), sha('s'), '2027-01-01T00:00:00Z');
     await run(EDU_APPROVER, 'RevokeCertificate', sha('d'), 'SUPERSEDED');

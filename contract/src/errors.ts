@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'INVALID_STATE',
   'CERTIFICATE_NOT_FOUND',
   'CERTIFICATE_EXISTS',
+  'CONTENT_CHANGED',
+  'PSEUDONYM_REUSED',
   'INTERNAL',
 ] as const;
 
@@ -92,6 +94,16 @@ export const ERROR_CATALOGUE = {
     code: 'CERTIFICATE_EXISTS',
     httpStatus: 409,
     description: 'An e-certificate for this document digest already exists.',
+  },
+  CONTENT_CHANGED: {
+    code: 'CONTENT_CHANGED',
+    httpStatus: 409,
+    description: "The content fingerprint named is not the dataset's current one: the content changed; nothing was delivered.",
+  },
+  PSEUDONYM_REUSED: {
+    code: 'PSEUDONYM_REUSED',
+    httpStatus: 409,
+    description: 'This subject pseudonym is already on another certificate: each certificate needs its own, so that certificates cannot be linked.',
   },
   INTERNAL: {
     code: 'INTERNAL',

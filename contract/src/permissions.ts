@@ -9,7 +9,16 @@ export interface Caller {
   readonly id: string;
   /** The `role` attribute from the Fabric CA certificate, or null if absent. */
   readonly role: string | null;
+  /**
+   * The certificate carries the ecert attribute `govshare.role=gateway`: the organisation's gateway identity, which
+   * only the org's operator can register (the user registrar may not grant the attribute). Such a caller acts
+   * only as the pseudo-role `gateway` (it records deliveries), never with a user role.
+   */
+  readonly gateway?: boolean;
 }
+
+/** What the permission table lists: the user roles, and the organisation's gateway identity. */
+export type PermissionRole = Role | 'gateway';
 
 export type OrgKind = 'DEPARTMENT' | 'AUDIT';
 
@@ -22,7 +31,7 @@ export const ACTIONS = [
   'WITHDRAW_REQUEST',
   'REVOKE_ACCESS',
   'COUNTERSIGN_ACCESS',
-  'RECORD_ACCESS',
+  'RECORD_DELIVERY',
   'READ_PRIVATE_DETAILS',
   'QUERY_AUDIT',
   'READ_ALL_AUDIT',
@@ -38,7 +47,7 @@ export type Action = (typeof ACTIONS)[number];
  * is checked separately by the domain rules; this table only answers "may this org kind + role try".
  * Catalogue reads, CheckAccess, grant lists and VerifyCertificate are open to every channel member.
  */
-export const PERMISSIONS: { readonly [A in Action]: Partial<Record<OrgKind, readonly Role[]>> } = {
+export const PERMISSIONS: { readonly [A in Action]: Partial<Record<OrgKind, readonly PermissionRole[]>> } = {
   REGISTER_DATASET: { DEPARTMENT: ['officer', 'admin'] },
   UPDATE_DATASET: { DEPARTMENT: ['officer', 'admin'] },
   RETIRE_DATASET: { DEPARTMENT: ['approver', 'admin'] },
@@ -47,7 +56,8 @@ export const PERMISSIONS: { readonly [A in Action]: Partial<Record<OrgKind, read
   WITHDRAW_REQUEST: { DEPARTMENT: ['officer', 'approver'] },
   REVOKE_ACCESS: { DEPARTMENT: ['approver', 'admin'] },
   COUNTERSIGN_ACCESS: { AUDIT: ['auditor'] },
-  RECORD_ACCESS: { DEPARTMENT: ['officer', 'approver'] },
+  // Only a department's gateway identity records a delivery (and the use case: only the dataset owner's).
+  RECORD_DELIVERY: { DEPARTMENT: ['gateway'] },
   READ_PRIVATE_DETAILS: { DEPARTMENT: ['officer', 'approver', 'auditor', 'admin'] },
   QUERY_AUDIT: { DEPARTMENT: ['officer', 'approver', 'auditor', 'admin'], AUDIT: ['auditor', 'admin'] },
   READ_ALL_AUDIT: { AUDIT: ['auditor'] },
@@ -69,9 +79,10 @@ export function orgKindOf(mspId: string, supervisorMsp: string): OrgKind | undef
 
 export function isAllowed(caller: Caller, action: Action, supervisorMsp: string): boolean {
   const kind = orgKindOf(caller.mspId, supervisorMsp);
-  if (kind === undefined || caller.role === null) return false;
+  const role = caller.gateway === true ? 'gateway' : caller.role;
+  if (kind === undefined || role === null) return false;
   const roles: readonly string[] = PERMISSIONS[action][kind] ?? [];
-  return roles.includes(caller.role);
+  return roles.includes(role);
 }
 
 /** Throws FORBIDDEN unless the caller's org kind and `role` attribute may perform `action`. */
@@ -79,7 +90,7 @@ export function authorize(caller: Caller, action: Action, supervisorMsp: string)
   if (!isAllowed(caller, action, supervisorMsp)) {
     throw new GovshareError(
       'FORBIDDEN',
-      `${caller.mspId} role '${caller.role ?? '(none)'}' may not ${action.toLowerCase().replace(/_/g, ' ')}`,
+      `${caller.mspId} ${caller.gateway === true ? "gateway identity" : `role '${caller.role ?? '(none)'}'`} may not ${action.toLowerCase().replace(/_/g, ' ')}`,
     );
   }
 }

@@ -17,6 +17,7 @@ import {
   DatasetRegistration,
   DatasetUpdate,
   DecisionReason,
+  DeliveryRequest,
   FieldList,
   GrantView,
   Identifier,
@@ -25,7 +26,7 @@ import {
   pageOf,
   PageSize,
   PRIVATE_DETAILS_TRANSIENT_KEY,
-  PrivateRequestDetails,
+  SaltedRequestDetails,
   RevocationReason,
   Sha256Hex,
 } from './model';
@@ -282,7 +283,7 @@ export const ReadGrantDetails = transaction({
   kind: 'evaluate',
   description: "A request's private details from the caller's own peer (owner and requester only)",
   args: { grantId },
-  result: PrivateRequestDetails,
+  result: SaltedRequestDetails,
   action: 'READ_PRIVATE_DETAILS',
 });
 
@@ -315,17 +316,20 @@ export const ListPendingGrants = transaction({
 
 // --- Audit trail ----------------------------------------------------------------------------------
 
-export const RecordAccess = transaction({
-  name: 'RecordAccess',
+export const RecordDelivery = transaction({
+  name: 'RecordDelivery',
   kind: 'submit',
-  description: "Records a fetch under a grant: the decision is written to the audit trail either way",
+  description:
+    "The dataset owner's gateway records a request for data before it releases anything: the chaincode decides " +
+    'from the grants and the dataset as they are now, and the decision (GRANTED or DENIED) is committed either way',
   args: {
-    grantId: text(Identifier, 'Grant the data is fetched under'),
-    payloadSha256: text(Sha256Hex, 'SHA-256 of the payload delivered'),
-    fields: json(FieldList, 'JSON array of the field names delivered'),
+    delivery: json(
+      DeliveryRequest,
+      'JSON DeliveryRequest: {datasetId, requesterMsp, fields, contentFingerprint, payloadSha256}',
+    ),
   },
   result: AccessReceipt,
-  action: 'RECORD_ACCESS',
+  action: 'RECORD_DELIVERY',
 });
 
 export const QueryAudit = transaction({
@@ -414,7 +418,7 @@ export const TRANSACTIONS = {
   ListGrantsByDataset,
   ListGrantsByRequester,
   ListPendingGrants,
-  RecordAccess,
+  RecordDelivery,
   QueryAudit,
   IssueCertificate,
   VerifyCertificate,

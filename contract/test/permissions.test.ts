@@ -24,7 +24,7 @@ const EXPECTED: Record<Action, string> = {
   WITHDRAW_REQUEST: 'D:op',
   REVOKE_ACCESS: 'D:pa',
   COUNTERSIGN_ACCESS: 'A:u',
-  RECORD_ACCESS: 'D:op',
+  RECORD_DELIVERY: '', // no user role: only a department's gateway identity (tested below)
   READ_PRIVATE_DETAILS: 'D:opua',
   QUERY_AUDIT: 'D:opua A:ua',
   READ_ALL_AUDIT: 'A:u',
@@ -71,6 +71,22 @@ describe('permission matrix', () => {
     expect(() => { authorize(caller('FinanceMSP', 'officer'), 'DECIDE_ACCESS'); }).toThrow(
       "FORBIDDEN: FinanceMSP role 'officer' may not decide access",
     );
+  });
+});
+
+describe('gateway identities', () => {
+  const gateway = (mspId: string, role: string | null = null): Caller => ({ mspId, id: 'gateway', role, gateway: true });
+
+  it('lets only a department gateway identity record deliveries, and nothing else', () => {
+    for (const msp of ['EducationMSP', 'FinanceMSP', 'JusticeMSP']) {
+      expect(isAllowed(gateway(msp), 'RECORD_DELIVERY')).toBe(true);
+      // Even with a user role attribute besides, a gateway certificate acts only as the gateway.
+      for (const action of ACTIONS.filter((a) => a !== 'RECORD_DELIVERY')) expect(isAllowed(gateway(msp, 'admin'), action)).toBe(false);
+    }
+    expect(isAllowed(gateway('AuditMSP'), 'RECORD_DELIVERY')).toBe(false);
+    expect(isAllowed(gateway('OrdererMSP'), 'RECORD_DELIVERY')).toBe(false);
+    expect(() => { authorize(caller('FinanceMSP', 'officer'), 'RECORD_DELIVERY'); }).toThrow("FORBIDDEN: FinanceMSP role 'officer' may not record delivery");
+    expect(() => { authorize(gateway('FinanceMSP'), 'DECIDE_ACCESS'); }).toThrow('FORBIDDEN: FinanceMSP gateway identity may not decide access');
   });
 });
 

@@ -15,12 +15,16 @@ export function enrolmentIdFromX509Id(x509Id: string): string {
   return cn === undefined ? x509Id : cn.replace(/\\\//g, '/');
 }
 
+/** The ecert attribute of an organisation's gateway identity (registered only by the org's operator). */
+export const GATEWAY_ROLE_ATTRIBUTE = 'govshare.role';
+
 /** The one place that reads the caller from the client certificate. */
 export function callerOf(ctx: Context): Caller {
   return {
     mspId: ctx.clientIdentity.getMSPID(),
     id: enrolmentIdFromX509Id(ctx.clientIdentity.getID()),
     role: ctx.clientIdentity.getAttributeValue('role'),
+    gateway: ctx.clientIdentity.getAttributeValue(GATEWAY_ROLE_ATTRIBUTE) === 'gateway',
   };
 }
 

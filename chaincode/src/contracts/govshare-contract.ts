@@ -45,7 +45,7 @@ const USE_CASES: UseCases = {
   ListGrantsByDataset: grants.listGrantsByDataset,
   ListGrantsByRequester: grants.listGrantsByRequester,
   ListPendingGrants: grants.listPendingGrants,
-  RecordAccess: grants.recordAccess,
+  RecordDelivery: grants.recordDelivery,
   QueryAudit: auditTrail.queryAudit,
   IssueCertificate: certificates.issue,
   VerifyCertificate: certificates.verify,

@@ -16,6 +16,8 @@ export interface AuditEntry {
   readonly grantId?: string;
   readonly certificateId?: string;
   readonly details?: AuditDetails;
+  /** Another organisation whose own trail lists the record too (a delivery: the department it went to). */
+  readonly alsoListedUnder?: string;
 }
 
 /** One audit record per transaction, so its id is the transaction id. */
@@ -37,7 +39,16 @@ export function buildAuditRecord(entry: AuditEntry, tx: TxInfo): AuditRecord {
   };
 }
 
-/** The supervisor's auditors read everything; anyone else reads records about its own datasets or its own actions. */
+/**
+ * The supervisor's auditors read everything; anyone else reads records about its own datasets or its own actions,
+ * and the deliveries made to it (recorded by the owner's gateway).
+ */
 export function canReadAudit(caller: TxInfo['caller'], record: AuditRecord, supervisorMsp: string): boolean {
-  return isAllowed(caller, 'READ_ALL_AUDIT', supervisorMsp) || record.actorMsp === caller.mspId || record.subjectOwnerMsp === caller.mspId;
+  const deliveredTo = record.type === 'DATA_ACCESSED' ? record.details.requesterMsp : undefined;
+  return (
+    isAllowed(caller, 'READ_ALL_AUDIT', supervisorMsp) ||
+    record.actorMsp === caller.mspId ||
+    record.subjectOwnerMsp === caller.mspId ||
+    deliveredTo === caller.mspId
+  );
 }

@@ -23,8 +23,24 @@ export function isLive(grant: Grant, now: string): boolean {
   return (grant.status === 'PENDING' || grant.status === 'APPROVED') && now < grant.notAfter;
 }
 
-export function viewOf(grant: Grant, now: string): GrantView {
-  return { ...grant, status: effectiveStatus(grant, now), active: accessReason(grant, now) === 'ACTIVE' };
+/** The grant as clients see it at `now`; `active` judged on its dataset as it is now (its current classification). */
+export function viewOf(grant: Grant, dataset: Dataset | undefined, now: string): GrantView {
+  return { ...grant, status: effectiveStatus(grant, now), active: accessReasonOn(grant, dataset, now) === 'ACTIVE' };
+}
+
+/**
+ * Whether the grant waits for the supervisor's countersignature: one requested on a SECRET dataset, or one on a
+ * dataset that is SECRET now. Raising a dataset to SECRET suspends its grants nobody countersigned, so an owner
+ * cannot lower the classification, approve, and raise it back.
+ */
+export function awaitsCountersignature(grant: Grant, dataset: Dataset | undefined): boolean {
+  return grant.countersigned === undefined && (grant.countersignatureRequired || dataset?.classification === 'SECRET');
+}
+
+/** The grant's reason as an access decision on `dataset` as it is now. */
+export function accessReasonOn(grant: Grant, dataset: Dataset | undefined, now: string): AccessReason {
+  const reason = accessReason(grant, now);
+  return reason === 'ACTIVE' && awaitsCountersignature(grant, dataset) ? 'AWAITING_COUNTERSIGNATURE' : reason;
 }
 
 /** Why a grant does or does not give access at `now`, before looking at fields. */
@@ -149,12 +165,15 @@ export function revokeGrant(grant: Grant, reason: string, tx: TxInfo): Grant {
   return { ...grant, status: 'REVOKED', closed: { stamp, reason }, updated: stamp };
 }
 
-/** The supervisor countersigns an APPROVED grant on a SECRET dataset; only then it becomes active. */
-export function countersignGrant(grant: Grant, tx: TxInfo, supervisorMsp: string): Grant {
+/**
+ * The supervisor countersigns an APPROVED grant on a SECRET dataset (SECRET when requested or now); only then it
+ * becomes active.
+ */
+export function countersignGrant(grant: Grant, dataset: Dataset | undefined, tx: TxInfo, supervisorMsp: string): Grant {
   if (tx.caller.mspId !== supervisorMsp) {
     throw new GovshareError('FORBIDDEN', `only ${supervisorMsp} countersigns grants`);
   }
-  if (!grant.countersignatureRequired) {
+  if (!grant.countersignatureRequired && dataset?.classification !== 'SECRET') {
     throw new GovshareError('INVALID_STATE', `grant '${grant.id}' is not on a SECRET dataset and needs no countersignature`);
   }
   if (grant.countersigned !== undefined) {
@@ -181,32 +200,14 @@ export function decideAccess(
   if (dataset.status === 'RETIRED') return { decision: 'DENIED', reason: 'DATASET_RETIRED' };
   const mine = grants.filter((grant) => grant.requesterMsp === requesterMsp && grant.datasetId === dataset.id);
   for (const grant of mine) {
-    if (accessReason(grant, now) === 'ACTIVE' && unknownFields(fields, grant.fields).length === 0) {
+    if (accessReasonOn(grant, dataset, now) === 'ACTIVE' && unknownFields(fields, grant.fields).length === 0) {
       return { decision: 'GRANTED', reason: 'ACTIVE', grantId: grant.id };
     }
   }
   const newest = [...mine].sort((a, b) => (a.requested.timestamp < b.requested.timestamp ? 1 : -1))[0];
   if (newest === undefined) return { decision: 'DENIED', reason: 'NO_GRANT' };
-  const reason = accessReason(newest, now);
+  const reason = accessReasonOn(newest, dataset, now);
   return { decision: 'DENIED', reason: reason === 'ACTIVE' ? 'FIELDS_OUT_OF_SCOPE' : reason, grantId: newest.id };
-}
-
-/** RecordAccess: the decision for one named grant, used by the requester's gateway when it fetches data. */
-export function decideRecordedAccess(
-  grant: Grant,
-  dataset: Dataset | undefined,
-  callerMsp: string,
-  fields: readonly string[],
-  now: string,
-): AccessCheck {
-  if (grant.requesterMsp !== callerMsp) return { decision: 'DENIED', reason: 'NOT_GRANTEE', grantId: grant.id };
-  if (dataset?.status === 'RETIRED') return { decision: 'DENIED', reason: 'DATASET_RETIRED', grantId: grant.id };
-  const reason = accessReason(grant, now);
-  if (reason !== 'ACTIVE') return { decision: 'DENIED', reason, grantId: grant.id };
-  if (unknownFields(fields, grant.fields).length > 0) {
-    return { decision: 'DENIED', reason: 'FIELDS_OUT_OF_SCOPE', grantId: grant.id };
-  }
-  return { decision: 'GRANTED', reason: 'ACTIVE', grantId: grant.id };
 }
 
 /** Private details may be attached by the requester to its PENDING request, and must match the declared hash. */

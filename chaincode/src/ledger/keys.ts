@@ -16,12 +16,18 @@ export const ObjectType = {
   GrantByRequester: 'grant~requester',
   PendingGrantByOwner: 'grant~pending',
   LiveGrant: 'grant~live',
+  /** The requester's part of a grant (its withdrawal), endorsed by the requester's peer. */
+  GrantWithdrawal: 'grant~withdrawal',
+  /** The supervisor's part of a grant (its countersignature), endorsed by the supervisor's peer. */
+  GrantCountersignature: 'grant~countersignature',
   Audit: 'audit',
   AuditByDataset: 'audit~dataset',
   AuditByActor: 'audit~actor',
   AuditByTime: 'audit~time',
   Certificate: 'certificate',
   GrantPrivateDetails: 'grant~details',
+  /** Subject pseudonyms already on a certificate: each certificate must carry its own (docs/security.md). */
+  CertificatePseudonym: 'certificate~pseudonym',
   /** The one organisation-roles record (OrgConfig). */
   OrgConfig: 'config~orgs',
 } as const;

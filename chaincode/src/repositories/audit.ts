@@ -73,6 +73,9 @@ export class AuditRepository {
     await putJson(this.ctx, auditKey(this.ctx, record.id), record);
     await putIndex(this.ctx, key(this.ctx, ObjectType.AuditByTime, [day, record.timestamp, record.id]), record.id);
     await putIndex(this.ctx, key(this.ctx, ObjectType.AuditByActor, [record.actorMsp, day, record.timestamp, record.id]), record.id);
+    if (entry.alsoListedUnder !== undefined && entry.alsoListedUnder !== record.actorMsp) {
+      await putIndex(this.ctx, key(this.ctx, ObjectType.AuditByActor, [entry.alsoListedUnder, day, record.timestamp, record.id]), record.id);
+    }
     if (record.datasetId !== undefined) {
       await putIndex(this.ctx, key(this.ctx, ObjectType.AuditByDataset, [record.datasetId, day, record.timestamp, record.id]), record.id);
     }

@@ -1,5 +1,6 @@
 import type { Context } from 'fabric-contract-api';
-import { Grant, type Page } from 'govshare-contract';
+import { GovshareError, Grant, TxStamp, type Page } from 'govshare-contract';
+import { z } from 'zod';
 import { grantNotFound } from '../domain/grants';
 import {
   deleteKey,
@@ -14,6 +15,7 @@ import {
   putIndex,
   putJson,
   putPrivate,
+  requireEndorsementBy,
 } from '../ledger';
 
 /** Which index a grant list walks. */
@@ -25,12 +27,38 @@ const LIST_INDEX: Record<GrantList, ObjectType> = {
 };
 
 /**
+ * Who changes a grant: the owner decides (approve, deny, revoke; and the request creates it), the requester
+ * withdraws, the supervisor countersigns. Each party's part lives under its own key with a state-based
+ * endorsement policy naming that party's organisation, set when the grant is requested: a change to a part is
+ * valid only if that organisation's peer endorsed it, whatever a majority of the other peers endorses.
+ */
+export type GrantPart = 'decision' | 'withdrawal' | 'countersignature';
+
+const Withdrawal = z.object({ grantId: z.string(), withdrawn: TxStamp.optional() });
+const Countersignature = z.object({ grantId: z.string(), countersigned: TxStamp.optional() });
+
+const later = (a: TxStamp, b: TxStamp | undefined): TxStamp => (b !== undefined && b.timestamp > a.timestamp ? b : a);
+
+/**
  * Grants and their indexes: by dataset (and requester), by requester, PENDING by owner, and live
- * (PENDING/APPROVED) by dataset and requester. `save(before, after)` keeps them equal to the stored status.
- * Private request details live in the owner's and the requester's implicit collections.
+ * (PENDING/APPROVED) by dataset and requester. `save(before, after, part)` keeps them equal to the stored status.
+ * A grant is stored in three keys (GrantPart): the owner's decision record, the requester's withdrawal and the
+ * supervisor's countersignature; reading one composes them. Private request details live in the owner's and the
+ * requester's implicit collections.
  */
 export class GrantRepository {
-  constructor(private readonly ctx: Context) {}
+  constructor(
+    private readonly ctx: Context,
+    private readonly supervisorMsp: string,
+  ) {}
+
+  #withdrawalKey(grantId: string): string {
+    return key(this.ctx, ObjectType.GrantWithdrawal, [grantId]);
+  }
+
+  #countersignatureKey(grantId: string): string {
+    return key(this.ctx, ObjectType.GrantCountersignature, [grantId]);
+  }
 
   #indexKeys(grant: Grant): string[] {
     const keys = [
@@ -45,7 +73,14 @@ export class GrantRepository {
   }
 
   async find(id: string): Promise<Grant | undefined> {
-    return getJson(this.ctx, grantKey(this.ctx, id), Grant);
+    const decision = await getJson(this.ctx, grantKey(this.ctx, id), Grant);
+    if (decision === undefined) return undefined;
+    const withdrawn = (await getJson(this.ctx, this.#withdrawalKey(id), Withdrawal))?.withdrawn;
+    const countersigned = (await getJson(this.ctx, this.#countersignatureKey(id), Countersignature))?.countersigned;
+    let grant: Grant = decision;
+    if (withdrawn !== undefined) grant = { ...grant, status: 'WITHDRAWN', closed: { stamp: withdrawn }, updated: later(grant.updated, withdrawn) };
+    if (countersigned !== undefined) grant = { ...grant, countersigned, updated: later(grant.updated, countersigned) };
+    return grant;
   }
 
   async get(id: string): Promise<Grant> {
@@ -60,12 +95,33 @@ export class GrantRepository {
     return grants;
   }
 
-  async save(before: Grant | undefined, after: Grant): Promise<void> {
-    await putJson(this.ctx, grantKey(this.ctx, after.id), after);
+  /** Writes the `part` of the grant that changed (a new grant: all three, each with its party's endorsement policy). */
+  async save(before: Grant | undefined, after: Grant, part: GrantPart = 'decision'): Promise<void> {
+    if (before === undefined) {
+      await this.#saveDecision(after);
+      await requireEndorsementBy(this.ctx, grantKey(this.ctx, after.id), after.ownerMsp);
+      await putJson(this.ctx, this.#withdrawalKey(after.id), { grantId: after.id });
+      await requireEndorsementBy(this.ctx, this.#withdrawalKey(after.id), after.requesterMsp);
+      await putJson(this.ctx, this.#countersignatureKey(after.id), { grantId: after.id });
+      await requireEndorsementBy(this.ctx, this.#countersignatureKey(after.id), this.supervisorMsp);
+    } else if (part === 'decision') {
+      await this.#saveDecision(after);
+    } else if (part === 'withdrawal') {
+      await putJson(this.ctx, this.#withdrawalKey(after.id), { grantId: after.id, withdrawn: after.closed?.stamp });
+    } else {
+      await putJson(this.ctx, this.#countersignatureKey(after.id), { grantId: after.id, countersigned: after.countersigned });
+    }
     const next = this.#indexKeys(after);
     const old = before === undefined ? [] : this.#indexKeys(before);
     for (const indexKey of old.filter((k) => !next.includes(k))) await deleteKey(this.ctx, indexKey);
     for (const indexKey of next.filter((k) => !old.includes(k))) await putIndex(this.ctx, indexKey, after.id);
+  }
+
+  /** The owner's part: everything but the other parties' (a withdrawal is never stored here, nor a countersignature). */
+  async #saveDecision(grant: Grant): Promise<void> {
+    if (grant.status === 'WITHDRAWN') throw new GovshareError('INTERNAL', "a withdrawal is saved as the requester's part");
+    const { countersigned: _countersigned, ...decision } = grant;
+    await putJson(this.ctx, grantKey(this.ctx, grant.id), decision);
   }
 
   /** The requester's live grants on a dataset: a narrow, non-paginated lookup (pagination is evaluate-only). */

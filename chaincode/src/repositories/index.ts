@@ -19,7 +19,7 @@ export interface Repositories {
 export function repositoriesOf(ctx: GovshareContext): Repositories {
   return {
     datasets: new DatasetRepository(ctx),
-    grants: new GrantRepository(ctx),
+    grants: new GrantRepository(ctx, ctx.orgConfig.supervisorMsp),
     audit: new AuditRepository(ctx, ctx.tx, ctx.orgConfig.supervisorMsp),
     certificates: new CertificateRepository(ctx),
     orgConfig: new OrgConfigRepository(ctx),

@@ -1,4 +1,4 @@
-import type { ArgumentsOf, Certificate, CertificateVerification, IssueCertificate, RevokeCertificate, VerifyCertificate } from 'govshare-contract';
+import { GovshareError, type ArgumentsOf, type Certificate, type CertificateVerification, type IssueCertificate, type RevokeCertificate, type VerifyCertificate } from 'govshare-contract';
 import type { GovshareContext } from '../contracts/context';
 import { certificateExists, certificateNotFound, issueCertificate, revokeCertificate, verifyCertificate } from '../domain/certificates';
 import { repositoriesOf } from '../repositories';
@@ -6,6 +6,10 @@ import { repositoriesOf } from '../repositories';
 export async function issue(ctx: GovshareContext, args: ArgumentsOf<typeof IssueCertificate>): Promise<Certificate> {
   const { certificates, audit } = repositoriesOf(ctx);
   if (await certificates.exists(args.documentSha256)) throw certificateExists(args.documentSha256);
+  // A pseudonym names one certificate only: reused, it would let anyone link one citizen's certificates.
+  if (await certificates.pseudonymUsed(args.subjectPseudonym)) {
+    throw new GovshareError('PSEUDONYM_REUSED', 'subjectPseudonym: already on another certificate; derive one per certificate (docs/security.md)');
+  }
   const certificate = issueCertificate(args, ctx.tx, ctx.orgConfig);
   await certificates.save(undefined, certificate);
   await audit.record(

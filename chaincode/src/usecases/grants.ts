@@ -2,7 +2,7 @@ import {
   canonicalJsonBytes,
   GovshareError,
   PRIVATE_DETAILS_TRANSIENT_KEY,
-  PrivateRequestDetails,
+  SaltedRequestDetails,
   sha256Hex,
   type AccessCheck,
   type AccessReceipt,
@@ -12,6 +12,7 @@ import {
   type AuditType,
   type CheckAccess,
   type CountersignAccess,
+  type Dataset,
   type DenyAccess,
   type EventName,
   type Grant,
@@ -22,7 +23,7 @@ import {
   type Page,
   type ReadGrant,
   type ReadGrantDetails,
-  type RecordAccess,
+  type RecordDelivery,
   type RequestAccess,
   type RevokeAccess,
   type WithdrawRequest,
@@ -34,7 +35,6 @@ import {
   buildGrant,
   countersignGrant,
   decideAccess,
-  decideRecordedAccess,
   denyGrant,
   revokeGrant,
   viewOf,
@@ -43,7 +43,7 @@ import {
 import { parseJsonInput } from '../domain/validation';
 import { emitEvent, parseJson, transientValue } from '../ledger';
 import { repositoriesOf } from '../repositories';
-import type { GrantList } from '../repositories/grants';
+import type { GrantList, GrantPart } from '../repositories/grants';
 
 /** The audit record and event of a grant transition. */
 async function recordTransition(ctx: GovshareContext, grant: Grant, type: AuditType, event: EventName, details: Record<string, string | string[]>): Promise<void> {
@@ -65,13 +65,14 @@ export async function requestAccess(ctx: GovshareContext, { request }: Arguments
   const { datasets, grants } = repositoriesOf(ctx);
   const dataset = await datasets.get(request.datasetId);
   const grant = buildGrant(request, dataset, await grants.live(dataset.id, ctx.tx.caller.mspId), ctx.tx);
+  // Also sets each party's endorsement policy on its part of the grant (GrantRepository).
   await grants.save(undefined, grant);
   await recordTransition(ctx, grant, 'ACCESS_REQUESTED', 'AccessRequested', {
     fields: grant.fields,
     purposeCode: grant.purpose.code,
     ...(grant.privateDetailsSha256 === undefined ? {} : { privateDetailsSha256: grant.privateDetailsSha256 }),
   });
-  return viewOf(grant, ctx.tx.timestamp);
+  return viewOf(grant, dataset, ctx.tx.timestamp);
 }
 
 /**
@@ -89,8 +90,9 @@ export async function attachRequestDetails(
   if (raw === undefined) {
     throw new GovshareError('INVALID_ARGUMENT', `details: missing from the transient map (key '${PRIVATE_DETAILS_TRANSIENT_KEY}')`);
   }
-  // Canonicalised, so the hash does not depend on the key order the client used.
-  const bytes = canonicalJsonBytes(parseJsonInput(PrivateRequestDetails, Buffer.from(raw).toString('utf8'), 'details'));
+  // Canonicalised, so the hash does not depend on the key order the client used. The details must carry a
+  // 256-bit salt: the public hash of an unsalted case reference could be found by hashing guesses.
+  const bytes = canonicalJsonBytes(parseJsonInput(SaltedRequestDetails, Buffer.from(raw).toString('utf8'), 'details'));
   const { grants } = repositoriesOf(ctx);
   const grant = await grants.get(grantId);
   const detailsHash = sha256Hex(bytes);
@@ -106,39 +108,49 @@ export async function attachRequestDetails(
   return { grantId: grant.id, privateDetailsSha256: detailsHash };
 }
 
+/** One party's change to its part of a grant (GrantPart), judged on the grant's dataset as it is now. */
 async function transition(
   ctx: GovshareContext,
   id: string,
-  apply: (grant: Grant) => Grant,
+  part: GrantPart,
+  apply: (grant: Grant, dataset: Dataset | undefined) => Grant,
   type: AuditType,
   event: EventName,
 ): Promise<GrantView> {
-  const { grants } = repositoriesOf(ctx);
+  const { datasets, grants } = repositoriesOf(ctx);
   const before = await grants.get(id);
-  const after = apply(before);
-  await grants.save(before, after);
+  const dataset = await datasets.find(before.datasetId);
+  const after = apply(before, dataset);
+  await grants.save(before, after, part);
   await recordTransition(ctx, after, type, event, { fields: after.fields, notAfter: after.notAfter });
-  return viewOf(after, ctx.tx.timestamp);
+  return viewOf(after, dataset, ctx.tx.timestamp);
 }
 
 export function approveAccess(ctx: GovshareContext, { grantId, approval }: ArgumentsOf<typeof ApproveAccess>): Promise<GrantView> {
-  return transition(ctx, grantId, (g) => approveGrant(g, approval, ctx.tx), 'ACCESS_APPROVED', 'AccessApproved');
+  return transition(ctx, grantId, 'decision', (g) => approveGrant(g, approval, ctx.tx), 'ACCESS_APPROVED', 'AccessApproved');
 }
 
 export function denyAccess(ctx: GovshareContext, { grantId, reason }: ArgumentsOf<typeof DenyAccess>): Promise<GrantView> {
-  return transition(ctx, grantId, (g) => denyGrant(g, reason, ctx.tx), 'ACCESS_DENIED', 'AccessDenied');
+  return transition(ctx, grantId, 'decision', (g) => denyGrant(g, reason, ctx.tx), 'ACCESS_DENIED', 'AccessDenied');
 }
 
 export function withdrawRequest(ctx: GovshareContext, { grantId }: ArgumentsOf<typeof WithdrawRequest>): Promise<GrantView> {
-  return transition(ctx, grantId, (g) => withdrawGrant(g, ctx.tx), 'ACCESS_WITHDRAWN', 'AccessWithdrawn');
+  return transition(ctx, grantId, 'withdrawal', (g) => withdrawGrant(g, ctx.tx), 'ACCESS_WITHDRAWN', 'AccessWithdrawn');
 }
 
 export function revokeAccess(ctx: GovshareContext, { grantId, reason }: ArgumentsOf<typeof RevokeAccess>): Promise<GrantView> {
-  return transition(ctx, grantId, (g) => revokeGrant(g, reason, ctx.tx), 'ACCESS_REVOKED', 'AccessRevoked');
+  return transition(ctx, grantId, 'decision', (g) => revokeGrant(g, reason, ctx.tx), 'ACCESS_REVOKED', 'AccessRevoked');
 }
 
 export function countersignAccess(ctx: GovshareContext, { grantId }: ArgumentsOf<typeof CountersignAccess>): Promise<GrantView> {
-  return transition(ctx, grantId, (g) => countersignGrant(g, ctx.tx, ctx.orgConfig.supervisorMsp), 'ACCESS_COUNTERSIGNED', 'AccessCountersigned');
+  return transition(
+    ctx,
+    grantId,
+    'countersignature',
+    (g, dataset) => countersignGrant(g, dataset, ctx.tx, ctx.orgConfig.supervisorMsp),
+    'ACCESS_COUNTERSIGNED',
+    'AccessCountersigned',
+  );
 }
 
 export async function checkAccess(ctx: GovshareContext, { datasetId, requesterMsp, fields }: ArgumentsOf<typeof CheckAccess>): Promise<AccessCheck> {
@@ -148,42 +160,86 @@ export async function checkAccess(ctx: GovshareContext, { datasetId, requesterMs
 }
 
 /**
- * RecordAccess: the requester's gateway records every fetch. The decision is written to the audit
- * trail and returned as a receipt either way: a denied attempt is a committed record, not an error.
+ * RecordDelivery: the owner's gateway records every request for data it answers, granted or refused, and waits
+ * for the commit before anything leaves it. Only a gateway identity of the dataset's owner may record (no user,
+ * no requester, no other organisation; the table's RECORD_DELIVERY admits gateway identities only): a delivery
+ * on the ledger is the owner's statement that it released exactly `payloadSha256`, projected to `fields` from the
+ * content `contentFingerprint`, to `requesterMsp`. The chaincode makes the access decision itself, from the
+ * grants and the dataset as they are now; a refusal is a committed record, not an error.
  */
-export async function recordAccess(ctx: GovshareContext, { grantId, payloadSha256, fields }: ArgumentsOf<typeof RecordAccess>): Promise<AccessReceipt> {
+export async function recordDelivery(ctx: GovshareContext, { delivery }: ArgumentsOf<typeof RecordDelivery>): Promise<AccessReceipt> {
   const { datasets, grants, audit } = repositoriesOf(ctx);
-  const grant = await grants.find(grantId);
-  const dataset = grant === undefined ? undefined : await datasets.get(grant.datasetId);
-  const check: AccessCheck =
-    grant === undefined
-      ? { decision: 'DENIED', reason: 'NO_GRANT' }
-      : decideRecordedAccess(grant, dataset, ctx.tx.caller.mspId, fields, ctx.tx.timestamp);
+  const dataset = await datasets.get(delivery.datasetId);
+  if (ctx.tx.caller.mspId !== dataset.ownerMsp) {
+    throw new GovshareError('FORBIDDEN', `only ${dataset.ownerMsp}'s gateway records deliveries of dataset '${dataset.id}'`);
+  }
+  if (delivery.contentFingerprint !== dataset.fingerprint) {
+    throw new GovshareError(
+      'CONTENT_CHANGED',
+      `contentFingerprint: ${delivery.contentFingerprint} is not the current fingerprint of dataset '${dataset.id}'`,
+    );
+  }
+  const fields = [...new Set(delivery.fields)].sort();
+  const check = decideAccess(dataset, delivery.requesterMsp, await grants.ofRequester(dataset.id, delivery.requesterMsp), fields, ctx.tx.timestamp);
   const record = await audit.record(
     {
       type: 'DATA_ACCESSED',
       outcome: check.decision,
-      grantId,
-      ...(grant === undefined ? {} : { datasetId: grant.datasetId, subjectOwnerMsp: grant.ownerMsp }),
-      details: { fields: [...fields].sort(), payloadSha256, reason: check.reason },
+      datasetId: dataset.id,
+      subjectOwnerMsp: dataset.ownerMsp,
+      ...(check.grantId === undefined ? {} : { grantId: check.grantId }),
+      details: {
+        requesterMsp: delivery.requesterMsp,
+        fields,
+        contentFingerprint: delivery.contentFingerprint,
+        payloadSha256: delivery.payloadSha256,
+        reason: check.reason,
+      },
+      // The department it went to finds it under its own organisation too.
+      alsoListedUnder: delivery.requesterMsp,
     },
     'AccessRecorded',
     {
-      grantId,
       decision: check.decision,
-      ...(grant === undefined ? {} : { datasetId: grant.datasetId, ownerMsp: grant.ownerMsp, requesterMsp: grant.requesterMsp }),
+      datasetId: dataset.id,
+      ownerMsp: dataset.ownerMsp,
+      requesterMsp: delivery.requesterMsp,
+      ...(check.grantId === undefined ? {} : { grantId: check.grantId }),
     },
   );
-  return { auditId: record.id, txId: ctx.tx.txId, decision: check.decision, reason: check.reason, grantId };
+  return {
+    auditId: record.id,
+    txId: ctx.tx.txId,
+    timestamp: ctx.tx.timestamp,
+    decision: check.decision,
+    reason: check.reason,
+    ...(check.grantId === undefined ? {} : { grantId: check.grantId }),
+    datasetId: dataset.id,
+    ownerMsp: dataset.ownerMsp,
+    requesterMsp: delivery.requesterMsp,
+    fields,
+    contentFingerprint: delivery.contentFingerprint,
+    payloadSha256: delivery.payloadSha256,
+  };
 }
 
 export async function readGrant(ctx: GovshareContext, { grantId }: ArgumentsOf<typeof ReadGrant>): Promise<GrantView> {
-  return viewOf(await repositoriesOf(ctx).grants.get(grantId), ctx.tx.timestamp);
+  const { datasets, grants } = repositoriesOf(ctx);
+  const grant = await grants.get(grantId);
+  return viewOf(grant, await datasets.find(grant.datasetId), ctx.tx.timestamp);
 }
 
 async function listGrants(ctx: GovshareContext, list: GrantList, attribute: string, pageSize: number, bookmark: string): Promise<Page<GrantView>> {
-  const page = await repositoriesOf(ctx).grants.page(list, attribute, pageSize, bookmark);
-  return { ...page, records: page.records.map((grant) => viewOf(grant, ctx.tx.timestamp)) };
+  const { datasets, grants } = repositoriesOf(ctx);
+  const page = await grants.page(list, attribute, pageSize, bookmark);
+  // Each grant judged on its dataset's current classification; a page names few datasets, each read once.
+  const byId = new Map<string, Dataset | undefined>();
+  const records: GrantView[] = [];
+  for (const grant of page.records) {
+    if (!byId.has(grant.datasetId)) byId.set(grant.datasetId, await datasets.find(grant.datasetId));
+    records.push(viewOf(grant, byId.get(grant.datasetId), ctx.tx.timestamp));
+  }
+  return { ...page, records };
 }
 
 export function listGrantsByDataset(ctx: GovshareContext, { datasetId, pageSize, bookmark }: ArgumentsOf<typeof ListGrantsByDataset>): Promise<Page<GrantView>> {
@@ -202,7 +258,7 @@ export function listPendingGrants(ctx: GovshareContext, { ownerMsp, pageSize, bo
  * The private request details, read from the caller's own implicit collection (so only the owner's
  * and requester's peers can answer) and checked against the hash on the public grant.
  */
-export async function readGrantDetails(ctx: GovshareContext, { grantId }: ArgumentsOf<typeof ReadGrantDetails>): Promise<PrivateRequestDetails> {
+export async function readGrantDetails(ctx: GovshareContext, { grantId }: ArgumentsOf<typeof ReadGrantDetails>): Promise<SaltedRequestDetails> {
   const { grants } = repositoriesOf(ctx);
   const grant = await grants.get(grantId);
   const { mspId } = ctx.tx.caller;
@@ -219,5 +275,5 @@ export async function readGrantDetails(ctx: GovshareContext, { grantId }: Argume
   if (sha256Hex(bytes) !== grant.privateDetailsSha256) {
     throw new GovshareError('INTERNAL', `the private details of grant '${grant.id}' do not match their public hash`);
   }
-  return parseJson(bytes, PrivateRequestDetails, `private details of grant '${grant.id}'`);
+  return parseJson(bytes, SaltedRequestDetails, `private details of grant '${grant.id}'`);
 }

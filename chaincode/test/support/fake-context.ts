@@ -36,6 +36,18 @@ export const JUS_OFFICER = user('JusticeMSP', 'officer');
 export const JUS_APPROVER = user('JusticeMSP', 'approver');
 export const AUDITOR = user('AuditMSP', 'auditor');
 
+/** An organisation's gateway identity: the ecert attribute govshare.role=gateway, no role. */
+export function gateway(mspId: string): FakeIdentity {
+  const org = mspId.replace(/MSP$/, '').toLowerCase();
+  return {
+    mspId,
+    id: `x509::/C=US/O=Hyperledger/OU=client/CN=gateway.${org}::/C=US/O=${mspId}/CN=ca.${mspId}`,
+    attrs: { 'govshare.role': 'gateway' },
+  };
+}
+export const EDU_GATEWAY = gateway('EducationMSP');
+export const JUS_GATEWAY = gateway('JusticeMSP');
+
 export const ORG1_ALICE: FakeIdentity = {
   mspId: 'Org1MSP',
   id: 'x509::/C=US/ST=North Carolina/O=Hyperledger/OU=client/OU=org1/CN=alice::/C=US/ST=North Carolina/L=Durham/O=org1.example.com/CN=ca.org1.example.com',

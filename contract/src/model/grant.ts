@@ -50,6 +50,16 @@ export const PrivateRequestDetails = z.strictObject({
   notes: z.string().max(2000).optional(),
 });
 export type PrivateRequestDetails = z.infer<typeof PrivateRequestDetails>;
+
+/**
+ * The details as hashed and stored in the two implicit collections: with a random 256-bit salt, so that the
+ * public hash of a low-entropy value (a case reference such as JUS/2026/0042) cannot be found by hashing guesses.
+ * The salt never leaves the collections; the requester's gateway draws it.
+ */
+export const SaltedRequestDetails = PrivateRequestDetails.extend({
+  salt: z.string().regex(/^[0-9a-f]{64}$/, 'must be 32 random bytes in lowercase hex'),
+});
+export type SaltedRequestDetails = z.infer<typeof SaltedRequestDetails>;
 export const PRIVATE_DETAILS_TRANSIENT_KEY = 'details';
 
 /** Input of ApproveAccess: the approver may narrow the fields and shorten the validity. */
@@ -123,17 +133,39 @@ export const AccessCheck = z.object({
 });
 export type AccessCheck = z.infer<typeof AccessCheck>;
 
-/** Result of RecordAccess: the decision as written to the audit trail. */
-export const AccessReceipt = z.object({
-  auditId: z.string(),
-  txId: z.string(),
-  decision: AccessDecision,
-  reason: AccessReason,
-  grantId: z.string(),
-});
-export type AccessReceipt = z.infer<typeof AccessReceipt>;
-
 export const FieldList = z
   .array(FieldName)
   .min(1, 'must name at least one field')
   .max(200, 'must have at most 200 entries');
+
+/**
+ * Input of RecordDelivery: what the owner's gateway is about to release (or refuse) to `requesterMsp`. The
+ * requester comes from the verified TLS certificate of its gateway; the chaincode makes the decision itself.
+ */
+export const DeliveryRequest = z.strictObject({
+  datasetId: Identifier,
+  requesterMsp: MspId,
+  fields: FieldList,
+  /** The dataset content projected: must be the dataset's current fingerprint. */
+  contentFingerprint: Sha256Hex,
+  /** SHA-256 of the projected payload released if the delivery is granted (of the empty payload if refused). */
+  payloadSha256: Sha256Hex,
+});
+export type DeliveryRequest = z.infer<typeof DeliveryRequest>;
+
+/** Result of RecordDelivery: the decision as written to the audit trail, committed before anything is released. */
+export const AccessReceipt = z.object({
+  auditId: z.string(),
+  txId: z.string(),
+  timestamp: z.iso.datetime(),
+  decision: AccessDecision,
+  reason: AccessReason,
+  grantId: Identifier.optional(),
+  datasetId: Identifier,
+  ownerMsp: MspId,
+  requesterMsp: MspId,
+  fields: z.array(FieldName),
+  contentFingerprint: Sha256Hex,
+  payloadSha256: Sha256Hex,
+});
+export type AccessReceipt = z.infer<typeof AccessReceipt>;
