@@ -437,8 +437,13 @@ export function transactionNamed(name: string): AnyTransaction | undefined {
   return Object.hasOwn(TRANSACTIONS, name) ? TRANSACTIONS[name as TransactionName] : undefined;
 }
 
-/** Submits an app may sign with its own key (offline signing): all but those needing transient data. */
-export const OFFLINE_TRANSACTION_NAMES = TRANSACTION_LIST.filter((tx) => tx.kind === 'submit' && tx.transient === undefined).map(
+/**
+ * Submits an app may sign with its own key (offline signing): all but those needing transient data, and
+ * RecordDelivery, which only the owner's gateway identity makes (an app never holds that key).
+ */
+export const OFFLINE_TRANSACTION_NAMES = TRANSACTION_LIST.filter(
+  (tx) => tx.kind === 'submit' && tx.transient === undefined && tx.action !== 'RECORD_DELIVERY',
+).map(
   (tx) => tx.name,
 );
 

@@ -23,6 +23,7 @@ import { consoleRouter } from './http/routes/console';
 import { dataRouter } from './http/routes/data';
 import { datasetsRouter } from './http/routes/datasets';
 import { grantsRouter } from './http/routes/grants';
+import { receiptsRouter } from './http/routes/receipts';
 import { meRouter } from './http/routes/me';
 import { offlineRouter } from './http/routes/offline';
 import { docsRouter } from './http/routes/docs';
@@ -38,6 +39,7 @@ import type { DataService } from './services/dataService';
 import type { DatasetService } from './services/datasetService';
 import type { GrantService } from './services/grantService';
 import type { LedgerVerificationService } from './services/ledgerVerificationService';
+import type { ReceiptVerificationService } from './services/receiptVerificationService';
 
 export interface AppOptions {
   /** Requests per token per window (default DEFAULT_RATE_LIMIT). */
@@ -72,6 +74,8 @@ export interface AppDeps {
   readonly certificates: CertificateService;
   /** Off-chain payloads; the data routes answer 503 when the gateway has no dataExchange configuration. */
   readonly data?: DataService | undefined;
+  /** Access receipt verification against the channel and the ledger; POST /receipts/verify answers 503 without it. */
+  readonly receipts?: ReceiptVerificationService | undefined;
   /** Offline signing for apps holding their own keys; its routes answer 503 without it. */
   readonly offline?: OfflineTransactions | undefined;
   readonly events: ChaincodeEventSource;
@@ -165,6 +169,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/admin/tokens', adminTokensRouter(deps.tokens, routes, `${API_PREFIX}/admin/tokens`));
   api.use('/admin', adminRouter(deps.users, routes, `${API_PREFIX}/admin`, idempotency));
   api.use('/me', meRouter(routes, `${API_PREFIX}/me`));
+  api.use('/receipts', receiptsRouter(deps.receipts, routes, `${API_PREFIX}/receipts`));
   api.use('/events', eventsRouter(deps.events, routes, `${API_PREFIX}/events`, options.eventHeartbeatMs, options.shutdown, options.maxEventStreamsPerToken));
 
   app.use(API_PREFIX, api);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { Server as HttpsServer } from 'node:https';
 
@@ -11,6 +12,9 @@ import { ConfigError, loadConfigFromEnv, type DataExchangeConfig, type GatewayCo
 import { createMtlsPayloadFetcher } from './exchange/exchangeClient';
 import { createExchangeApp, createExchangeServer, tlsClientIdentifier } from './exchange/exchangeServer';
 import { FilePayloadStore } from './exchange/payloadStore';
+import { signReceipt, type MspRoots } from './exchange/receipts';
+import type { ChannelRecords } from './fabric/ledgerRecords';
+import type { AuthenticatedUser } from './identity/user';
 import type { ExchangePeer } from './exchange/peers';
 import { ownPeerLedger, type LedgerClient } from './fabric/ledgerClient';
 import { loadSigningCredentials, type SigningCredentials } from './fabric/credentials';
@@ -32,6 +36,7 @@ import { createDataService, type DataService } from './services/dataService';
 import { createDatasetService } from './services/datasetService';
 import { createGrantService } from './services/grantService';
 import { createLedgerVerificationService } from './services/ledgerVerificationService';
+import { createReceiptVerificationService } from './services/receiptVerificationService';
 import { createUserService } from './services/userService';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -71,7 +76,13 @@ interface DataExchange {
  * from, and the client that fetches from theirs. The endpoint checks access with the gateway's own identity
  * (govshare.role=gateway; the requesting department has no identity here), on this organisation's own peer only.
  */
-async function setUpDataExchange(config: GatewayConfig, exchange: DataExchangeConfig, ledger: LedgerClient, logger: Logger): Promise<DataExchange> {
+async function setUpDataExchange(
+  config: GatewayConfig,
+  exchange: DataExchangeConfig,
+  ledger: LedgerClient,
+  channel: ChannelRecords,
+  logger: Logger,
+): Promise<DataExchange> {
   // `role` is this process's label only: the chaincode reads the gateway's certificate, which has no `role` attribute.
   const serviceUser = { id: exchange.identity.id, role: 'officer' as const, mspId: config.mspId };
   const ownPeer = ownPeerLedger(ledger, config.mspId);
@@ -87,6 +98,8 @@ async function setUpDataExchange(config: GatewayConfig, exchange: DataExchangeCo
   const datasets = createDatasetService(ledger);
   const grants = createGrantService(ledger);
   const exchangeLogger = logger.child({ component: 'data-exchange' });
+  const identityKey = createPrivateKey(readFileSync(exchange.identity.keyPath));
+  const identityCertificate = readFileSync(exchange.identity.certPath, 'utf8');
   const app = createExchangeApp({
     logger: exchangeLogger,
     mspId: config.mspId,
@@ -94,6 +107,7 @@ async function setUpDataExchange(config: GatewayConfig, exchange: DataExchangeCo
     datasets: createDatasetService(ownPeer),
     grants: createGrantService(ownPeer),
     store,
+    signReceipt: (receipt) => signReceipt(receipt, identityKey, identityCertificate),
     identifyClient: tlsClientIdentifier(peers),
     ...(exchange.limits === undefined ? {} : { limits: exchange.limits }),
   });
@@ -104,10 +118,24 @@ async function setUpDataExchange(config: GatewayConfig, exchange: DataExchangeCo
       grants,
       store,
       fetcher: createMtlsPayloadFetcher({ cert, key, peers }),
+      mspRoots: cachedMspRoots(channel),
       onPruneError: (err) => {
         exchangeLogger.warn({ err }, 'could not delete superseded payloads');
       },
     }),
+  };
+}
+
+const MSP_ROOTS_TTL_MS = 60_000;
+
+/** The channel's organisation CAs, read from our peer at most once a minute (they change only by a config update). */
+function cachedMspRoots(channel: ChannelRecords): (user: AuthenticatedUser) => Promise<MspRoots> {
+  let cached: { readonly at: number; readonly roots: MspRoots } | undefined;
+  return async (user) => {
+    if (cached !== undefined && Date.now() - cached.at < MSP_ROOTS_TTL_MS) return cached.roots;
+    const roots = await channel.channelMspRoots(user);
+    cached = { at: Date.now(), roots };
+    return roots;
   };
 }
 
@@ -159,7 +187,7 @@ async function main(): Promise<void> {
   });
   const instrumentedLedger = instrumentLedger(ledger, fabricMetrics);
   const exchange =
-    config.dataExchange === undefined ? undefined : await setUpDataExchange(config, config.dataExchange, instrumentedLedger, logger);
+    config.dataExchange === undefined ? undefined : await setUpDataExchange(config, config.dataExchange, instrumentedLedger, ledger, logger);
 
   const tokens = await ApiTokenStore.open(
     {
@@ -241,6 +269,7 @@ async function main(): Promise<void> {
       trustedGenesis: config.genesisBlockPath === undefined ? undefined : readFileSync(config.genesisBlockPath),
     }),
     certificates: createCertificateService(instrumentedLedger),
+    receipts: createReceiptVerificationService(ledger),
     data: exchange?.data,
     offline: ledger,
     events: ledger,

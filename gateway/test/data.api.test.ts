@@ -2,7 +2,6 @@ import {
   ListGrantsByDataset,
   ReadDataset,
   ReadGrant,
-  RecordAccess,
   sha256Hex,
   UpdateDataset,
   type Dataset,
@@ -10,7 +9,8 @@ import {
 } from 'govshare-contract';
 import request from 'supertest';
 
-import type { PayloadFetch } from '../src/exchange/exchangeClient';
+import type { PayloadFetch, RecordedDelivery } from '../src/exchange/exchangeClient';
+import { signReceipt, type AccessReceiptBody } from '../src/exchange/receipts';
 import { canonicalPayload, projectRecords } from '../src/exchange/payload';
 import { GovshareChaincodeError } from '../src/fabric/errors';
 import { createDataService } from '../src/services/dataService';
@@ -19,6 +19,7 @@ import { createGrantService } from '../src/services/grantService';
 import { FakeFetcher, MemoryPayloadStore, type FetchRequest } from './support/fakeExchange';
 import { FakeLedger } from './support/fakeLedger';
 import { dataset, grant } from './support/fixtures';
+import { GATEWAY_ATTRS, TestPki } from './support/testCertificates';
 import { buildTestApp, OFFICER_TOKEN } from './support/testApp';
 
 const auth = { Authorization: `Bearer ${OFFICER_TOKEN}` };
@@ -30,16 +31,74 @@ const records = [
 const payload = canonicalPayload(records);
 const fingerprint = sha256Hex(payload);
 
-/** What an honest owner's exchange answers: the records projected to the fields asked for. */
-const ownerProjects = ({ fields }: FetchRequest): PayloadFetch => ({
-  kind: 'payload',
-  bytes: canonicalPayload(projectRecords(records, fields)),
-  contentFingerprint: fingerprint,
-  grantId: 'grant1',
+/** Justice's CA and its gateway (the owner of the fixtures' dataset), a user of Justice, and Finance's gateway. */
+const pki = new TestPki();
+const justiceCa = pki.ca('ca-justice');
+const financeCa = pki.ca('ca-finance');
+const justiceGateway = pki.leaf('gateway.justice', 'ca-justice', { extendedKeyUsage: 'clientAuth', attrs: GATEWAY_ATTRS });
+const financeGateway = pki.leaf('gateway.finance', 'ca-finance', { extendedKeyUsage: 'clientAuth', attrs: GATEWAY_ATTRS });
+afterAll(() => {
+  pki.remove();
 });
+const channelRoots = new Map([
+  ['JusticeMSP', [justiceCa]],
+  ['FinanceMSP', [financeCa]],
+]);
+
+function receiptFor(bytes: Buffer, fields: readonly string[], overrides: Partial<AccessReceiptBody> = {}): AccessReceiptBody {
+  return {
+    datasetId: 'jus.convictions',
+    grantId: 'grant1',
+    ownerMsp: 'JusticeMSP',
+    requesterMsp: 'EducationMSP',
+    fields: [...new Set(fields)].sort(),
+    payloadSha256: sha256Hex(bytes),
+    contentFingerprint: fingerprint,
+    txId: 'd'.repeat(64),
+    blockNumber: '42',
+    timestamp: '2026-12-02T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** What an honest owner's exchange answers: the records projected to the fields asked for, with a signed receipt. */
+function ownerProjects({ fields }: FetchRequest): PayloadFetch {
+  const bytes = canonicalPayload(projectRecords(records, fields));
+  return {
+    kind: 'payload',
+    bytes,
+    contentFingerprint: fingerprint,
+    grantId: 'grant1',
+    receipt: signReceipt(receiptFor(bytes, fields), justiceGateway.key, justiceGateway.pem),
+  };
+}
+
+/** The owner's committed record of a refusal, as its exchange sends it in the 403. */
+function refusal(reason: string, grantId?: string): PayloadFetch {
+  return {
+    kind: 'denied',
+    status: 403,
+    reason,
+    record: {
+      auditId: 'e'.repeat(64),
+      txId: 'e'.repeat(64),
+      timestamp: '2026-12-02T12:00:00.000Z',
+      decision: 'DENIED',
+      reason: reason as RecordedDelivery['reason'],
+      ...(grantId === undefined ? {} : { grantId }),
+      datasetId: 'jus.convictions',
+      ownerMsp: 'JusticeMSP',
+      requesterMsp: 'EducationMSP',
+      fields: ['convictions', 'district'],
+      contentFingerprint: fingerprint,
+      payloadSha256: sha256Hex(Buffer.alloc(0)),
+      blockNumber: '43',
+    },
+  };
+}
 
 function setUp(
-  options: { dataset?: Dataset; grants?: GrantView[]; decision?: 'GRANTED' | 'DENIED'; refuseUpdate?: 'evaluate' | 'submit' } = {},
+  options: { dataset?: Dataset; grants?: GrantView[]; refuseUpdate?: 'evaluate' | 'submit' } = {},
 ) {
   const ledger = new FakeLedger();
   const store = new MemoryPayloadStore();
@@ -61,16 +120,13 @@ function setUp(
       if (found === undefined) throw new GovshareChaincodeError('GRANT_NOT_FOUND', `grant '${id}' does not exist`);
       return found;
     })
-    .on(ListGrantsByDataset, () => ({ records: options.grants ?? [], bookmark: '', fetchedRecordsCount: 0 }))
-    .on(RecordAccess, ({ grantId }, _user, txId) => {
-      const decision = options.decision ?? 'GRANTED';
-      return { auditId: txId, txId, decision, reason: decision === 'GRANTED' ? 'ACTIVE' : 'ENDED', grantId };
-    });
+    .on(ListGrantsByDataset, () => ({ records: options.grants ?? [], bookmark: '', fetchedRecordsCount: 0 }));
   const data = createDataService({
     datasets: createDatasetService(ledger),
     grants: createGrantService(ledger),
     store,
     fetcher,
+    mspRoots: () => Promise.resolve(channelRoots),
   });
   const { app } = buildTestApp(ledger, { data });
   return { app, ledger, store, fetcher, current: () => current };
@@ -177,35 +233,29 @@ describe('PUT /api/v1/datasets/:id/data (owner)', () => {
 describe('GET /api/v1/datasets/:id/data (requester)', () => {
   const active = grant({ status: 'APPROVED', active: true });
 
-  it('fetches the granted fields from the owner, checks the content they come from and records the access', async () => {
+  it("fetches the granted fields from the owner and hands on data and the owner's verified receipt; records nothing itself", async () => {
     const { app, ledger, fetcher } = setUp({ grants: [active] });
-    const projected = sha256Hex(canonicalPayload(projectRecords(records, ['convictions', 'district'])));
+    const projected = canonicalPayload(projectRecords(records, ['convictions', 'district']));
 
     const res = await request(app).get('/api/v1/datasets/jus.convictions/data').set(auth);
 
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({
+    expect(res.body).toMatchObject({
       datasetId: 'jus.convictions',
       grantId: 'grant1',
       fields: ['convictions', 'district'],
       contentVersion: 1,
       contentFingerprint: fingerprint,
-      payloadSha256: projected,
+      payloadSha256: sha256Hex(projected),
       data: [
         { convictions: 3, district: 'N1' },
         { convictions: 5, district: 'S2' },
       ],
-      receipt: { auditId: 'tx0001', txId: 'tx0001', decision: 'GRANTED', reason: 'ACTIVE', grantId: 'grant1', blockNumber: '42' },
+      receipt: { receipt: receiptFor(projected, ['convictions', 'district']), certificate: justiceGateway.pem },
     });
     expect(fetcher.requests).toEqual([{ ownerMsp: 'JusticeMSP', datasetId: 'jus.convictions', fields: ['convictions', 'district'] }]);
-    expect(ledger.calls.filter((c) => c.kind === 'submit')).toEqual([
-      {
-        kind: 'submit',
-        userId: 'education-officer',
-        txName: 'RecordAccess',
-        args: ['grant1', projected, '["convictions","district"]'],
-      },
-    ]);
+    // The delivery is on the ledger by the owner's hand, not the requester's.
+    expect(ledger.calls.filter((c) => c.kind === 'submit')).toEqual([]);
   });
 
   it('uses the grant and the subset of fields asked for', async () => {
@@ -218,32 +268,60 @@ describe('GET /api/v1/datasets/:id/data (requester)', () => {
     expect(ledger.calls.some((c) => c.txName === 'ReadGrant')).toBe(true);
   });
 
-  it('refuses a payload projected from content other than the fingerprint on the ledger, recording nothing', async () => {
-    const { app, ledger, fetcher } = setUp({ grants: [active] });
-    fetcher.answer = { kind: 'payload', bytes: Buffer.from('[{"district":"FORGED"}]'), contentFingerprint: sha256Hex(Buffer.from('old')), grantId: 'grant1' };
+  it.each([
+    ['names another content version', { contentFingerprint: sha256Hex(Buffer.from('old')) }],
+    ['names other fields', { fields: ['convictions', 'district', 'judge'] }],
+    ['names another requester', { requesterMsp: 'FinanceMSP' }],
+    ['names another payload', { payloadSha256: 'f'.repeat(64) }],
+  ])('refuses a delivery whose signed receipt %s (502), handing on nothing', async (_what, overrides) => {
+    const { app, fetcher } = setUp({ grants: [active] });
+    fetcher.answer = ({ fields }) => {
+      const bytes = canonicalPayload(projectRecords(records, fields));
+      return { ...ownerProjects({ ownerMsp: 'JusticeMSP', datasetId: 'jus.convictions', fields }), receipt: signReceipt(receiptFor(bytes, fields, overrides), justiceGateway.key, justiceGateway.pem) };
+    };
 
     const res = await request(app).get('/api/v1/datasets/jus.convictions/data').set(auth);
 
     expect(res.status).toBe(502);
     expect(res.body).toMatchObject({ code: 'DATA_EXCHANGE_FAILED' });
-    expect(JSON.stringify(res.body)).not.toContain('FORGED');
-    expect(ledger.calls.some((c) => c.txName === 'RecordAccess')).toBe(false);
+    expect(JSON.stringify(res.body)).not.toContain('N1');
+  });
+
+  it("refuses a delivery without a receipt, or one signed by anyone but the owner's gateway", async () => {
+    const { app, fetcher } = setUp({ grants: [active] });
+    const honest = ownerProjects({ ownerMsp: 'JusticeMSP', datasetId: 'jus.convictions', fields: ['convictions', 'district'] });
+    if (honest.kind !== 'payload' || honest.receipt === undefined) throw new Error('unexpected');
+    const forged = signReceipt(honest.receipt.receipt, financeGateway.key, financeGateway.pem);
+
+    for (const receipt of [undefined, forged]) {
+      fetcher.answer = { ...honest, receipt };
+      const res = await request(app).get('/api/v1/datasets/jus.convictions/data').set(auth);
+      expect(res.status).toBe(502);
+      expect(res.body).toMatchObject({ code: 'DATA_EXCHANGE_FAILED' });
+    }
   });
 
   it('never hands on a field the app did not ask for, even when the owner over-shares', async () => {
     const { app, ledger, fetcher } = setUp({ grants: [active] });
-    fetcher.answer = { kind: 'payload', bytes: payload, contentFingerprint: fingerprint, grantId: 'grant1' };
+    fetcher.answer = {
+      kind: 'payload',
+      bytes: payload,
+      contentFingerprint: fingerprint,
+      grantId: 'grant1',
+      receipt: signReceipt(receiptFor(payload, ['district']), justiceGateway.key, justiceGateway.pem),
+    };
 
     const res = await request(app).get('/api/v1/datasets/jus.convictions/data?fields=district').set(auth);
 
     expect(res.status).toBe(502);
     expect(res.body).toMatchObject({ code: 'DATA_EXCHANGE_FAILED' });
     expect(JSON.stringify(res.body)).not.toContain('A. Judge');
-    expect(ledger.calls.some((c) => c.txName === 'RecordAccess')).toBe(false);
+    expect(ledger.calls.some((c) => c.kind === 'submit')).toBe(false);
   });
 
-  it('records a refusal on the ledger and answers 403 with the receipt when the grant is not active', async () => {
-    const { app, ledger, fetcher } = setUp({ grants: [grant({ status: 'REVOKED', active: false })], decision: 'DENIED' });
+  it("answers 403 with the owner's committed record when the owner refuses", async () => {
+    const { app, fetcher } = setUp({ grants: [grant({ status: 'REVOKED', active: false })] });
+    fetcher.answer = refusal('ENDED', 'grant1');
 
     const res = await request(app).get('/api/v1/datasets/jus.convictions/data').set(auth);
 
@@ -252,40 +330,21 @@ describe('GET /api/v1/datasets/:id/data (requester)', () => {
     expect(res.body).toMatchObject({
       code: 'ACCESS_DENIED',
       reason: 'ENDED',
-      txId: 'tx0001',
-      receipt: { decision: 'DENIED', grantId: 'grant1', txId: 'tx0001', blockNumber: '42' },
+      txId: 'e'.repeat(64),
+      receipt: { decision: 'DENIED', grantId: 'grant1', txId: 'e'.repeat(64), blockNumber: '43' },
     });
-    expect(fetcher.requests).toHaveLength(0);
-    expect(ledger.calls.filter((c) => c.txName === 'RecordAccess')).toHaveLength(1);
+    expect(fetcher.requests).toHaveLength(1);
   });
 
-  it("records the refusal when the owner's gateway refuses", async () => {
-    const { app, fetcher } = setUp({ grants: [active], decision: 'DENIED' });
-    fetcher.answer = { kind: 'denied', status: 403, reason: 'ENDED' };
-
-    const res = await request(app).get('/api/v1/datasets/jus.convictions/data').set(auth);
-
-    expect(res.status).toBe(403);
-    expect(res.body).toMatchObject({ code: 'ACCESS_DENIED', receipt: { decision: 'DENIED' } });
-  });
-
-  it('withholds the data when the grant was revoked between the fetch and the record', async () => {
-    const { app } = setUp({ grants: [active], decision: 'DENIED' });
-
-    const res = await request(app).get('/api/v1/datasets/jus.convictions/data').set(auth);
-
-    expect(res.status).toBe(403);
-    expect(JSON.stringify(res.body)).not.toContain('N1');
-  });
-
-  it('answers 403 NO_GRANT when the department never requested access', async () => {
+  it('asks the owner even without any grant, so that the refusal is on the ledger (403 NO_GRANT)', async () => {
     const { app, fetcher } = setUp({ grants: [] });
+    fetcher.answer = refusal('NO_GRANT');
 
     const res = await request(app).get('/api/v1/datasets/jus.convictions/data').set(auth);
 
     expect(res.status).toBe(403);
-    expect(res.body).toMatchObject({ code: 'ACCESS_DENIED', reason: 'NO_GRANT' });
-    expect(fetcher.requests).toHaveLength(0);
+    expect(res.body).toMatchObject({ code: 'ACCESS_DENIED', reason: 'NO_GRANT', receipt: { decision: 'DENIED' } });
+    expect(fetcher.requests).toEqual([{ ownerMsp: 'JusticeMSP', datasetId: 'jus.convictions', fields: ['district', 'year', 'convictions', 'judge'] }]);
   });
 
   it('answers 502 when the owner cannot be reached', async () => {

@@ -6,12 +6,14 @@ import path from 'node:path';
 
 import pino from 'pino';
 import request from 'supertest';
-import { CheckAccess, ReadDataset, sha256Hex } from 'govshare-contract';
+import { CheckAccess, ReadDataset, RecordDelivery, sha256Hex } from 'govshare-contract';
 
 import { createExchangeApp, DEFAULT_EXCHANGE_LIMITS, type ExchangeLimits } from '../src/exchange/exchangeServer';
 import { canonicalPayload } from '../src/exchange/payload';
 import { FilePayloadStore, type PayloadStore } from '../src/exchange/payloadStore';
 import { classifyExchangeClient, peerMspOf, type ExchangeClient, type ExchangePeer } from '../src/exchange/peers';
+import type { AccessReceiptBody, SignedAccessReceipt } from '../src/exchange/receipts';
+import { FabricUnavailableError } from '../src/fabric/errors';
 import { fabricAttributes } from '../src/identity/certificateAttributes';
 import { createDatasetService } from '../src/services/datasetService';
 import { createGrantService } from '../src/services/grantService';
@@ -24,12 +26,16 @@ const fingerprint = sha256Hex(payload);
 
 const asGateway = (mspId: string): ExchangeClient => ({ kind: 'gateway', mspId });
 
+/** Signs nothing: the receipt as the exchange built it, so that the tests can read it back from the header. */
+const fakeSign = (receipt: AccessReceiptBody): SignedAccessReceipt => ({ receipt, signature: 'c2lnbmF0dXJlLW9mLXRoZS10ZXN0', certificate: 'x'.repeat(100) });
+
 function exchangeApp(
   client: ExchangeClient,
   decision: 'GRANTED' | 'DENIED',
   stored = true,
   limits: ExchangeLimits = DEFAULT_EXCHANGE_LIMITS,
   store: PayloadStore = new MemoryPayloadStore(),
+  options: { recorded?: 'GRANTED' | 'DENIED' | 'unavailable' } = {},
 ) {
   const ledger = new FakeLedger()
     .on(ReadDataset, () => dataset({ fingerprint }))
@@ -37,7 +43,21 @@ function exchangeApp(
       decision === 'GRANTED'
         ? { decision, reason: 'ACTIVE', grantId: 'grant1' }
         : { decision, reason: requesterMsp === 'EducationMSP' ? 'ENDED' : 'NO_GRANT', grantId: 'grant1' },
-    );
+    )
+    .on(RecordDelivery, ({ delivery }, _user, txId) => {
+      const recorded = options.recorded ?? decision;
+      if (recorded === 'unavailable') throw new FabricUnavailableError('No endorsing peers available during endorse; retry later');
+      return {
+        ...delivery,
+        auditId: txId,
+        txId,
+        timestamp: '2026-12-02T12:00:00.000Z',
+        decision: recorded,
+        reason: recorded === 'GRANTED' ? 'ACTIVE' : 'ENDED',
+        grantId: 'grant1',
+        ownerMsp: 'JusticeMSP',
+      };
+    });
   if (stored) void store.save('jus.convictions', fingerprint, payload);
   const app = createExchangeApp({
     logger: pino({ level: 'silent' }),
@@ -46,6 +66,7 @@ function exchangeApp(
     datasets: createDatasetService(ledger),
     grants: createGrantService(ledger),
     store,
+    signReceipt: fakeSign,
     identifyClient: () => client,
     limits,
   });
@@ -95,6 +116,59 @@ describe('the owner side of the data exchange', () => {
       userId: 'gateway.justice',
       args: ['jus.convictions', 'EducationMSP', '["district","convictions"]'],
     });
+    // Recorded by the gateway identity before the release, naming exactly what was sent.
+    const recorded = ledger.calls.find((c) => c.txName === 'RecordDelivery');
+    expect(recorded).toMatchObject({ kind: 'submit', userId: 'gateway.justice' });
+    expect(JSON.parse(recorded?.args[0] ?? '{}')).toEqual({
+      datasetId: 'jus.convictions',
+      requesterMsp: 'EducationMSP',
+      fields: ['district', 'convictions'],
+      contentFingerprint: fingerprint,
+      payloadSha256: sha256Hex(projected),
+    });
+    const header = String(res.headers['x-access-receipt']);
+    expect((JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as SignedAccessReceipt).receipt).toEqual({
+      datasetId: 'jus.convictions',
+      grantId: 'grant1',
+      ownerMsp: 'JusticeMSP',
+      requesterMsp: 'EducationMSP',
+      fields: ['district', 'convictions'],
+      payloadSha256: sha256Hex(projected),
+      contentFingerprint: fingerprint,
+      txId: 'tx0001',
+      blockNumber: '42',
+      timestamp: '2026-12-02T12:00:00.000Z',
+    });
+  });
+
+  it('records a refusal too, and answers 403 with the committed record and no data', async () => {
+    const { app, ledger } = exchangeApp(asGateway('EducationMSP'), 'DENIED');
+
+    const res = await request(app).get('/exchange/datasets/jus.convictions/data?fields=district');
+
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ code: 'ACCESS_DENIED', receipt: { decision: 'DENIED', txId: 'tx0001', blockNumber: '42' } });
+    expect(res.headers['x-access-receipt']).toBeUndefined();
+    expect(ledger.calls.filter((c) => c.txName === 'RecordDelivery')).toHaveLength(1);
+  });
+
+  it('releases nothing when the ledger refuses at record time (revoked meanwhile)', async () => {
+    const { app } = exchangeApp(asGateway('EducationMSP'), 'GRANTED', true, DEFAULT_EXCHANGE_LIMITS, new MemoryPayloadStore(), { recorded: 'DENIED' });
+
+    const res = await request(app).get('/exchange/datasets/jus.convictions/data?fields=district');
+
+    expect(res.status).toBe(403);
+    expect(res.text).not.toContain('N1');
+  });
+
+  it('answers 503 DELIVERY_NOT_RECORDED and releases nothing when the record cannot be committed', async () => {
+    const { app } = exchangeApp(asGateway('EducationMSP'), 'GRANTED', true, DEFAULT_EXCHANGE_LIMITS, new MemoryPayloadStore(), { recorded: 'unavailable' });
+
+    const res = await request(app).get('/exchange/datasets/jus.convictions/data?fields=district');
+
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ code: 'DELIVERY_NOT_RECORDED' });
+    expect(res.text).not.toContain('N1');
   });
 
   it('refuses with 403 and the reason when the ledger denies access', async () => {

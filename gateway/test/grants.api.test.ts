@@ -240,14 +240,21 @@ describe('private request details', () => {
     const res = await request(app).post('/api/v1/grants').set(officer).send({ ...accessRequest, privateDetails });
 
     expect(res.status).toBe(201);
-    const canonical = '{"caseReference":"CASE-2026-0042","notes":"Pupil at risk"}';
-    const digest = createHash('sha256').update(canonical).digest('hex');
     const [requestCall, attachCall] = ledger.calls;
+    const sent = Buffer.from(attachCall?.options?.transient?.details ?? []).toString();
+    // The details travel salted (32 random bytes), and the public hash is of exactly those bytes.
+    const salt = (JSON.parse(sent) as { salt?: string }).salt ?? '';
+    expect(salt).toMatch(/^[0-9a-f]{64}$/);
+    expect(sent).toBe(`{"caseReference":"CASE-2026-0042","notes":"Pupil at risk","salt":"${salt}"}`);
+    const digest = createHash('sha256').update(sent).digest('hex');
     expect(requestCall?.args[0]).not.toContain('CASE-2026-0042');
+    expect(requestCall?.args[0]).not.toContain(salt);
     expect(JSON.parse(requestCall?.args[0] ?? '')).toMatchObject({ privateDetailsSha256: digest });
+    // The unsalted hash, which anyone could compute from a guessed case reference, appears nowhere.
+    const unsalted = createHash('sha256').update('{"caseReference":"CASE-2026-0042","notes":"Pupil at risk"}').digest('hex');
+    expect(JSON.stringify(ledger.calls)).not.toContain(unsalted);
     expect(attachCall).toMatchObject({ txName: 'AttachRequestDetails', args: ['tx0001'] });
     expect(attachCall?.options?.endorsingOrganizations).toEqual(['JusticeMSP', 'EducationMSP']);
-    expect(Buffer.from(attachCall?.options?.transient?.details ?? []).toString()).toBe(canonical);
     expect(JSON.stringify(res.body)).not.toContain('CASE-2026-0042');
   });
 
@@ -282,7 +289,7 @@ describe('private request details', () => {
 
   it('reads the details back', async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on(ReadGrantDetails, () => ({ caseReference: 'CASE-1' }));
+    ledger.on(ReadGrantDetails, () => ({ caseReference: 'CASE-1', salt: 'ab'.repeat(32) }));
 
     const res = await request(app).get('/api/v1/grants/grant1/details').set(officer);
 

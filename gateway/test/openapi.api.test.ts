@@ -79,6 +79,7 @@ describe('GET /openapi.json', () => {
         'POST /api/v1/offline/prepare',
         'POST /api/v1/offline/endorse',
         'POST /api/v1/offline/submit',
+        'POST /api/v1/receipts/verify',
         'POST /api/v1/offline/commit',
         'POST /api/v1/admin/users',
         'GET /api/v1/admin/tokens',

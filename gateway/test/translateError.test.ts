@@ -144,6 +144,13 @@ describe('translateFabricError', () => {
     expect(toProblem(translated)).toMatchObject({ status: 502, code: 'COMMIT_FAILED' });
   });
 
+  it('gives an endorsement policy failure at commit its own stable code', () => {
+    const failed = new CommitFailedError('ENDORSEMENT_POLICY_FAILURE', 'invalid', { txId: 'tx7' });
+
+    expect(toProblem(failed)).toMatchObject({ status: 403, code: 'ENDORSEMENT_POLICY_FAILURE', txId: 'tx7' });
+    expect(toProblem(new CommitFailedError('MVCC_READ_CONFLICT', 'invalid', { txId: 'tx8' }))).toMatchObject({ status: 502, code: 'COMMIT_FAILED' });
+  });
+
   it('does not mistake a code embedded in a longer identifier for a govshare code', () => {
     const err = gatewayError(ABORTED, 'failed', ['chaincode response 500, MY_DATASET_EXISTS: something']);
 

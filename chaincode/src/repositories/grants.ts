@@ -120,8 +120,7 @@ export class GrantRepository {
   /** The owner's part: everything but the other parties' (a withdrawal is never stored here, nor a countersignature). */
   async #saveDecision(grant: Grant): Promise<void> {
     if (grant.status === 'WITHDRAWN') throw new GovshareError('INTERNAL', "a withdrawal is saved as the requester's part");
-    const { countersigned: _countersigned, ...decision } = grant;
-    await putJson(this.ctx, grantKey(this.ctx, grant.id), decision);
+    await putJson(this.ctx, grantKey(this.ctx, grant.id), { ...grant, countersigned: undefined });
   }
 
   /** The requester's live grants on a dataset: a narrow, non-paginated lookup (pagination is evaluate-only). */

@@ -1,9 +1,17 @@
 import { request } from 'node:https';
 
+import { AccessReceipt } from 'govshare-contract';
+import { z } from 'zod';
+
 import { CONTENT_FINGERPRINT_HEADER, GRANT_ID_HEADER } from './headers';
 import type { ExchangePeer } from './peers';
+import { decodeReceiptHeader, RECEIPT_HEADER, type SignedAccessReceipt } from './receipts';
 
 const headerOf = (value: string | string[] | undefined): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** The owner's committed RecordDelivery of a refusal, as its exchange sends it in the 403 problem. */
+export const RecordedDelivery = AccessReceipt.extend({ blockNumber: z.string() });
+export type RecordedDelivery = z.infer<typeof RecordedDelivery>;
 
 /** What an owner's gateway answered to a payload request. */
 export type PayloadFetch =
@@ -14,8 +22,10 @@ export type PayloadFetch =
       /** What the owner says it projected from: the dataset content's fingerprint. */
       readonly contentFingerprint: string | undefined;
       readonly grantId: string | undefined;
+      /** The owner gateway's signed receipt of this delivery (verified by the caller). */
+      readonly receipt: SignedAccessReceipt | undefined;
     }
-  | { readonly kind: 'denied'; readonly status: number; readonly reason: string }
+  | { readonly kind: 'denied'; readonly status: number; readonly reason: string; readonly record?: RecordedDelivery | undefined }
   | { readonly kind: 'failed'; readonly status: number; readonly detail: string };
 
 /** Fetches a dataset's payload from its owner's gateway. */
@@ -34,6 +44,17 @@ export interface MtlsFetcherOptions {
 
 export const DEFAULT_EXCHANGE_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+
+function recordOf(body: string): RecordedDelivery | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (typeof parsed !== 'object' || parsed === null || !('receipt' in parsed)) return undefined;
+    const record = RecordedDelivery.safeParse(parsed.receipt);
+    return record.success ? record.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function reasonOf(body: string): string {
   try {
@@ -87,9 +108,13 @@ export function createMtlsPayloadFetcher(options: MtlsFetcherOptions): PayloadFe
                   bytes,
                   contentFingerprint: headerOf(res.headers[CONTENT_FINGERPRINT_HEADER.toLowerCase()]),
                   grantId: headerOf(res.headers[GRANT_ID_HEADER.toLowerCase()]),
+                  receipt: decodeReceiptHeader(headerOf(res.headers[RECEIPT_HEADER.toLowerCase()])),
                 });
               }
-              else if (status === 403) resolve({ kind: 'denied', status, reason: reasonOf(bytes.toString('utf8')) });
+              else if (status === 403) {
+                const text = bytes.toString('utf8');
+                resolve({ kind: 'denied', status, reason: reasonOf(text), record: recordOf(text) });
+              }
               else resolve({ kind: 'failed', status, detail: `the owner's gateway answered ${status}` });
             });
           },

@@ -3,7 +3,7 @@ import { TLSSocket } from 'node:tls';
 
 import express, { type Express, type Request, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { FieldName, Identifier, sha256Hex } from 'govshare-contract';
+import { FieldName, Identifier, sha256Hex, type AccessReceipt } from 'govshare-contract';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 
@@ -16,9 +16,12 @@ import { parseOrThrow } from '../http/validation';
 import type { AuthenticatedUser } from '../identity/user';
 import type { DatasetService } from '../services/datasetService';
 import type { GrantService } from '../services/grantService';
+import type { Committed } from '../services/ledgerJson';
+import { GovshareChaincodeError } from '../fabric/errors';
 import { CONTENT_FINGERPRINT_HEADER, GRANT_ID_HEADER, PAYLOAD_SHA256_HEADER } from './headers';
 import { canonicalPayload, parsePayload, projectRecords } from './payload';
 import type { PayloadStore } from './payloadStore';
+import { encodeReceiptHeader, RECEIPT_HEADER, type AccessReceiptBody, type SignedAccessReceipt } from './receipts';
 import { classifyExchangeClient, type ExchangeClient, type ExchangePeer } from './peers';
 
 /** How much one owner's exchange serves: per requesting organisation per window, and at once. */
@@ -51,6 +54,8 @@ export interface ExchangeAppDeps {
   readonly datasets: DatasetService;
   readonly grants: GrantService;
   readonly store: PayloadStore;
+  /** Signs the receipt of a released delivery with the gateway identity's key. */
+  readonly signReceipt: (receipt: AccessReceiptBody) => SignedAccessReceipt;
   /** Who is calling, from the verified TLS client certificate. */
   readonly identifyClient: (req: Request) => ExchangeClient;
   readonly limits?: ExchangeLimits;
@@ -165,33 +170,85 @@ export function createExchangeApp(deps: ExchangeAppDeps): Express {
       throw new HttpProblem({ status: 404, code: 'NOT_OWNER', title: 'Not found', detail: `${deps.mspId} does not own dataset '${id}'` });
     }
     const check = await deps.grants.checkAccess(deps.serviceUser, id, requesterMsp, fields);
-    req.log.info({ requesterMsp, datasetId: id, decision: check.decision, reason: check.reason, grantId: check.grantId }, 'payload request');
-    if (check.decision !== 'GRANTED' || check.grantId === undefined) {
+    let projected: Buffer | undefined;
+    if (check.decision === 'GRANTED') {
+      const bytes = await deps.store.load(id, dataset.fingerprint);
+      if (bytes === undefined || sha256Hex(bytes) !== dataset.fingerprint) {
+        throw new HttpProblem({
+          status: 404,
+          code: 'PAYLOAD_NOT_AVAILABLE',
+          title: 'Not found',
+          detail: `No payload with the committed fingerprint of dataset '${id}' is stored`,
+        });
+      }
+      // Granted ∩ requested: CheckAccess granted only if every requested field is granted, so this is `fields`.
+      projected = canonicalPayload(projectRecords(parsePayload(bytes), fields));
+    }
+    // Recorded before anything leaves, granted or refused, and waited for VALID: no record, no data. A refusal
+    // names the empty payload (nothing was released).
+    const payloadSha256 = sha256Hex(projected ?? Buffer.alloc(0));
+    let record: Committed<AccessReceipt>;
+    try {
+      record = await deps.grants.recordDelivery(deps.serviceUser, {
+        datasetId: id,
+        requesterMsp,
+        fields: [...fields],
+        contentFingerprint: dataset.fingerprint,
+        payloadSha256,
+      });
+    } catch (err) {
+      if (err instanceof GovshareChaincodeError) throw err;
+      req.log.error({ err, requesterMsp, datasetId: id }, 'the delivery could not be recorded; nothing released');
+      throw new HttpProblem(
+        {
+          status: 503,
+          code: 'DELIVERY_NOT_RECORDED',
+          title: 'Delivery not recorded',
+          detail: `The delivery of dataset '${id}' could not be recorded on the ledger, so nothing was released; retry later`,
+        },
+        { 'Retry-After': '5' },
+      );
+    }
+    const decision = record.value;
+    req.log.info(
+      { requesterMsp, datasetId: id, decision: decision.decision, reason: decision.reason, grantId: decision.grantId, txId: record.txId },
+      'delivery recorded',
+    );
+    // Released only when this organisation's own peer and the committed record both grant it.
+    if (projected === undefined || check.decision !== 'GRANTED' || decision.decision !== 'GRANTED' || decision.grantId === undefined) {
+      const reason = decision.decision === 'GRANTED' ? check.reason : decision.reason;
       throw new HttpProblem({
         status: 403,
         code: 'ACCESS_DENIED',
         title: 'Access denied',
-        detail: `${requesterMsp} may not read these fields of dataset '${id}': ${check.reason}`,
-        extensions: { reason: check.reason, ...(check.grantId === undefined ? {} : { grantId: check.grantId }) },
+        detail: `${requesterMsp} may not read these fields of dataset '${id}': ${reason}; the refusal is recorded on the ledger`,
+        txId: record.txId,
+        extensions: {
+          reason,
+          ...(decision.grantId === undefined ? {} : { grantId: decision.grantId }),
+          receipt: { ...decision, blockNumber: record.blockNumber.toString() },
+        },
       });
     }
-    const bytes = await deps.store.load(id, dataset.fingerprint);
-    if (bytes === undefined || sha256Hex(bytes) !== dataset.fingerprint) {
-      throw new HttpProblem({
-        status: 404,
-        code: 'PAYLOAD_NOT_AVAILABLE',
-        title: 'Not found',
-        detail: `No payload with the committed fingerprint of dataset '${id}' is stored`,
-      });
-    }
-    // Granted ∩ requested: CheckAccess granted only if every requested field is granted, so this is `fields`.
-    const projected = canonicalPayload(projectRecords(parsePayload(bytes), fields));
+    const signed = deps.signReceipt({
+      datasetId: id,
+      grantId: decision.grantId,
+      ownerMsp: deps.mspId,
+      requesterMsp,
+      fields: decision.fields,
+      payloadSha256,
+      contentFingerprint: decision.contentFingerprint,
+      txId: record.txId,
+      blockNumber: record.blockNumber.toString(),
+      timestamp: decision.timestamp,
+    });
     res
       .status(200)
       .type('application/json')
-      .set(PAYLOAD_SHA256_HEADER, sha256Hex(projected))
+      .set(PAYLOAD_SHA256_HEADER, payloadSha256)
       .set(CONTENT_FINGERPRINT_HEADER, dataset.fingerprint)
-      .set(GRANT_ID_HEADER, check.grantId)
+      .set(GRANT_ID_HEADER, decision.grantId)
+      .set(RECEIPT_HEADER, encodeReceiptHeader(signed))
       .send(projected);
   });
 

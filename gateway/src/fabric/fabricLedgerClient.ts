@@ -1,3 +1,5 @@
+import type { X509Certificate } from 'node:crypto';
+
 import * as grpc from '@grpc/grpc-js';
 import { connect, hash, type Gateway, type Network } from '@hyperledger/fabric-gateway';
 import { common, peer } from '@hyperledger/fabric-protos';
@@ -8,6 +10,7 @@ import type { SigningCredentials } from './credentials';
 import { FabricUnavailableError, InvalidMessageError } from './errors';
 import type { BlockStream, LedgerArchive } from './ledgerArchive';
 import type { EvaluateOptions, LedgerClient, SubmitOptions, SubmitResult } from './ledgerClient';
+import { applicationMspRoots, parseProcessedTransaction, type ChannelRecords, type RecordedTransaction } from './ledgerRecords';
 import type { OfflineCommitStatus, OfflineIdentity, OfflineTransactions, Unsigned } from './offlineSigning';
 import { DEFAULT_RETRY_POLICY, realRetryEnvironment, type RetryEnvironment, type RetryPolicy } from './retry';
 import { takeJournalStep } from './submitJournal';
@@ -66,7 +69,7 @@ function parseMessage<T>(what: string, parse: () => T): T {
 }
 
 /** The production LedgerClient: one gRPC connection to the org's peer, one fabric-gateway Gateway per user. */
-export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource, OfflineTransactions, LedgerArchive {
+export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource, OfflineTransactions, LedgerArchive, ChannelRecords {
   readonly #client: grpc.Client;
   readonly #gateways = new Map<string, Gateway>();
   readonly #options: FabricLedgerClientOptions;
@@ -235,6 +238,31 @@ export class FabricLedgerClient implements LedgerClient, ChaincodeEventSource, O
       if (isUnknownTransaction(err)) return undefined;
       throw translateFabricError(err, 'evaluate', txId);
     }
+  }
+
+  /** The application organisations' CAs in the channel configuration in force (cscc GetChannelConfig on our peer). */
+  async channelMspRoots(user: AuthenticatedUser): Promise<Map<string, X509Certificate[]>> {
+    try {
+      const config = await this.#networkFor(user).getContract('cscc').evaluateTransaction('GetChannelConfig', this.#options.channel);
+      return applicationMspRoots(config);
+    } catch (err) {
+      throw translateFabricError(err, 'evaluate');
+    }
+  }
+
+  /** The transaction `txId` as our peer's ledger has it (signer, validation code, chaincode result, block), or undefined. */
+  async recordedTransaction(user: AuthenticatedUser, txId: string): Promise<(RecordedTransaction & { readonly blockNumber: bigint }) | undefined> {
+    let processed: Uint8Array;
+    let block: Uint8Array;
+    try {
+      processed = await this.#evaluateSystem(user, 'GetTransactionByID', [this.#options.channel, txId]);
+      block = await this.#evaluateSystem(user, 'GetBlockByTxID', [this.#options.channel, txId]);
+    } catch (err) {
+      if (isUnknownTransaction(err)) return undefined;
+      throw translateFabricError(err, 'evaluate', txId);
+    }
+    const header = common.Block.deserializeBinary(block).getHeader();
+    return { ...parseProcessedTransaction(processed), blockNumber: BigInt(header?.getNumber() ?? 0) };
   }
 
   /** Evaluates a query of the peer's ledger query system chaincode (qscc) with `user`'s identity; errors untranslated. */

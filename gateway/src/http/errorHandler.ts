@@ -87,6 +87,17 @@ export function toProblem(err: unknown): Problem {
       txId: err.txId,
     });
   }
+  if (err instanceof CommitFailedError && err.validationCode === 'ENDORSEMENT_POLICY_FAILURE') {
+    // Its own stable code: the keys written needed another organisation's peer (a grant decision without the
+    // owner's, say), so the same endorsements will never commit.
+    return problem({
+      status: 403,
+      code: 'ENDORSEMENT_POLICY_FAILURE',
+      title: 'Endorsement policy not satisfied',
+      detail: "The transaction was committed invalid: the peers that endorsed it do not satisfy the policy of a key it writes (e.g. a grant decision needs the owner's peer)",
+      txId: err.txId,
+    });
+  }
   if (err instanceof CommitFailedError) {
     return problem({
       status: 502,

@@ -35,7 +35,7 @@ export const ProblemSchema = z.object({
   grantId: z.string().optional().describe('ACCESS_DENIED: the grant the decision was about'),
   receipt: AccessReceipt.extend({ blockNumber: z.string() })
     .optional()
-    .describe('ACCESS_DENIED: the committed record of the refused fetch (RecordAccess)'),
+    .describe("ACCESS_DENIED: the owner's committed record of the refused request (RecordDelivery)"),
 });
 
 export function problemType(code: string): string {

@@ -1,6 +1,7 @@
 import { sha256Hex, type AccessReceipt, type Dataset, type GrantView } from 'govshare-contract';
 
-import type { PayloadFetcher } from '../exchange/exchangeClient';
+import type { PayloadFetcher, RecordedDelivery } from '../exchange/exchangeClient';
+import { checkReceiptSignature, type MspRoots, type SignedAccessReceipt } from '../exchange/receipts';
 import { canonicalPayload, checkRecords, parsePayload, projectRecords, type DataRecord } from '../exchange/payload';
 import type { PayloadStore } from '../exchange/payloadStore';
 import { HttpProblem } from '../http/problem';
@@ -26,14 +27,17 @@ export interface FetchedData {
   /** SHA-256 of the payload as received: the owner's projection to `fields` (canonical JSON). */
   readonly payloadSha256: string;
   readonly data: readonly DataRecord[];
-  /** The committed RecordAccess (null when the owner reads its own dataset: nothing is shared). */
-  readonly receipt: Committed<AccessReceipt> | null;
+  /**
+   * The owner gateway's signed receipt of this delivery, verified here (signature against the owner's CA in the
+   * channel configuration, payload hash, content, fields); null when the owner reads its own dataset.
+   */
+  readonly receipt: SignedAccessReceipt | null;
 }
 
 export interface DataService {
   /** Owner side: stores the payload locally and commits its fingerprint as the dataset's new content version. */
   uploadData(user: AuthenticatedUser, datasetId: string, records: readonly DataRecord[]): Promise<Committed<Dataset>>;
-  /** Requester side: fetches from the owner's gateway, verifies, projects and records the access on chain. */
+  /** Requester side: fetches the granted fields from the owner's gateway, which records the delivery; verifies its receipt. */
   fetchData(user: AuthenticatedUser, datasetId: string, request: FetchRequest): Promise<FetchedData>;
 }
 
@@ -42,24 +46,35 @@ export interface DataServiceDeps {
   readonly grants: GrantService;
   readonly store: PayloadStore;
   readonly fetcher: PayloadFetcher;
+  /** The organisations' CAs as the channel configuration names them (read with `user`'s identity). */
+  readonly mspRoots: (user: AuthenticatedUser) => Promise<MspRoots>;
+  readonly now?: () => Date;
   readonly onPruneError?: (err: unknown) => void;
 }
 
 const MAX_GRANT_PAGES = 10;
 
+/** A committed delivery record as the API shows it (the owner's RecordDelivery, with its block). */
 export function receiptBody(receipt: Committed<AccessReceipt>): Record<string, unknown> {
   return { ...receipt.value, blockNumber: receipt.blockNumber.toString() };
 }
 
-/** 403 with the committed receipt: the refusal is on the ledger. */
-function accessDenied(datasetId: string, receipt: Committed<AccessReceipt>): HttpProblem {
+/** 403 with the owner's committed record of the refusal, when it sent one. */
+function accessDenied(datasetId: string, reason: string, record: RecordedDelivery | undefined): HttpProblem {
   return new HttpProblem({
     status: 403,
     code: 'ACCESS_DENIED',
     title: 'Access denied',
-    detail: `Access to dataset '${datasetId}' was refused (${receipt.value.reason}); the refusal is recorded on the ledger`,
-    txId: receipt.txId,
-    extensions: { reason: receipt.value.reason, grantId: receipt.value.grantId, receipt: receiptBody(receipt) },
+    detail:
+      record === undefined
+        ? `Access to dataset '${datasetId}' was refused (${reason})`
+        : `Access to dataset '${datasetId}' was refused (${reason}); the owner recorded the refusal on the ledger`,
+    ...(record === undefined ? {} : { txId: record.txId }),
+    extensions: {
+      reason,
+      ...(record?.grantId === undefined ? {} : { grantId: record.grantId }),
+      ...(record === undefined ? {} : { receipt: record }),
+    },
   });
 }
 
@@ -67,7 +82,8 @@ function exchangeFailed(detail: string, extensions?: Record<string, unknown>): H
   return new HttpProblem({ status: 502, code: 'DATA_EXCHANGE_FAILED', title: 'Data exchange failed', detail, extensions });
 }
 
-const covers = (grant: GrantView, fields: readonly string[]): boolean => fields.every((field) => grant.fields.includes(field));
+const sortedUnique = (fields: readonly string[]): string[] => [...new Set(fields)].sort();
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((item, i) => item === b[i]);
 
 export function createDataService(deps: DataServiceDeps): DataService {
   const { datasets, grants, store, fetcher } = deps;
@@ -140,16 +156,7 @@ export function createDataService(deps: DataServiceDeps): DataService {
       if (dataset.ownerMsp === user.mspId) return await readOwn(dataset, request.fields);
 
       const grant = request.grantId === undefined ? await findGrant(user, datasetId) : await grants.readGrant(user, request.grantId);
-      if (grant === undefined) {
-        throw new HttpProblem({
-          status: 403,
-          code: 'ACCESS_DENIED',
-          title: 'Access denied',
-          detail: `${user.mspId} has no grant on dataset '${datasetId}'; request access first`,
-          extensions: { reason: 'NO_GRANT' },
-        });
-      }
-      if (grant.datasetId !== datasetId) {
+      if (grant !== undefined && grant.datasetId !== datasetId) {
         throw new HttpProblem({
           status: 400,
           code: 'INVALID_ARGUMENT',
@@ -157,34 +164,34 @@ export function createDataService(deps: DataServiceDeps): DataService {
           detail: `Grant '${grant.id}' is for dataset '${grant.datasetId}', not '${datasetId}'`,
         });
       }
-      const fields = request.fields ?? grant.fields;
-      const record = (payloadSha256: string) => grants.recordAccess(user, grant.id, payloadSha256, fields);
-
-      // The ledger already says no: record the refused attempt without asking the owner.
-      let recorded: Committed<AccessReceipt> | undefined;
-      if (!grant.active || grant.requesterMsp !== user.mspId || !covers(grant, fields)) {
-        recorded = await record(dataset.fingerprint);
-        if (recorded.value.decision === 'DENIED') throw accessDenied(datasetId, recorded);
-      }
-
+      // Always asked of the owner, even without a grant: the owner decides, and records the refusal too.
+      const fields = request.fields ?? grant?.fields ?? dataset.fields.map((field) => field.name);
       const fetched = await fetcher.fetch(dataset.ownerMsp, datasetId, fields);
-      if (fetched.kind === 'denied') {
-        const receipt = recorded ?? (await record(dataset.fingerprint));
-        if (receipt.value.decision === 'DENIED') throw accessDenied(datasetId, receipt);
-        throw exchangeFailed(`${dataset.ownerMsp} refused the payload although the ledger grants access (${fetched.reason})`, {
-          receipt: receiptBody(receipt),
-        });
-      }
+      if (fetched.kind === 'denied') throw accessDenied(datasetId, fetched.reason, fetched.record);
       if (fetched.kind === 'failed') {
         throw exchangeFailed(`Could not fetch the payload from ${dataset.ownerMsp}: ${fetched.detail}`);
       }
-      // The owner projected the fields at its end; what it says it projected from must be the content on the ledger.
-      if (fetched.contentFingerprint !== dataset.fingerprint) {
-        throw exchangeFailed(
-          `${dataset.ownerMsp} projected content ${fetched.contentFingerprint ?? '(unnamed)'}, not the fingerprint ${dataset.fingerprint} on the ledger`,
-        );
-      }
       const payloadSha256 = sha256Hex(fetched.bytes);
+      const signed = fetched.receipt;
+      if (signed === undefined) throw exchangeFailed(`${dataset.ownerMsp} sent no signed receipt with the data`);
+      const verdict = checkReceiptSignature(signed, await deps.mspRoots(user), (deps.now ?? (() => new Date()))());
+      if (!verdict.ok) throw exchangeFailed(`The receipt from ${dataset.ownerMsp} does not verify: ${verdict.problem}`);
+      const { receipt } = signed;
+      const mismatch =
+        receipt.datasetId !== datasetId
+          ? 'it names another dataset'
+          : receipt.ownerMsp !== dataset.ownerMsp
+            ? 'it names another owner'
+            : receipt.requesterMsp !== user.mspId
+              ? 'it names another requester'
+              : !sameList(receipt.fields, sortedUnique(fields))
+                ? 'it names other fields'
+                : receipt.payloadSha256 !== payloadSha256
+                  ? `it names payload ${receipt.payloadSha256}, the bytes received hash to ${payloadSha256}`
+                  : receipt.contentFingerprint !== dataset.fingerprint
+                    ? `it names content ${receipt.contentFingerprint}, not the fingerprint ${dataset.fingerprint} on the ledger`
+                    : undefined;
+      if (mismatch !== undefined) throw exchangeFailed(`The receipt from ${dataset.ownerMsp} does not match the delivery: ${mismatch}`);
       let records: DataRecord[];
       try {
         records = parsePayload(fetched.bytes);
@@ -196,18 +203,15 @@ export function createDataService(deps: DataServiceDeps): DataService {
         // Never handed on: the app must not receive fields it did not ask for, even when the owner over-shares.
         throw exchangeFailed(`${dataset.ownerMsp} sent fields that were not asked for: ${extra.sort().join(', ')}`);
       }
-      const receipt = recorded ?? (await record(payloadSha256));
-      // Revoked between the check and the commit: the data is not handed out.
-      if (receipt.value.decision === 'DENIED') throw accessDenied(datasetId, receipt);
       return {
         datasetId,
-        grantId: grant.id,
-        fields,
+        grantId: receipt.grantId,
+        fields: receipt.fields,
         contentVersion: dataset.contentVersion,
         contentFingerprint: dataset.fingerprint,
         payloadSha256,
         data: records,
-        receipt,
+        receipt: signed,
       };
     },
   };

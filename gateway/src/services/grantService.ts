@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 import {
   ApproveAccess,
   AttachRequestDetails,
@@ -11,7 +13,7 @@ import {
   PRIVATE_DETAILS_TRANSIENT_KEY,
   ReadGrant,
   ReadGrantDetails,
-  RecordAccess,
+  RecordDelivery,
   RequestAccess,
   RevokeAccess,
   sha256Hex,
@@ -20,6 +22,7 @@ import {
   type AccessCheck,
   type AccessReceipt,
   type AccessRequest,
+  type DeliveryRequest,
   type GrantView,
   type PrivateRequestDetails,
 } from 'govshare-contract';
@@ -54,13 +57,11 @@ export interface GrantService {
   countersign(user: AuthenticatedUser, id: string): Promise<Committed<GrantView>>;
   /** Whether `requesterMsp` may read `fields` of the dataset now (evaluated, nothing recorded). */
   checkAccess(user: AuthenticatedUser, datasetId: string, requesterMsp: string, fields: readonly string[]): Promise<AccessCheck>;
-  /** Writes the access decision for a fetch to the audit trail; a DENIED decision is a committed receipt too. */
-  recordAccess(
-    user: AuthenticatedUser,
-    grantId: string,
-    payloadSha256: string,
-    fields: readonly string[],
-  ): Promise<Committed<AccessReceipt>>;
+  /**
+   * The owner's gateway records a delivery (granted or refused) before releasing anything: `user` must be its gateway
+   * identity. The chaincode decides; a DENIED decision is a committed record too.
+   */
+  recordDelivery(user: AuthenticatedUser, delivery: DeliveryRequest): Promise<Committed<AccessReceipt>>;
 }
 
 /**
@@ -76,8 +77,9 @@ export function createGrantService(client: LedgerClient, retryEnvironment: Retry
   return {
     async requestAccess(user, request, privateDetails) {
       if (privateDetails === undefined) return await ledger.call(user, RequestAccess, { request });
-      // The chaincode hashes the details as canonical JSON: the same bytes are hashed and sent.
-      const details = canonicalJsonBytes(privateDetails);
+      // The chaincode hashes the details as canonical JSON: the same bytes are hashed and sent. The random salt makes
+      // the public hash unguessable even for a low-entropy case reference; it stays in the two private collections.
+      const details = canonicalJsonBytes({ ...privateDetails, salt: randomBytes(32).toString('hex') });
       const privateDetailsSha256 = sha256Hex(details);
       const requested = await ledger.call(user, RequestAccess, { request: { ...request, privateDetailsSha256 } });
       await retryWhile(
@@ -94,7 +96,12 @@ export function createGrantService(client: LedgerClient, retryEnvironment: Retry
     },
 
     async readDetails(user, grantId) {
-      return await ledger.call(user, ReadGrantDetails, { grantId });
+      // The salt only protects the public hash: the app gets the details it attached.
+      const stored = await ledger.call(user, ReadGrantDetails, { grantId });
+      return {
+        ...(stored.caseReference === undefined ? {} : { caseReference: stored.caseReference }),
+        ...(stored.notes === undefined ? {} : { notes: stored.notes }),
+      };
     },
 
     async readGrant(user, grantId) {
@@ -136,8 +143,8 @@ export function createGrantService(client: LedgerClient, retryEnvironment: Retry
       return await ledger.call(user, CheckAccess, { datasetId, requesterMsp, fields: [...fields] });
     },
 
-    async recordAccess(user, grantId, payloadSha256, fields) {
-      return await ledger.call(user, RecordAccess, { grantId, payloadSha256, fields: [...fields] });
+    async recordDelivery(user, delivery) {
+      return await ledger.call(user, RecordDelivery, { delivery });
     },
   };
 }

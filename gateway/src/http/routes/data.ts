@@ -1,10 +1,10 @@
 import express, { type Router } from 'express';
-import { AccessReceipt, FieldName, Identifier } from 'govshare-contract';
+import { FieldName, Identifier } from 'govshare-contract';
 import { z } from 'zod';
 
 import { DataRecords } from '../../exchange/payload';
+import { SignedAccessReceipt } from '../../exchange/receipts';
 import type { DataService } from '../../services/dataService';
-import { receiptBody } from '../../services/dataService';
 import { bindRoutes, named, type RouteRegistry } from '../apiRoutes';
 import { authenticatedUser } from '../auth';
 import type { IdempotencyStore } from '../idempotency';
@@ -31,9 +31,10 @@ const DatasetData = named(
     contentFingerprint: z.string().describe("The dataset content the data was projected from: its fingerprint on the ledger"),
     payloadSha256: z.string().describe("SHA-256 of the payload as the owner projected and sent it (canonical JSON of `data`)"),
     data: DataRecords,
-    receipt: AccessReceipt.extend({ blockNumber: z.string() })
-      .nullable()
-      .describe('The committed RecordAccess of this fetch; null when the owner reads its own dataset'),
+    receipt: SignedAccessReceipt.nullable().describe(
+      "The owner gateway's signed receipt of this delivery, verified by this gateway (POST /receipts/verify checks it " +
+        'again against the ledger); null when the owner reads its own dataset',
+    ),
   }),
 );
 
@@ -100,7 +101,7 @@ export function dataRouter(
       const fetched = await data.fetchData(authenticatedUser(req), params.id, { grantId: query.grant, fields: query.fields });
       return {
         status: 200,
-        body: { ...fetched, receipt: fetched.receipt === null ? null : receiptBody(fetched.receipt) },
+        body: fetched,
       };
     },
   );
