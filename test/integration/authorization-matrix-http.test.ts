@@ -27,8 +27,9 @@ interface HttpCall {
 }
 
 /**
- * The endpoint(s) of each action. RECORD_ACCESS and READ_PRIVATE_DETAILS need a live grant of the
- * caller's own to reach the chaincode over HTTP; the chaincode matrix covers them, as it covers
+ * The endpoint(s) of each action. RECORD_DELIVERY has none (the owner's gateway identity records inside the data
+ * exchange) and READ_PRIVATE_DETAILS needs a live grant of the caller's own to reach the chaincode over HTTP; the
+ * chaincode matrix covers them, as it covers
  * READ_ALL_AUDIT, which is not an endpoint but widens what GET /audit returns.
  */
 function callsOf(department: Department, label: string): Readonly<Record<Action, readonly HttpCall[]>> {
@@ -64,7 +65,7 @@ function callsOf(department: Department, label: string): Readonly<Record<Action,
     WITHDRAW_REQUEST: [{ method: 'POST', path: '/api/v1/grants/matrix-missing/withdraw' }],
     REVOKE_ACCESS: [{ method: 'POST', path: '/api/v1/grants/matrix-missing/revoke', body: { reason: 'probe' } }],
     COUNTERSIGN_ACCESS: [{ method: 'POST', path: '/api/v1/grants/matrix-missing/countersign' }],
-    RECORD_ACCESS: [],
+    RECORD_DELIVERY: [],
     READ_PRIVATE_DETAILS: [],
     QUERY_AUDIT: [{ method: 'GET', path: '/api/v1/audit' }],
     READ_ALL_AUDIT: [],
@@ -93,7 +94,7 @@ describe('authorization matrix through the department gateways', () => {
   test('covers every action of the transaction table that has an endpoint of its own', () => {
     const exercised = new Set(cases.map((entry) => entry.action));
     const tableActions = new Set(TRANSACTION_LIST.flatMap((tx) => (tx.action === null ? [] : [tx.action])));
-    expect([...tableActions].filter((action) => !exercised.has(action)).sort()).toEqual(['CONFIGURE_ORGS', 'READ_PRIVATE_DETAILS', 'RECORD_ACCESS']);
+    expect([...tableActions].filter((action) => !exercised.has(action)).sort()).toEqual(['CONFIGURE_ORGS', 'READ_PRIVATE_DETAILS', 'RECORD_DELIVERY']);
     // The one permission no transaction names: it widens what QueryAudit returns.
     expect(ACTIONS.filter((action) => !tableActions.has(action))).toEqual(['READ_ALL_AUDIT']);
   });

@@ -36,7 +36,7 @@ const argumentsOf = (department: Department): Readonly<Partial<Record<Transactio
   WithdrawRequest: ['matrix-grant'],
   RevokeAccess: ['matrix-grant', 'no longer needed'],
   CountersignAccess: ['matrix-grant'],
-  RecordAccess: ['matrix-grant', sha, '[]'],
+  RecordDelivery: ['{}'],
   ReadGrantDetails: ['matrix-grant'],
   QueryAudit: ['{}'],
   IssueCertificate: [CERTIFICATE_TYPE[department], sha, sha, '2030-01-01T00:00:00.000Z'],

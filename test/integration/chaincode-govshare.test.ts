@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { GatewayError, type Contract } from '@hyperledger/fabric-gateway';
 import { common, ledger, peer } from '@hyperledger/fabric-protos';
 import { parseErrorCode } from 'govshare-contract';
-import { connectAs, decode, type FabricSession } from './support/fabric';
+import { connectAs, connectAsGateway, decode, type FabricSession } from './support/fabric';
 import { CHAINCODE, CHANNEL, DEPARTMENTS, mspIdOf, type Department, type Role } from './support/network';
 
 
@@ -22,14 +22,19 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const CITIZEN_NATIONAL_ID = `NID-${RUN}-770412`;
 const CITIZEN_SALT = `salt-${RUN}`;
 const CASE_REFERENCE = `JUS/CASE/${RUN}/Jane-Roe-1980-04-12`;
+/** The private details carry a random salt, so that their public hash cannot be found by hashing guesses. */
+const DETAILS_SALT = createHash('sha256').update(`salt-${RUN}`).digest('hex');
+const DETAILS = JSON.stringify({ caseReference: CASE_REFERENCE, salt: DETAILS_SALT });
 const SUBJECT_PSEUDONYM = sha(`${CITIZEN_SALT}:${CITIZEN_NATIONAL_ID}`);
 
 const sessions = new Map<string, FabricSession>();
-function as(department: Department, role: Role): FabricSession {
+/** A department user, or (`gateway`) the department gateway's own identity. */
+type Who = Role | 'gateway';
+function as(department: Department, role: Who): FabricSession {
   const name = `${department}-${role}`;
   let session = sessions.get(name);
   if (session === undefined) {
-    session = connectAs(department, role);
+    session = role === 'gateway' ? connectAsGateway(department) : connectAs(department, role);
     sessions.set(name, session);
   }
   return session;
@@ -58,7 +63,7 @@ interface SubmitOptions {
 }
 
 async function submit<T = unknown>(
-  user: [Department, Role],
+  user: [Department, Who],
   name: string,
   args: readonly string[],
   options: SubmitOptions = {},
@@ -85,7 +90,7 @@ async function submit<T = unknown>(
   return JSON.parse(decode(submitted.getResult())) as T;
 }
 
-async function evaluate<T = unknown>(user: [Department, Role], name: string, args: readonly string[]): Promise<T> {
+async function evaluate<T = unknown>(user: [Department, Who], name: string, args: readonly string[]): Promise<T> {
   return JSON.parse(decode(await as(...user).contract.evaluateTransaction(name, ...args))) as T;
 }
 
@@ -109,6 +114,8 @@ const EDU_APPROVER: [Department, Role] = ['education', 'approver'];
 const FIN_OFFICER: [Department, Role] = ['finance', 'officer'];
 const FIN_APPROVER: [Department, Role] = ['finance', 'approver'];
 const JUS_OFFICER: [Department, Role] = ['justice', 'officer'];
+const EDU_GATEWAY: [Department, Who] = ['education', 'gateway'];
+const JUS_GATEWAY: [Department, Who] = ['justice', 'gateway'];
 const JUS_APPROVER: [Department, Role] = ['justice', 'approver'];
 const AUDITOR: [Department, Role] = ['audit', 'auditor'];
 
@@ -172,7 +179,7 @@ describe('contract metadata', () => {
       RevokeAccess: ['grantId', 'reason'],
       CountersignAccess: ['grantId'],
       CheckAccess: ['datasetId', 'requesterMsp', 'fields'],
-      RecordAccess: ['grantId', 'payloadSha256', 'fields'],
+      RecordDelivery: ['delivery'],
       QueryAudit: ['query'],
       IssueCertificate: ['type', 'documentSha256', 'subjectPseudonym', 'notAfter'],
       VerifyCertificate: ['documentSha256'],
@@ -314,12 +321,12 @@ describe('access grants', () => {
   });
 
   it('records a PENDING request whose private details only owner and requester peers receive', async () => {
-    const details = JSON.stringify({ caseReference: CASE_REFERENCE });
+    const details = DETAILS;
     grant = await submit<GrantView>(JUS_OFFICER, 'RequestAccess', [JSON.stringify({ ...request(), privateDetailsSha256: sha(details) })]);
     expect(grant).toMatchObject({ status: 'PENDING', active: false, privateDetailsSha256: sha(details) });
     const parties = { endorsingOrganizations: ['EducationMSP', 'JusticeMSP'] };
     await expect(
-      errorCodeOf(submit(JUS_OFFICER, 'AttachRequestDetails', [grant.id], { ...parties, transient: { details: '{"caseReference":"other"}' } })),
+      errorCodeOf(submit(JUS_OFFICER, 'AttachRequestDetails', [grant.id], { ...parties, transient: { details: JSON.stringify({ caseReference: 'other', salt: DETAILS_SALT }) } })),
     ).resolves.toBe('INVALID_ARGUMENT');
     await expect(
       errorCodeOf(submit(EDU_OFFICER, 'AttachRequestDetails', [grant.id], { ...parties, transient: { details } })),
@@ -342,7 +349,7 @@ describe('access grants', () => {
           await sleep(200); // private data may reach a member peer a moment after the block
         }
       }
-      expect(details).toEqual({ caseReference: CASE_REFERENCE });
+      expect(details).toEqual({ caseReference: CASE_REFERENCE, salt: DETAILS_SALT });
     }
     await expect(errorCodeOf(evaluate(FIN_OFFICER, 'ReadGrantDetails', [grant.id]))).resolves.toBe('FORBIDDEN');
   });
@@ -374,18 +381,29 @@ describe('access grants', () => {
     });
   });
 
-  it('records granted and denied fetches alike as audit receipts', async () => {
-    const granted = await submit<{ decision: string; reason: string; auditId: string; txId: string }>(JUS_OFFICER, 'RecordAccess', [
-      grant.id,
-      sha(`payload-1-${RUN}`),
-      '["school_id"]',
-    ]);
-    expect(granted).toMatchObject({ decision: 'GRANTED', reason: 'ACTIVE' });
+  it("records granted and denied deliveries alike, by the owner's gateway identity only", async () => {
+    const delivery = (overrides: Record<string, unknown> = {}): string[] => [
+      JSON.stringify({
+        datasetId: eduDatasetId,
+        requesterMsp: 'JusticeMSP',
+        fields: ['school_id'],
+        contentFingerprint: sha(`content-2-${RUN}`),
+        payloadSha256: sha(`payload-1-${RUN}`),
+        ...overrides,
+      }),
+    ];
+    const granted = await submit<{ decision: string; reason: string; auditId: string; txId: string; grantId: string }>(EDU_GATEWAY, 'RecordDelivery', delivery());
+    expect(granted).toMatchObject({ decision: 'GRANTED', reason: 'ACTIVE', grantId: grant.id, requesterMsp: 'JusticeMSP', ownerMsp: 'EducationMSP' });
     expect(granted.auditId).toBe(granted.txId);
-    const denied = await submit<{ decision: string; reason: string }>(JUS_OFFICER, 'RecordAccess', [grant.id, sha(`payload-2-${RUN}`), '["year_group"]']);
+    const denied = await submit<{ decision: string; reason: string }>(EDU_GATEWAY, 'RecordDelivery', delivery({ fields: ['year_group'] }));
     expect(denied).toMatchObject({ decision: 'DENIED', reason: 'FIELDS_OUT_OF_SCOPE' });
-    const stranger = await submit<{ decision: string; reason: string }>(FIN_OFFICER, 'RecordAccess', [grant.id, sha(`payload-3-${RUN}`), '["school_id"]']);
-    expect(stranger).toMatchObject({ decision: 'DENIED', reason: 'NOT_GRANTEE' });
+    const stranger = await submit<{ decision: string; reason: string }>(EDU_GATEWAY, 'RecordDelivery', delivery({ requesterMsp: 'FinanceMSP' }));
+    expect(stranger).toMatchObject({ decision: 'DENIED', reason: 'NO_GRANT' });
+    // The requester, its gateway and the owner's own users cannot record a delivery.
+    for (const who of [JUS_OFFICER, JUS_GATEWAY, EDU_OFFICER]) {
+      await expect(errorCodeOf(submit(who, 'RecordDelivery', delivery()))).resolves.toBe('FORBIDDEN');
+    }
+    await expect(errorCodeOf(submit(EDU_GATEWAY, 'RecordDelivery', delivery({ contentFingerprint: sha('stale') })))).resolves.toBe('CONTENT_CHANGED');
   });
 
   it('lists grants by dataset and by requester', async () => {
@@ -424,7 +442,9 @@ describe('access grants', () => {
       decision: 'DENIED',
       reason: 'EXPIRED',
     });
-    const receipt = await submit<{ decision: string; reason: string }>(FIN_OFFICER, 'RecordAccess', [shortLived.id, sha('late'), '["school_id"]']);
+    const receipt = await submit<{ decision: string; reason: string }>(EDU_GATEWAY, 'RecordDelivery', [
+      JSON.stringify({ datasetId: eduDatasetId, requesterMsp: 'FinanceMSP', fields: ['school_id'], contentFingerprint: sha(`content-2-${RUN}`), payloadSha256: sha('late') }),
+    ]);
     expect(receipt).toEqual(expect.objectContaining({ decision: 'DENIED', reason: 'EXPIRED' }));
   });
 
@@ -463,6 +483,7 @@ describe('audit trail', () => {
     outcome: string;
     subjectOwnerMsp?: string;
     timestamp: string;
+    details: Record<string, unknown>;
   }
   const window = () => ({ from: iso(-DAY), to: iso(60_000) });
 
@@ -493,15 +514,18 @@ describe('audit trail', () => {
     expect(seen).toEqual(all.records);
   });
 
-  it("shows a department only records about its own datasets or its own actions", async () => {
+  it('shows a department only records about its own datasets, its own actions and the deliveries made to it', async () => {
+    const deliveredTo = (r: AuditRecord, mspId: string): boolean => r.type === 'DATA_ACCESSED' && r.details.requesterMsp === mspId;
     const finance = await evaluate<Page<AuditRecord>>(FIN_OFFICER, 'QueryAudit', [JSON.stringify({ datasetId: eduDatasetId, ...window(), pageSize: 100 })]);
     expect(finance.records.length).toBeGreaterThan(0);
-    expect(finance.records.every((r) => r.actorMsp === 'FinanceMSP')).toBe(true);
+    expect(finance.records.every((r) => r.actorMsp === 'FinanceMSP' || deliveredTo(r, 'FinanceMSP'))).toBe(true);
     const justice = await evaluate<Page<AuditRecord>>(JUS_OFFICER, 'QueryAudit', [JSON.stringify({ ...window(), pageSize: 100 })]);
-    expect(justice.records.every((r) => r.actorMsp === 'JusticeMSP' || r.subjectOwnerMsp === 'JusticeMSP')).toBe(true);
+    expect(justice.records.every((r) => r.actorMsp === 'JusticeMSP' || r.subjectOwnerMsp === 'JusticeMSP' || deliveredTo(r, 'JusticeMSP'))).toBe(true);
+    // Education's deliveries to Justice are recorded by Education and listed under Justice too.
+    expect(justice.records.some((r) => r.actorMsp === 'EducationMSP' && deliveredTo(r, 'JusticeMSP'))).toBe(true);
     const byActor = await evaluate<Page<AuditRecord>>(AUDITOR, 'QueryAudit', [JSON.stringify({ actorMsp: 'JusticeMSP', ...window(), pageSize: 100 })]);
     expect(byActor.records.length).toBeGreaterThan(0);
-    expect(byActor.records.every((r) => r.actorMsp === 'JusticeMSP')).toBe(true);
+    expect(byActor.records.every((r) => r.actorMsp === 'JusticeMSP' || deliveredTo(r, 'JusticeMSP'))).toBe(true);
   });
 });
 
@@ -535,7 +559,11 @@ describe('e-certificates', () => {
 
   it('reports EXPIRED after notAfter', async () => {
     const clearance = sha(`clearance-${RUN}`);
-    await submit(FIN_OFFICER, 'IssueCertificate', ['TAX_CLEARANCE', clearance, SUBJECT_PSEUDONYM, iso(4_000)]);
+    // The same citizen's second certificate carries a pseudonym of its own (docs/security.md: one per certificate).
+    await expect(
+      errorCodeOf(submit(FIN_OFFICER, 'IssueCertificate', ['TAX_CLEARANCE', clearance, SUBJECT_PSEUDONYM, iso(4_000)])),
+    ).resolves.toBe('PSEUDONYM_REUSED');
+    await submit(FIN_OFFICER, 'IssueCertificate', ['TAX_CLEARANCE', clearance, sha(`${CITIZEN_SALT}:${CITIZEN_NATIONAL_ID}:${clearance}`), iso(4_000)]);
     await sleep(4_500);
     await expect(evaluate(EDU_OFFICER, 'VerifyCertificate', [clearance])).resolves.toMatchObject({ status: 'EXPIRED', type: 'TAX_CLEARANCE' });
   });
@@ -589,12 +617,12 @@ describe('citizen privacy on the ledger (runs last)', () => {
     expect(privateWrites).toBeGreaterThan(0);
 
     // The planted identifiers never reach a block (transient data is stripped; private data is hashed).
-    for (const secret of [CITIZEN_NATIONAL_ID, CASE_REFERENCE, 'Jane-Roe', CITIZEN_SALT]) {
+    for (const secret of [CITIZEN_NATIONAL_ID, CASE_REFERENCE, 'Jane-Roe', CITIZEN_SALT, DETAILS_SALT]) {
       expect(rawBlocks.some((raw) => raw.includes(Buffer.from(secret)))).toBe(false);
     }
     // The citizen appears only as the salted pseudonym, and the case only as the hash of the private details.
     expect(writes.some((write) => write.value.includes(SUBJECT_PSEUDONYM))).toBe(true);
-    const detailsHash = sha(JSON.stringify({ caseReference: CASE_REFERENCE }));
+    const detailsHash = sha(DETAILS);
     expect(writes.some((write) => write.value.includes(`"privateDetailsSha256":"${detailsHash}"`))).toBe(true);
 
     // Digests and transaction timestamps are not personal data; blank them before looking for patterns.

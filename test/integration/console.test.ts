@@ -244,7 +244,7 @@ describe("the auditors' web console in Chromium", () => {
     await page.locator('#timeline-count', { hasText: /outcome DENIED/ }).waitFor();
     await expect(page.locator('#timeline-count').textContent()).resolves.toBe('1 of 11 loaded record(s) have outcome DENIED');
     const denied = await timelineRows(page);
-    expect(denied.map((row) => [row.type, row.outcome, row.actor.split('\n')[0]])).toEqual([['DATA_ACCESSED', 'DENIED', 'finance-officer']]);
+    expect(denied.map((row) => [row.type, row.outcome, row.actor.split('\n')[0]])).toEqual([['DATA_ACCESSED', 'DENIED', 'gateway.education']]); // recorded by the owner's gateway
     await screenshot(page, '2-timeline-denied');
   });
 

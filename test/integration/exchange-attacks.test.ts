@@ -152,6 +152,35 @@ describe("attacks on Education's data exchange with the keys Finance holds", () 
     expect(widened.text).not.toContain(NATIONAL_ID);
   });
 
+  test('every answer of the exchange, a request with no grant at all included, is on the ledger, recorded by Education before release', async () => {
+    const financeGateway = tlsPair(path.join(orgDir('finance'), 'nodes', 'gateway.finance', 'tls'));
+    const justiceGateway = tlsPair(path.join(orgDir('justice'), 'nodes', 'gateway.justice', 'tls'));
+
+    const granted = await rawGet(dataUrl('school'), financeGateway);
+    const widened = await rawGet(dataUrl('school,nationalId'), financeGateway);
+    const noGrant = await rawGet(dataUrl('school'), justiceGateway);
+
+    expect([granted.status, widened.status, noGrant.status]).toEqual([200, 403, 403]);
+    expect(JSON.parse(noGrant.text)).toMatchObject({ code: 'ACCESS_DENIED', reason: 'NO_GRANT' });
+    const receiptHeader = granted.headers['x-access-receipt'];
+    expect(typeof receiptHeader).toBe('string');
+    const receipt = (JSON.parse(Buffer.from(String(receiptHeader), 'base64url').toString('utf8')) as { receipt: { txId: string } }).receipt;
+    const txIds = [receipt.txId, ...[widened, noGrant].map((response) => String((JSON.parse(response.text) as { txId?: unknown }).txId))];
+
+    const trail = await api('education', 'GET', `/api/v1/audit?dataset=${datasetId}&limit=100`, { role: 'auditor' });
+    const byTx = new Map((trail.body.items as { txId: string }[]).map((record) => [record.txId, record]));
+    // [outcome, actor, actor id, requester, reason] of each recorded answer, in the order they were made.
+    const summary = txIds.map((txId) => {
+      const record = byTx.get(txId) as { type: string; outcome: string; actorMsp: string; actorId: string; details: Record<string, unknown> } | undefined;
+      return record === undefined ? ['missing', txId] : [record.type, record.outcome, record.actorMsp, record.actorId, record.details.requesterMsp, record.details.reason];
+    });
+    expect(summary).toEqual([
+      ['DATA_ACCESSED', 'GRANTED', 'EducationMSP', 'gateway.education', 'FinanceMSP', 'ACTIVE'],
+      ['DATA_ACCESSED', 'DENIED', 'EducationMSP', 'gateway.education', 'FinanceMSP', 'FIELDS_OUT_OF_SCOPE'],
+      ['DATA_ACCESSED', 'DENIED', 'EducationMSP', 'gateway.education', 'JusticeMSP', 'NO_GRANT'],
+    ]);
+  });
+
   test.each([
     ["Finance's peer TLS certificate", () => tlsPair(path.join(orgDir('finance'), 'nodes', 'peer0.finance', 'tls'))],
     ["Finance's MSP admin TLS certificate", () => tlsPair(path.join(orgDir('finance'), 'users', 'finance-msp-admin', 'tls'))],

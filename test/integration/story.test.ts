@@ -1,12 +1,20 @@
 /**
  * The sharing story of issue #5, end to end on the real network and only through the department gateways:
  * Justice registers a dataset and uploads its data → Education requests fields of it → Justice approves →
- * Education fetches through its gateway (payload verified, access recorded) → Audit sees the whole trail →
+ * Education fetches through its gateway (recorded by Justice before release, with Justice's signed receipt, which
+ * Finance verifies offline against its own peer's ledger) → Audit sees the whole trail →
  * Justice revokes → Education's next fetch is refused and the refusal is on chain → an SSE client of Education
  * saw each event.
  */
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
 import { connectAs, decode } from './support/fabric';
+import { REPO_ROOT } from './support/network';
 import { EventStream } from './support/sse';
 import { apiAfterPropagation as api, closePeerSessions } from './support/propagation';
 
@@ -128,11 +136,23 @@ describe('the sharing story: Justice shares a dataset with Education, under audi
         .digest('hex'),
       fields: ['convictions', 'district', 'year'],
       data: records.map(({ district, year, convictions }) => ({ district, year, convictions })),
-      receipt: { decision: 'GRANTED', reason: 'ACTIVE', grantId },
+      // Signed by Justice's gateway, which recorded the delivery on the ledger before it released anything.
+      receipt: { receipt: { grantId, datasetId, ownerMsp: 'JusticeMSP', requesterMsp: 'EducationMSP', fields: ['convictions', 'district', 'year'] } },
     });
     expect(JSON.stringify(fetched.body)).not.toContain('presidingJudge');
-    grantedReceipt = fetched.body.receipt as Record<string, unknown>;
+    grantedReceipt = (fetched.body.receipt as { receipt: Record<string, unknown> }).receipt;
     txIds.accessed = String(grantedReceipt.txId);
+
+    // A third department checks the receipt offline, with its own identity on its own peer: no gateway involved.
+    const directory = mkdtempSync(path.join(tmpdir(), 'govshare-story-receipt-'));
+    try {
+      const file = path.join(directory, 'receipt.json');
+      writeFileSync(file, JSON.stringify(fetched.body.receipt));
+      const { stdout } = await promisify(execFile)('bash', [path.join(REPO_ROOT, 'scripts', 'verify-receipt.sh'), file, 'finance']);
+      expect(stdout).toContain(`VALID: JusticeMSP delivered fields convictions,district,year of ${datasetId} to EducationMSP`);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   test('Audit sees the whole trail, in order', async () => {
@@ -145,7 +165,8 @@ describe('the sharing story: Justice shares a dataset with Education, under audi
       ['DATASET_UPDATED', 'JusticeMSP', 'SUCCESS', txIds.uploaded],
       ['ACCESS_REQUESTED', 'EducationMSP', 'SUCCESS', txIds.requested],
       ['ACCESS_APPROVED', 'JusticeMSP', 'SUCCESS', txIds.approved],
-      ['DATA_ACCESSED', 'EducationMSP', 'GRANTED', txIds.accessed],
+      // The delivery is recorded by the owner's gateway, not by the requester.
+      ['DATA_ACCESSED', 'JusticeMSP', 'GRANTED', txIds.accessed],
     ]);
   });
 

@@ -11,9 +11,11 @@ import {
   CHAINCODE,
   CHANNEL,
   credentialsOf,
+  gatewayCredentialsOf,
   peerEndpointOf,
   tlsRootCertOf,
   type Role,
+  type UserCredentials,
 } from './network';
 
 export interface FabricSession {
@@ -28,11 +30,19 @@ export interface FabricSession {
  * Any department with a peer works: one of the four `Department`s or one added by add-department.sh.
  */
 export function connectAs(department: string, role: Role, peerOf: string = department): FabricSession {
+  return connectWith(credentialsOf(department, role), peerOf);
+}
+
+/** Connects to `peerOf`'s peer as `department`'s gateway identity (govshare.role=gateway). */
+export function connectAsGateway(department: string, peerOf: string = department): FabricSession {
+  return connectWith(gatewayCredentialsOf(department), peerOf);
+}
+
+function connectWith({ mspId, certificate, privateKey }: UserCredentials, peerOf: string): FabricSession {
   // Peers' TLS certificates name localhost and 127.0.0.1; TLS server names must not be IP addresses.
   const client = new grpc.Client(peerEndpointOf(peerOf), grpc.credentials.createSsl(tlsRootCertOf(peerOf)), {
     'grpc.ssl_target_name_override': 'localhost',
   });
-  const { mspId, certificate, privateKey } = credentialsOf(department, role);
   const gateway = connect({
     client,
     identity: { mspId, credentials: certificate },

@@ -71,6 +71,22 @@ export function credentialsOf(department: string, role: Role): UserCredentials {
   };
 }
 
+/**
+ * A department gateway's own identity (ecert attribute govshare.role=gateway): what that department's operator,
+ * and anyone who takes over its gateway, holds.
+ */
+export function gatewayCredentialsOf(department: string): UserCredentials {
+  const msp = path.join(STATE_DIR, 'orgs', department, 'nodes', `gateway.${department}`, 'msp');
+  const keystore = path.join(msp, 'keystore');
+  const keyFile = readdirSync(keystore).find((name) => name.endsWith('_sk'));
+  if (keyFile === undefined) throw new Error(`no private key in ${keystore}`);
+  return {
+    mspId: mspIdOf(department),
+    certificate: readFileSync(path.join(msp, 'signcerts', 'cert.pem')),
+    privateKey: readFileSync(path.join(keystore, keyFile)),
+  };
+}
+
 export interface GatewayEntry {
   readonly url: string;
   readonly tokens: Readonly<Record<Role, string>>;
