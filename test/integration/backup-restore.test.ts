@@ -199,7 +199,11 @@ describe(`whole-department backup and restore (${ORG})`, () => {
   test('grants to and from the restored department deliver', async () => {
     const toEducation = await api('education', 'GET', `/api/v1/datasets/${ids.kept}/data`);
     expect(toEducation.status).toBe(200);
-    expect(toEducation.body).toMatchObject({ payloadSha256: fingerprintOf(recordsOf(10)), receipt: { decision: 'GRANTED' } });
+    // With the receipt the restored Finance gateway signed with its restored gateway key (checked by Education's gateway).
+    expect(toEducation.body).toMatchObject({
+      payloadSha256: fingerprintOf(recordsOf(10)),
+      receipt: { receipt: { datasetId: ids.kept, ownerMsp: 'FinanceMSP', requesterMsp: 'EducationMSP', payloadSha256: fingerprintOf(recordsOf(10)) } },
+    });
 
     const fromEducation = await api(ORG, 'GET', `/api/v1/datasets/${ids.education}/data`);
     expect(fromEducation.status).toBe(200);
