@@ -403,7 +403,10 @@ export class ChainVerifier {
       }
       if (position === 0) this.#genesisTime = channelHeader.getTimestamp()?.toDate().toISOString();
       const txId = channelHeader.getTxId();
-      if (txId !== '') this.#transactions.set(txId, { block: number, validationCode: filter[index] ?? (position === 0 ? VALID : -1) });
+      // A resubmitted transaction appears again later, flagged DUPLICATE_TXID: it must not hide the VALID copy.
+      if (txId !== '' && this.#transactions.get(txId)?.validationCode !== VALID) {
+        this.#transactions.set(txId, { block: number, validationCode: filter[index] ?? (position === 0 ? VALID : -1) });
+      }
     });
     this.#previous = header;
   }
