@@ -1,5 +1,4 @@
 import {
-  CommitFailedError,
   EndorsementFailedError,
   FabricTimeoutError,
   FabricUnavailableError,
@@ -39,7 +38,9 @@ describe('translateFabricError', () => {
   it.each([
     ['UNAVAILABLE', 14],
     ['DEADLINE_EXCEEDED', 4],
-  ])('reports a commit status lost to %s as an unknown outcome (504 with the txId), never as "retry later"', (_name, code) => {
+    ['CANCELLED', 1],
+    ['UNKNOWN', 2],
+  ])('reports a commit status lost to %s as an unknown outcome (504 with the txId), never as "retry later" or "failed"', (_name, code) => {
     const translated = translateFabricError(gatewayError(code, 'lost'), 'commitStatus', 'tx-unknown');
 
     expect(translated).toBeInstanceOf(FabricTimeoutError);
@@ -135,13 +136,6 @@ describe('translateFabricError', () => {
     expect(body).toMatchObject({ status: 502, code: 'ENDORSEMENT_FAILED', txId: 'tx5' });
     expect(JSON.stringify(body)).not.toContain('TypeError');
     expect((translated as EndorsementFailedError).details).toHaveLength(1);
-  });
-
-  it('maps a commit status failure to CommitFailedError (502)', () => {
-    const translated = translateFabricError(gatewayError(UNKNOWN, 'commit status failed'), 'commitStatus', 'tx6');
-
-    expect(translated).toBeInstanceOf(CommitFailedError);
-    expect(toProblem(translated)).toMatchObject({ status: 502, code: 'COMMIT_FAILED' });
   });
 
   it('gives an endorsement policy failure at commit its own stable code', () => {

@@ -1,7 +1,6 @@
 import { parseErrorCode } from 'govshare-contract';
 
 import {
-  CommitFailedError,
   EndorsementFailedError,
   FabricTimeoutError,
   FabricUnavailableError,
@@ -91,9 +90,12 @@ export function translateFabricError(err: unknown, stage: FabricStage, txId?: st
   if (chaincodeError !== undefined) {
     return new GovshareChaincodeError(chaincodeError.code, chaincodeError.message, options);
   }
-  if (stage === 'commitStatus' && (gatewayError.code === GRPC_DEADLINE_EXCEEDED || gatewayError.code === GRPC_UNAVAILABLE)) {
-    // The transaction was already handed to the orderers: it may still commit, so "retry later"
-    // (503) would invite a duplicate. Report the unknown outcome with the txId to look up.
+  if (stage === 'commitStatus') {
+    // The transaction was already handed to the orderers: whatever stopped the status from reaching us
+    // (deadline, lost connection, or the call CANCELLED while a restarted peer catches up), it may still
+    // commit, so neither "retry later" (503) nor "failed" (502) is true. Report the unknown outcome with
+    // the txId to look up. (A status that did arrive with an invalid code is a CommitFailedError, raised
+    // by the submit flow, not here.)
     return new FabricTimeoutError(
       'The transaction was submitted but its outcome is unknown (it may still commit); look it up by txId before retrying',
       options,
@@ -131,11 +133,5 @@ export function translateFabricError(err: unknown, stage: FabricStage, txId?: st
       return new EndorsementFailedError(`Fabric ${stage} failed: ${gatewayError.message}`, options);
     case 'submit':
       return new FabricUnavailableError(`Ordering failed: ${gatewayError.message}`, options);
-    case 'commitStatus':
-      return new CommitFailedError(
-        'COMMIT_STATUS_UNKNOWN',
-        `Commit status unavailable: ${gatewayError.message}`,
-        options,
-      );
   }
 }
