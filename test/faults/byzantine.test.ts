@@ -25,6 +25,7 @@ import {
   peerBlock,
   peerHeight,
   runScript,
+  settle,
   sleep,
   startNode,
   waitForConvergence,
@@ -169,5 +170,8 @@ describeBft('a Byzantine orderer: its ledger altered on disk', () => {
     // Each orderer keeps the signatures it collected, so only header and data are compared.
     expect(signedPart(repaired).equals(signedPart(original))).toBe(true);
     report(`  ${liar}'s block file repaired; it serves the original block ${probeBlock} again`);
+    // It takes part in consensus again (and the next test finds 4 consenters in step).
+    const settled = await settle(`${probeId}-settle`);
+    report(`  after the repair: 2 probe rounds committed with ${liar} back, all orderers and peers at height ${settled.height} (${(settled.waitedMs / 1000).toFixed(1)}s)`);
   });
 });
