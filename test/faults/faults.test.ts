@@ -13,6 +13,7 @@
  * $GOVSHARE_FAULTS_REPORT (default .govshare/fault-results/report.txt).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { connectAs, type FabricSession } from '../integration/support/fabric';
 import { api } from '../integration/support/http';
@@ -80,6 +81,8 @@ const report = (line: string): void => {
   reportLines.push(line);
 };
 const fmt = (seconds: number): string => seconds.toFixed(1);
+/** The 1/5/15-minute load averages: the recovery figures depend on how busy the host was. */
+const hostLoad = (): string => loadavg().map((l) => l.toFixed(1)).join('/');
 
 interface Fault {
   readonly node: FabricNode;
@@ -165,7 +168,7 @@ afterAll(async () => {
     await restoreAllNodes();
     // The next user of the network (the Byzantine test, add-department) gets 4 consenters in step.
     const settled = await settle(`faults-${runId}-after`);
-    report(`after the tests: every node up, 2 probe rounds committed, all at height ${settled.height} (${fmt(settled.waitedMs / 1000)}s)`);
+    report(`after the tests: every node up, 2 probe rounds committed, all at height ${settled.height} (${fmt(settled.waitedMs / 1000)}s); host load average ${hostLoad()}`);
   } finally {
     for (const session of sessions.values()) session.close();
     cleanupScratch();
@@ -244,7 +247,7 @@ describe('faults under steady load through the gateways', () => {
 
     const { records } = loadRun();
     const latencies = records.map((r) => r.end - r.start);
-    report(`govshare fault test ${new Date().toISOString()} — run ${runId}; ordering: ${MODE}`);
+    report(`govshare fault test ${new Date().toISOString()} — run ${runId}; ordering: ${MODE}; host load average ${hostLoad()} (${String(cpus().length)} CPUs)`);
     report(
       `offered load: ${RATE} req/s open loop, round-robin over ${DEPARTMENTS.length} gateways, ≤${MAX_IN_FLIGHT} in flight, ` +
         `client timeout ${REQUEST_TIMEOUT_MS / 1000}s; ${records.length} requests, ${load.skipped} ticks skipped (in-flight cap)`,
