@@ -21,6 +21,7 @@ import {
   nodeStates,
   ordererBlock,
   ordererChainDir,
+  ordererDataDir,
   ORDERERS,
   peerBlock,
   peerHeight,
@@ -105,6 +106,9 @@ describeBft('a Byzantine orderer: its ledger altered on disk', () => {
 
     // 3. The liar: stopped, one byte of the probe block's data flipped in its block file, restarted.
     await runScript('network.sh', ['stop', liar]);
+    // Its honest state (ledger and SmartBFT WAL), to put back afterwards.
+    const honestState = path.join(work, 'liar-data');
+    execFileSync('cp', ['-a', ordererDataDir(liar), honestState]);
     const found = findInBlockFiles(liar, Buffer.from(probeId));
     if (found === undefined) throw new Error(`the probe id is not in ${liar}'s block files`);
     flipByteAt(found.file, found.offset);
@@ -162,9 +166,14 @@ describeBft('a Byzantine orderer: its ledger altered on disk', () => {
     const verified = await runScript('verify-ledger.sh', [CATCHING_UP, '--no-audit']);
     expect(verified).toContain('VERDICT: INTACT');
 
-    // 6. The liar's ledger is put back, so that later runs find an honest network.
+    // 6. The liar's honest state is put back, so that later tests find an honest network. Its whole data
+    // directory, not just the byte: while it was the only orderer up its SmartBFT WAL recorded view changes
+    // of its own, and an orderer restarted on that WAL was seen to loop in same-height syncs afterwards
+    // (SmartBFT resets its decisions-in-view on such a sync, hyperledger-labs/SmartBFT#663), ordering
+    // nothing sent to it, which broke add-department's approvals through that orderer.
     await runScript('network.sh', ['stop', liar]);
-    flipByteAt(found.file, found.offset);
+    rmSync(ordererDataDir(liar), { recursive: true, force: true });
+    execFileSync('cp', ['-a', honestState, ordererDataDir(liar)]);
     await startNode(liar);
     const repaired = await ordererBlock(liar, probeBlock);
     // Each orderer keeps the signatures it collected, so only header and data are compared.

@@ -192,6 +192,11 @@ export function ordererChainDir(orderer: Orderer): string {
   return path.join(STATE_DIR, 'orgs', departmentOf(orderer), 'nodes', orderer, 'data', 'ledger', 'chains', CHANNEL);
 }
 
+/** A BFT orderer's whole state: its ledger and its SmartBFT write-ahead log. */
+export function ordererDataDir(orderer: Orderer): string {
+  return path.join(STATE_DIR, 'orgs', departmentOf(orderer), 'nodes', orderer, 'data');
+}
+
 /** Runs an operator script with arguments (peer-backup.sh and the like). */
 export async function runScript(name: string, args: readonly string[], timeoutMs = 300_000): Promise<string> {
   return script(name, args, timeoutMs);

@@ -48,6 +48,7 @@ import {
   successesPerSecond,
   WRITERS,
   type RequestRecord,
+  waitForRateLimitHeadroom,
 } from './load';
 
 // Offered load: 12 requests/s by default, 3/s per gateway (9 registrations/s via the 3 departments + 3 reads/s
@@ -160,6 +161,8 @@ beforeAll(async () => {
   // Every consenter in step before the load (an earlier test or run may have restarted one).
   const settled = await settle(`faults-${runId}-settle`);
   startHeight = settled.height;
+  const waited = await waitForRateLimitHeadroom(seedId);
+  if (waited.length > 0) report(`before the load, rate-limit windows: ${waited.join('; ')}`);
   report(`before the load: seed and 2 probe rounds committed, all orderers and peers at height ${startHeight} (${fmt(settled.waitedMs / 1000)}s)`);
 });
 

@@ -215,3 +215,35 @@ export function recoverySeconds(
   }
   return { seconds: undefined, buckets };
 }
+
+/** The clients of the load: each writer's officer, and Audit's auditor for the reads. */
+const LOAD_CLIENTS: readonly (readonly [Department, Role])[] = [...WRITERS.map((d) => [d, 'officer'] as const), ['audit', 'auditor']];
+
+/**
+ * Waits until every client of the load has at least half of its per-token rate limit left in the current
+ * window (the gateway's RateLimit header, express-rate-limit draft-7: "limit=600, remaining=N, reset=S"):
+ * in `npm test` the fuzzing just before may have spent a token's window, and a 429 would be the tests' own
+ * doing, not a fault's. Returns what it waited for, for the report.
+ */
+export async function waitForRateLimitHeadroom(probeId: string, maxWaitS = 65): Promise<string[]> {
+  const waited: string[] = [];
+  for (const [department, role] of LOAD_CLIENTS) {
+    const gateway = gatewaysFile()[department];
+    const response = await fetch(`${gateway.url}/api/v1/datasets/${probeId}`, {
+      headers: { authorization: `Bearer ${gateway.tokens[role]}` },
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    await response.text();
+    const field = (name: string): number | undefined => {
+      const match = new RegExp(`${name}=(\\d+)`).exec(response.headers.get('ratelimit') ?? '');
+      return match?.[1] === undefined ? undefined : Number(match[1]);
+    };
+    const [limit, remaining, reset] = [field('limit'), field('remaining'), field('reset')];
+    if (limit !== undefined && remaining !== undefined && reset !== undefined && remaining < limit / 2) {
+      const seconds = Math.min(reset + 1, maxWaitS);
+      waited.push(`${department} ${role}: ${String(remaining)} of ${String(limit)} left, waited ${String(seconds)}s for the next window`);
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    }
+  }
+  return waited;
+}
