@@ -43,12 +43,25 @@ render_hosts_table() {
   done
 }
 
+# The bridge records the state directory of the network it serves (its interface alias), so that a
+# second network of the same port base (another state directory) never takes over or removes its hosts.
+hosts_owner() { { ip -o link show "$HOSTS_BRIDGE" 2>/dev/null || true; } | sed -nE 's/.* alias (.*)$/\1/p'; }
+hosts_check_owner() {
+  local owner
+  owner="$(hosts_owner)"
+  if ip link show "$HOSTS_BRIDGE" >/dev/null 2>&1 && [[ "$owner" != "$GOVSHARE_STATE" ]]; then
+    die "the hosts of port base $GOVSHARE_PORT_BASE ($HOSTS_BRIDGE) belong to the network at ${owner:-an unknown state directory}; stop it there (GOVSHARE_STATE=$owner scripts/network.sh down) or choose another GOVSHARE_PORT_BASE"
+  fi
+}
+
 # hosts_check_free: refuses to build on a subnet or names that something else already uses.
 hosts_check_free() {
   [[ "$(id -u)" -eq 0 ]] || die "the hosts mode creates network namespaces and links: run it as root"
   command -v ip >/dev/null || die "the hosts mode needs iproute2 (ip)"
+  hosts_check_owner
+  # Any address or route inside the subnet (equal or more specific) belongs to someone else.
   if ! ip link show "$HOSTS_BRIDGE" >/dev/null 2>&1 &&
-    [[ -n "$(ip -4 -o addr show to "$HOSTS_SUBNET.0/24")" || -n "$(ip -4 route show to match "$HOSTS_SUBNET.1" | grep -v '^default')" ]]; then
+    [[ -n "$(ip -4 -o addr show to "$HOSTS_SUBNET.0/24")$(ip -4 route show table all to root "$HOSTS_SUBNET.0/24")" ]]; then
     die "$HOSTS_SUBNET.0/24 is already in use on this machine; choose another GOVSHARE_PORT_BASE (the subnet derives from it)"
   fi
 }
@@ -59,6 +72,7 @@ hosts_up() {
   hosts_check_free
   if ! ip link show "$HOSTS_BRIDGE" >/dev/null 2>&1; then
     ip link add "$HOSTS_BRIDGE" type bridge
+    ip link set "$HOSTS_BRIDGE" alias "$GOVSHARE_STATE"
     ip addr add "$HOSTS_OPERATOR_IP/24" dev "$HOSTS_BRIDGE"
   fi
   ip link set "$HOSTS_BRIDGE" up
@@ -89,6 +103,7 @@ hosts_owned_namespaces() {
 # be stopped first (a namespace with a process in it lives on until that process ends).
 hosts_down() {
   local ns link pids
+  hosts_check_owner
   for ns in $(hosts_owned_namespaces); do
     # Deleting the name of a namespace that a process still uses would leave it running, unreachable.
     # Only govshare's scripts start processes on these hosts, so one still there is a daemon whose

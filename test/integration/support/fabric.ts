@@ -12,6 +12,7 @@ import {
   CHANNEL,
   credentialsOf,
   peerEndpointOf,
+  peerTlsNameOf,
   tlsRootCertOf,
   type Role,
 } from './network';
@@ -28,9 +29,10 @@ export interface FabricSession {
  * Any department with a peer works: one of the four `Department`s or one added by add-department.sh.
  */
 export function connectAs(department: string, role: Role, peerOf: string = department): FabricSession {
-  // Peers' TLS certificates name localhost and 127.0.0.1; TLS server names must not be IP addresses.
+  // Peers' TLS certificates name localhost and 127.0.0.1 (and, on a multi-host network, their host name); TLS
+  // server names must not be IP addresses.
   const client = new grpc.Client(peerEndpointOf(peerOf), grpc.credentials.createSsl(tlsRootCertOf(peerOf)), {
-    'grpc.ssl_target_name_override': 'localhost',
+    'grpc.ssl_target_name_override': peerTlsNameOf(peerOf),
   });
   const { mspId, certificate, privateKey } = credentialsOf(department, role);
   const gateway = connect({
