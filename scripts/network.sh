@@ -133,7 +133,7 @@ down() {
     done < <(daemons)
     wait
   done
-  if hosts_mode || [[ -n "$(hosts_owned_namespaces)" ]]; then
+  if hosts_mode; then
     hosts_down
     step "removed the hosts: namespaces $NETNS_PREFIX-*, bridge $HOSTS_BRIDGE and their links"
   fi
