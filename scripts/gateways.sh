@@ -18,7 +18,7 @@ gateway_name() { echo "gateway.$1"; }
 write_configs() {
   local specs=() org
   for org in "${PEER_ORGS[@]}"; do
-    specs+=("$org=$(msp_id "$org"),$(gateway_port "$org"),$(peer_port "$org"),$(data_exchange_port "$org"),$(ca_port "$org"),$(org_ip "$org"),$(node_host "$(peer_name "$org")"),$(node_host "gateway.$org"),$(node_host "ca.$org")$(hosts_mode && echo ",$(gateway_ops_port "$org")")")
+    specs+=("$org=$(msp_id "$org"),$(gateway_port "$org"),$(peer_port "$org"),$(data_exchange_port "$org"),$(ca_port "$org"),$(org_ip "$org"),$(node_host "$(peer_name "$org")"),$(node_host "gateway.$org"),$(node_host "ca.$org")$(if hosts_mode; then echo ",$(gateway_ops_port "$org")"; fi)")
   done
   node "$here/lib/write-gateway-config.js" "$GOVSHARE_STATE" "${specs[@]}"
 }
