@@ -20,8 +20,14 @@ export function hostOf(org: string): string {
 }
 
 export async function run(command: string, args: readonly string[], timeoutMs = 180_000): Promise<string> {
-  const { stdout, stderr } = await execFileAsync(command, [...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
-  return `${stdout}${stderr}`;
+  try {
+    const { stdout, stderr } = await execFileAsync(command, [...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
+    return `${stdout}${stderr}`;
+  } catch (err) {
+    // A failed command's own output says why: keep it in the failure.
+    const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(' ')} failed: ${(err as Error).message}\n${stdout}${stderr}`);
+  }
 }
 
 /** Runs an operator script with this test's environment (port bases, state directory). */
