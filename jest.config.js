@@ -44,6 +44,15 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/test/integration/setup/jest-timeout.ts'],
     },
     {
+      // Every organisation on its own host (network.sh up --hosts); scripts/test.sh runs it on a network of its own.
+      displayName: 'multi-host',
+      testEnvironment: 'node',
+      moduleNameMapper: contractSources,
+      roots: ['<rootDir>/test/multi-host'],
+      transform: tsJest('<rootDir>/test/multi-host/tsconfig.json'),
+      setupFilesAfterEnv: ['<rootDir>/test/integration/setup/jest-timeout.ts'],
+    },
+    {
       // Not part of `npm test`: kills and restarts nodes under load (`npm run test:faults`).
       displayName: 'faults',
       testEnvironment: 'node',

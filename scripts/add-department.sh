@@ -43,6 +43,10 @@ fi
 [[ "$name" =~ ^[a-z][a-z0-9]{1,15}$ ]] || die "a department name is 2-16 lower-case letters or digits, starting with a letter"
 [[ "$name" != orderer ]] || die "'orderer' is the ordering service's org"
 [[ -f "$(genesis_block)" ]] || die "the network is not set up: run npm start first"
+# A new host would need its namespace and a line in every host's name table, and its nodes certificates for it.
+if hosts_mode; then
+  die "add-department.sh does not support the hosts topology yet (network.sh up --hosts); add the department on a loopback network (docs/network.md, \"Hosts\")"
+fi
 mspid="$(msp_id "$name")"
 orderer="$(orderer_name "$name")"
 work="$GOVSHARE_STATE/departments.d/$name"

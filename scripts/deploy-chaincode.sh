@@ -154,7 +154,7 @@ approve_and_commit() {
   for org in "${PEER_ORGS[@]}"; do approve_for "$org" "$label" "$sequence"; done
   local peers=()
   for org in "${PEER_ORGS[@]}"; do
-    peers+=(--peerAddresses "$GOVSHARE_HOST:$(peer_port "$org")" --tlsRootCertFiles "$(ca_cert "$org")")
+    peers+=(--peerAddresses "$(node_host "$(peer_name "$org")"):$(peer_port "$org")" --tlsRootCertFiles "$(ca_cert "$org")")
   done
   step "committing sequence $sequence to $CHANNEL_NAME"
   # shellcheck disable=SC2046

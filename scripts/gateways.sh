@@ -14,12 +14,11 @@ source "$here/lib/process.sh"
 source "$here/lib/node-deps.sh"
 
 gateway_name() { echo "gateway.$1"; }
-gateway_url() { echo "http://$GOVSHARE_HOST:$(gateway_port "$1")"; }
 
 write_configs() {
   local specs=() org
   for org in "${PEER_ORGS[@]}"; do
-    specs+=("$org=$(msp_id "$org"),$(gateway_port "$org"),$(peer_port "$org"),$(data_exchange_port "$org"),$(ca_port "$org")")
+    specs+=("$org=$(msp_id "$org"),$(gateway_port "$org"),$(peer_port "$org"),$(data_exchange_port "$org"),$(ca_port "$org"),$(org_ip "$org"),$(node_host "$(peer_name "$org")"),$(node_host "gateway.$org"),$(node_host "ca.$org")$(if hosts_mode; then echo ",$(gateway_ops_port "$org")"; fi)")
   done
   node "$here/lib/write-gateway-config.js" "$GOVSHARE_STATE" "${specs[@]}"
 }
@@ -27,7 +26,7 @@ write_configs() {
 wait_until_ready() {
   local org="$1" i
   for i in $(seq 1 150); do
-    if curl -fs --max-time 2 "$(gateway_url "$org")/readyz" >/dev/null; then return; fi
+    if gateway_ready "$org"; then return; fi
     is_running "$(gateway_name "$org")" || die "gateway for $org exited; see $(log_file "$(gateway_name "$org")")"
     sleep 0.2
   done
@@ -78,13 +77,13 @@ kill_one() {
 
 status() {
   local org name pid ready
-  printf '%-20s %-8s %-24s %s\n' GATEWAY PID URL READY
+  printf '%-20s %-8s %-40s %s\n' GATEWAY PID URL READY
   for org in "${PEER_ORGS[@]}"; do
     name="$(gateway_name "$org")"
     pid=-; ready=no
     is_running "$name" && pid="$(running_pid "$name")"
-    curl -fs --max-time 2 "$(gateway_url "$org")/readyz" >/dev/null 2>&1 && ready=yes
-    printf '%-20s %-8s %-24s %s\n' "$name" "$pid" "$(gateway_url "$org")" "$ready"
+    gateway_ready "$org" && ready=yes
+    printf '%-20s %-8s %-40s %s\n' "$name" "$pid" "$(gateway_url "$org")" "$ready"
   done
 }
 

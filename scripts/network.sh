@@ -2,14 +2,21 @@
 # The govshare Fabric network on this machine: a Fabric CA, a peer and (BFT, the default) a SmartBFT
 # orderer per department; GOVSHARE_CONSENSUS=raft instead runs 3 etcdraft orderers of an OrdererMSP.
 #   network.sh up       start (or finish starting) everything; running twice is harmless
-#   network.sh down     stop exactly the processes this script started (chaincode included)
+#   network.sh up --hosts   the same, every organisation on its own host: a network namespace per org
+#                       on a private bridge, nodes named <node>.govshare.test (docs/network.md, "Hosts");
+#                       fixed for the network's life (certificates name the hosts), so later commands
+#                       need no flag
+#   network.sh down     stop exactly the processes this script started (chaincode included); in hosts
+#                       mode also the gateways, then remove every namespace, link and bridge it made
 #   network.sh status   each node with pid, port, state, ledger height; each consenter with its org,
 #                       and the BFT leader and view (or the Raft leader)
 #   network.sh logs [node]  list the logs, or follow one node's log (e.g. logs peer0.justice)
 #   network.sh clean    stop the gateways and the network, then delete all generated state (crypto, ledgers, logs)
 #   network.sh stop|start|kill <node>   one node (kill = SIGKILL, for fault tests); e.g. stop orderer2
+#   network.sh cut|reconnect <org>      hosts mode: unplug that org's host from the bridge, or plug it back
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+if [[ "${1:-}" == up && "${2:-}" == --hosts ]]; then export GOVSHARE_TOPOLOGY=hosts; fi
 # shellcheck source=scripts/lib/env.sh
 source "$here/lib/env.sh"
 # shellcheck source=scripts/lib/process.sh
@@ -22,6 +29,8 @@ source "$here/lib/admin.sh"
 source "$here/lib/nodes.sh"
 # shellcheck source=scripts/lib/channel.sh
 source "$here/lib/channel.sh"
+# shellcheck source=scripts/lib/hosts.sh
+source "$here/lib/hosts.sh"
 
 all_orgs() { echo "${CA_ORGS[@]}"; }
 
@@ -41,6 +50,8 @@ up() {
   fi
   mkdir -p "$GOVSHARE_STATE" "$LOG_DIR"
   chmod 700 "$GOVSHARE_STATE"
+  record_topology
+  hosts_mode && hosts_up
   render_node_config
 
   step "starting the Fabric CAs"
@@ -68,7 +79,21 @@ up() {
   wait_all "joining the orderers to $CHANNEL_NAME" "${joins[@]}"
   for org in "${PEER_ORGS[@]}"; do join_peer "$org"; done
   wait_for_channel_height
-  step "network up in $((SECONDS - started))s (state in $GOVSHARE_STATE)"
+  step "network up in $((SECONDS - started))s ($GOVSHARE_TOPOLOGY topology, state in $GOVSHARE_STATE)"
+}
+
+# record_topology: the first `up` fixes the topology; certificates issued for one do not serve the other.
+record_topology() {
+  if [[ -s "$TOPOLOGY_FILE" ]]; then
+    [[ -z "$GOVSHARE_TOPOLOGY_REQUESTED" || "$GOVSHARE_TOPOLOGY_REQUESTED" == "$GOVSHARE_TOPOLOGY" ]] ||
+      die "this network was created with the $GOVSHARE_TOPOLOGY topology; for $GOVSHARE_TOPOLOGY_REQUESTED, delete it first (scripts/network.sh clean)"
+    return
+  fi
+  # A network from before topologies were recorded is a loopback one: its certificates name 127.0.0.1 only.
+  if [[ -d "$GOVSHARE_STATE/ca" ]] && hosts_mode; then
+    die "this network was created on loopback (its certificates name 127.0.0.1 only); for --hosts, delete it first (scripts/network.sh clean)"
+  fi
+  echo "$GOVSHARE_TOPOLOGY" >"$TOPOLOGY_FILE"
 }
 
 # wait_for_channel_height: every peer has received the genesis block from the orderers.
@@ -94,7 +119,12 @@ wait_all() {
 }
 
 down() {
-  local name _port
+  local name _port org
+  # A host is removed with everything on it: the gateways run there too.
+  if hosts_mode; then
+    for org in "${PEER_ORGS[@]}"; do stop_daemon "gateway.$org" & done
+    wait
+  fi
   # Peers (and their chaincode) first, then orderers, then CAs; each tier stops in parallel.
   for tier in 'peer0.*' 'orderer*' 'ca.*'; do
     while read -r name _port; do
@@ -103,6 +133,10 @@ down() {
     done < <(daemons)
     wait
   done
+  if hosts_mode; then
+    hosts_down
+    step "removed the hosts: namespaces $NETNS_PREFIX-*, bridge $HOSTS_BRIDGE and their links"
+  fi
 }
 
 status() {
@@ -124,6 +158,19 @@ status() {
     printf '%-20s %-8s %-7s %-8s %s\n' "$name" "$pid" "$port" "$state" "$height"
   done < <(daemons)
   consensus_status
+  hosts_mode && hosts_status
+}
+
+# hosts_status: each org's host: namespace, address, names and whether its link is up.
+hosts_status() {
+  local org link
+  echo
+  echo "Hosts (bridge $HOSTS_BRIDGE, $HOSTS_SUBNET.0/24; this machine is $HOSTS_OPERATOR_IP):"
+  printf '%-20s %-14s %-6s %s\n' NAMESPACE ADDRESS LINK NAMES
+  for org in "${CA_ORGS[@]}"; do
+    link="$(ip -br link show "$(host_veth "$org")" 2>/dev/null | awk '{print $2}')"
+    printf '%-20s %-14s %-6s %s\n' "$(org_netns "$org")" "$(org_ip "$org")" "${link:-none}" "$(host_names "$org")"
+  done
 }
 
 # consensus_status: each consenter with its org (and, in BFT mode, its id, the view it is in and the
@@ -192,8 +239,17 @@ clean() {
   step "removed $GOVSHARE_STATE"
 }
 
+# link_command <cut|reconnect> <org>: the fault tests' pulled cable.
+link_command() {
+  local action="$1" org="$2"
+  hosts_mode || die "$action needs the hosts topology (scripts/network.sh up --hosts)"
+  org_index "$org" >/dev/null
+  if [[ "$action" == cut ]]; then host_link "$org" down; else host_link "$org" up; fi
+  step "$action: the host of $org ($(org_ip "$org")) is $([[ "$action" == cut ]] && echo "off" || echo "back on") the bridge"
+}
+
 case "${1:-}" in
-  up) up ;;
+  up) [[ $# -eq 1 || "${2:-}" == --hosts ]] || die "usage: $0 up [--hosts]"; up ;;
   down) down ;;
   status) status ;;
   logs) logs "${2:-}" ;;
@@ -201,5 +257,6 @@ case "${1:-}" in
   start) node_start "${2:?usage: $0 start <node>}" ;;
   stop) stop_daemon "${2:?usage: $0 stop <node>}" ;;
   kill) node_kill "${2:?usage: $0 kill <node>}" ;;
-  *) echo "usage: $0 up|down|status|logs [node]|clean|start <node>|stop <node>|kill <node>" >&2; exit 2 ;;
+  cut | reconnect) link_command "$1" "${2:?usage: $0 $1 <org>}" ;;
+  *) echo "usage: $0 up [--hosts]|down|status|logs [node]|clean|start <node>|stop <node>|kill <node>|cut <org>|reconnect <org>" >&2; exit 2 ;;
 esac

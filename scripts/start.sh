@@ -20,7 +20,7 @@ org_index education >/dev/null
 cat <<MSG
 
 govshare is running ($((SECONDS - started))s). Department gateways:
-$(for org in "${PEER_ORGS[@]}"; do printf '  %-10s http://%s:%s\n' "$org" "$GOVSHARE_HOST" "$(gateway_port "$org")"; done)
+$(for org in "${PEER_ORGS[@]}"; do printf '  %-10s %s\n' "$org" "$(gateway_url "$org")"; done)
 Bearer tokens per role: $GOVSHARE_STATE/gateways.json (mode 0600)
 Status: scripts/network.sh status; scripts/gateways.sh status    Logs: scripts/network.sh logs [node]
 Stop:   npm stop

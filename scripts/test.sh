@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm test`: typecheck + lint, unit tests, then integration tests against a real Fabric network.
+# `npm test`: typecheck + lint, unit tests, then integration tests against a real Fabric network, then
+# the multi-host tests on a second network with every organisation on its own host (test-multi-host.sh).
 # If a network with ready gateways is already running it is reused (the checkout's chaincode is
 # deployed to it and its gateways restarted, so the code under test is this checkout's);
 # otherwise the network is started here and stopped again afterwards.
@@ -108,6 +109,17 @@ if [[ "$started_here" == true ]]; then
   "$here/stop.sh" >/dev/null
   no_process_left "${pgids[@]}"
   record_check "npm stop leaves no process behind" $?
+fi
+
+# Every organisation on its own host: a second network, of network namespaces, created and removed by
+# scripts/test-multi-host.sh after the loopback one has stopped (one network at a time on the machine).
+if [[ "${GOVSHARE_SKIP_MULTI_HOST:-}" == 1 ]]; then
+  step "multi-host tests left out (GOVSHARE_SKIP_MULTI_HOST=1); run them with: npm run test:multi-host"
+else
+  step "multi-host tests on a network of their own (scripts/test-multi-host.sh, about 4 minutes)"
+  GOVSHARE_MULTI_HOST_RESULTS="$results/multi-host" "$here/test-multi-host.sh"
+  record_check "multi-host network: started, tested and removed with nothing left" $?
+  result_files+=("$results/multi-host/multi-host.json")
 fi
 
 print_totals "$results/summary.txt" "${result_files[@]}"

@@ -69,10 +69,11 @@ fi
 if [[ "$audit" == true || -z "$blocks_dir" ]]; then
   msp="$(user_msp "$org" "$org-auditor")"
   [[ -d "$msp" ]] || die "no auditor identity for $org at $msp"
-  args+=(--peer "$GOVSHARE_HOST:$(peer_port "$org")" --tls-ca "$(ca_cert "$org")" --msp-id "$(msp_id "$org")"
+  args+=(--peer "$(node_host "$(peer_name "$org")"):$(peer_port "$org")" --tls-ca "$(ca_cert "$org")" --msp-id "$(msp_id "$org")"
     --cert "$msp/signcerts/cert.pem" --key "$(echo "$msp"/keystore/*_sk)")
 fi
 checks="hash chain, data hashes, orderer signatures"
 [[ "$audit" == true ]] && checks+=", audit trail"
 step "verifying ($checks)"
-node "$verifier" "${args[@]}"
+# On the org's own host (hosts mode), where its peer's name resolves.
+on_org_host "$org" node "$verifier" "${args[@]}"

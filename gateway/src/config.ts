@@ -195,8 +195,8 @@ export const GatewayConfigSchema = z
     listen: ListenConfigSchema,
     /**
      * Health (/healthz, /readyz) and Prometheus metrics on their own listener, which operators firewall apart from
-     * the API; they then leave the API listener. Required when the API is off loopback. Plain HTTP is allowed here
-     * (nothing secret is served and no credential is accepted); `tls` makes it HTTPS.
+     * the API; they then leave the API listener. Required when the API is off loopback. Like the API, plain HTTP
+     * only on loopback (createListenerServer refuses it elsewhere); `tls` makes it HTTPS.
      */
     operations: ListenConfigSchema.optional(),
     peer: z.strictObject({

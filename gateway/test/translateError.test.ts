@@ -1,4 +1,5 @@
 import {
+  CommitFailedError,
   EndorsementFailedError,
   FabricTimeoutError,
   FabricUnavailableError,

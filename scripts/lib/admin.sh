@@ -11,7 +11,7 @@ orderer_for() {
   done
   echo "${ORDERERS[0]}"
 }
-orderer_address() { echo "$GOVSHARE_HOST:$(orderer_port "$(orderer_for "${1:-}")")"; }
+orderer_address() { local orderer; orderer="$(orderer_for "${1:-}")"; echo "$(node_host "$orderer"):$(orderer_port "$orderer")"; }
 # orderer_ca [<org>]: the CA that issued the TLS certificate of orderer_for <org>.
 orderer_ca() { ca_cert "$(orderer_org "$(orderer_for "${1:-}")")"; }
 # orderer_node_ca <orderer node>: the CA that issued that orderer's TLS certificate.
@@ -25,7 +25,7 @@ FABRIC_CFG_PATH=$NODE_CONFIG_DIR
 FABRIC_LOGGING_SPEC=${GOVSHARE_CLI_LOGGING:-warning}
 CORE_PEER_LOCALMSPID=$(msp_id "$org")
 CORE_PEER_MSPCONFIGPATH=$(admin_msp "$org")
-CORE_PEER_ADDRESS=$GOVSHARE_HOST:$(peer_port "$org")
+CORE_PEER_ADDRESS=$(node_host "$(peer_name "$org")"):$(peer_port "$org")
 CORE_PEER_TLS_ENABLED=true
 CORE_PEER_TLS_ROOTCERT_FILE=$(ca_cert "$org")
 ORDERER_ADDRESS=$(orderer_address "$org")
@@ -33,12 +33,12 @@ ORDERER_CA=$(orderer_ca "$org")
 ENV
 }
 
-# as_admin <org> <command...>
+# as_admin <org> <command...>: on the org's own host (hosts mode), as its operator would run it.
 as_admin() {
   local org="$1"; shift
   local vars=()
   mapfile -t vars < <(admin_env "$org")
-  env "${vars[@]}" "$@"
+  on_org_host "$org" env "${vars[@]}" "$@"
 }
 
 peer_as_admin() {

@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 ca_name() { echo "ca-$1"; }
-ca_url() { echo "https://$GOVSHARE_HOST:$(ca_port "$1")"; }
+ca_url() { echo "https://$(node_host "ca.$1"):$(ca_port "$1")"; }
 # The CA's bootstrap registrar: only these scripts hold it (it registers nodes, admins and gateways).
 registrar_home() { echo "$(org_dir "$1")/registrar"; }
 # The registrar a department's gateway holds for POST /admin/users: it may register client identities
@@ -39,13 +39,13 @@ start_ca() {
     export FABRIC_CA_SERVER_BOOT
     start_daemon "ca.$org" \
     FABRIC_CA_SERVER_HOME="$home" \
-    FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS="$GOVSHARE_HOST:$(ca_ops_port "$org")" \
+    FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS="$(org_ip "$org"):$(ca_ops_port "$org")" \
     -- fabric-ca-server start \
-    --address "$GOVSHARE_HOST" --port "$port" \
+    --address "$(org_ip "$org")" --port "$port" \
     --tls.enabled \
     --ca.name "$(ca_name "$org")" \
     --csr.cn "ca.$org.govshare.local" \
-    --csr.hosts "localhost,$GOVSHARE_HOST,ca.$org.govshare.local"
+    --csr.hosts "$(csr_hosts "$org" "ca.$org"),ca.$org.govshare.local"
   )
 }
 
@@ -56,9 +56,21 @@ wait_for_ca() {
   die "ca.$org has no CA certificate at $(ca_cert "$org")"
 }
 
-ca_client() { # ca_client <org> <args...>: fabric-ca-client against that org's CA over TLS
+ca_client() { # ca_client <org> <args...>: fabric-ca-client against that org's CA over TLS, on the org's host
   local org="$1"; shift
-  fabric-ca-client "$@" --caname "$(ca_name "$org")" --tls.certfiles "$(ca_cert "$org")"
+  on_org_host "$org" fabric-ca-client "$@" --caname "$(ca_name "$org")" --tls.certfiles "$(ca_cert "$org")"
+}
+
+# csr_hosts <org> <identity>: the SANs of a certificate: loopback always (each host has its own), and in
+# hosts mode a node's host name and its host's address, which the other orgs dial and check.
+csr_hosts() {
+  local org="$1" name="$2" hosts="localhost,$GOVSHARE_HOST"
+  if hosts_mode; then
+    case "$name" in
+      ca.* | peer0.* | orderer[0-9]* | gateway.*) hosts+=",$(node_host "$name"),$(org_ip "$org")" ;;
+    esac
+  fi
+  echo "$hosts"
 }
 
 # Secrets never go on a fabric-ca-client command line: the client reads every flag from its
@@ -77,7 +89,7 @@ enroll_registrar() {
   [[ -f "$home/msp/signcerts/cert.pem" ]] && return
   local credentials
   credentials="$(cat "$(ca_home "$org")/bootstrap-admin")"
-  ca_enroll "$org" "https://$credentials@$GOVSHARE_HOST:$(ca_port "$org")" -H "$home" >/dev/null 2>&1 ||
+  ca_enroll "$org" "https://$credentials@$(node_host "ca.$org"):$(ca_port "$org")" -H "$home" >/dev/null 2>&1 ||
     die "could not enroll the registrar of ca.$org"
   chmod -R go-rwx "$home"
 }
@@ -114,7 +126,7 @@ register_identity() {
 
 enroll_url() {
   local org="$1" name="$2"
-  echo "https://$name:$(cat "$(secrets_dir "$org")/$name")@$GOVSHARE_HOST:$(ca_port "$org")"
+  echo "https://$name:$(cat "$(secrets_dir "$org")/$name")@$(node_host "ca.$org"):$(ca_port "$org")"
 }
 
 # enroll_msp <org> <name> <msp dir>: the enrolment certificate, with NodeOUs.
@@ -123,20 +135,20 @@ enroll_msp() {
   [[ -f "$msp/signcerts/cert.pem" ]] && return
   local home; home="$(mktemp -d)"
   ca_enroll "$org" "$(enroll_url "$org" "$name")" -H "$home" --mspdir "$msp" \
-    --csr.hosts "localhost,$GOVSHARE_HOST" >/dev/null 2>&1 || die "could not enroll $name with ca.$org"
+    --csr.hosts "$(csr_hosts "$org" "$name")" >/dev/null 2>&1 || die "could not enroll $name with ca.$org"
   rm -rf "$home"
   cp "$GOVSHARE_ROOT/network/msp-config.yaml" "$msp/config.yaml"
   chmod -R go-rwx "$msp/keystore"
 }
 
-# enroll_tls <org> <name> <tls dir>: a TLS server/client certificate for loopback, as
+# enroll_tls <org> <name> <tls dir>: a TLS server/client certificate (SANs: csr_hosts), as
 # server.crt / server.key / ca.crt.
 enroll_tls() {
   local org="$1" name="$2" dir="$3"
   [[ -f "$dir/server.crt" ]] && return
   local home; home="$(mktemp -d)"
   ca_enroll "$org" "$(enroll_url "$org" "$name")" -H "$home" --mspdir "$home/tls" \
-    --enrollment.profile tls --csr.hosts "localhost,$GOVSHARE_HOST" >/dev/null 2>&1 ||
+    --enrollment.profile tls --csr.hosts "$(csr_hosts "$org" "$name")" >/dev/null 2>&1 ||
     die "could not enroll a TLS certificate for $name with ca.$org"
   mkdir -p "$dir"
   cp "$home/tls/signcerts/cert.pem" "$dir/server.crt"

@@ -21,7 +21,7 @@ org_yaml() {
       Writers: { Type: Signature, Rule: "OR('$mspid.member')" }
       Admins: { Type: Signature, Rule: "OR('$mspid.admin')" }
     OrdererEndpoints:
-$(for orderer in "${ORDERERS[@]}"; do echo "      - $GOVSHARE_HOST:$(orderer_port "$orderer")"; done)
+$(for orderer in "${ORDERERS[@]}"; do echo "      - $(node_host "$orderer"):$(orderer_port "$orderer")"; done)
 YAML
     return
   fi
@@ -42,13 +42,13 @@ YAML
       Admins: { Type: Signature, Rule: "OR('$mspid.admin')" }
       Endorsement: { Type: Signature, Rule: "OR('$mspid.peer')" }
     AnchorPeers:
-      - { Host: $GOVSHARE_HOST, Port: $(peer_port "$org") }
+      - { Host: $(node_host "$(peer_name "$org")"), Port: $(peer_port "$org") }
 YAML
   fi
   if [[ "$part" != application && " ${ORDERERS[*]} " == *" $(orderer_name "$org") "* ]]; then
     cat <<YAML
     OrdererEndpoints:
-      - $GOVSHARE_HOST:$(orderer_port "$(orderer_name "$org")")
+      - $(node_host "$(orderer_name "$org")"):$(orderer_port "$(orderer_name "$org")")
 YAML
   fi
 }
@@ -85,7 +85,7 @@ consenter_yaml() {
   home="$(orderer_home "$orderer")"
   cat <<YAML
       - ID: $(consenter_id "$orderer")
-        Host: $GOVSHARE_HOST
+        Host: $(node_host "$orderer")
         Port: $(orderer_port "$orderer")
         MSPID: $(msp_id "$(orderer_org "$orderer")")
         Identity: $home/msp/signcerts/cert.pem
@@ -106,7 +106,7 @@ consensus_yaml() {
     Consenters:
 $(for orderer in "${ORDERERS[@]}"; do
       cat <<ENTRY
-      - Host: $GOVSHARE_HOST
+      - Host: $(node_host "$orderer")
         Port: $(orderer_port "$orderer")
         ClientTLSCert: $(orderer_home "$orderer")/tls/server.crt
         ServerTLSCert: $(orderer_home "$orderer")/tls/server.crt
@@ -184,11 +184,12 @@ create_genesis_block() {
 }
 
 # osnadmin_as_orderer_admin <orderer> <args…>: the channel participation API of that orderer, as the
-# admin of the org that runs it (mutual TLS: only that org's CA is trusted on the admin endpoint).
+# admin of the org that runs it (mutual TLS: only that org's CA is trusted on the admin endpoint), on
+# that org's host.
 osnadmin_as_orderer_admin() {
   local orderer="$1"; shift
   local tls; tls="$(admin_tls_dir "$(orderer_org "$orderer")")"
-  osnadmin channel "$@" -o "$GOVSHARE_HOST:$(orderer_admin_port "$orderer")" \
+  on_org_host "$(orderer_org "$orderer")" osnadmin channel "$@" -o "$(node_host "$orderer"):$(orderer_admin_port "$orderer")" \
     --ca-file "$(orderer_node_ca "$orderer")" --client-cert "$tls/server.crt" --client-key "$tls/server.key"
 }
 
@@ -225,7 +226,7 @@ join_peer() {
 # orderer_metric <orderer> <metric>: that orderer's value of a per-channel gauge, empty when it cannot
 # be read (the node is down or has not joined).
 orderer_metric() {
-  curl -s --max-time 2 "http://$GOVSHARE_HOST:$(orderer_ops_port "$1")/metrics" 2>/dev/null |
+  curl -s --max-time 2 "http://$(org_ip "$(orderer_org "$1")"):$(orderer_ops_port "$1")/metrics" 2>/dev/null |
     sed -nE "s/^$2\{channel=\"$CHANNEL_NAME\"\} ([0-9.e+]+)$/\1/p" | head -n 1
 }
 

@@ -29,7 +29,7 @@ gateways_ready() {
   local org
   for org in "${PEER_ORGS[@]}"; do
     is_running "gateway.$org" || return 1
-    curl -fs --max-time 2 "http://$GOVSHARE_HOST:$(gateway_port "$org")/readyz" >/dev/null 2>&1 || return 1
+    gateway_ready "$org" || return 1
   done
 }
 

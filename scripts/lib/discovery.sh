@@ -6,7 +6,7 @@
 peers_with_chaincode() {
   local org="$1" msp
   msp="$(admin_msp "$org")"
-  { discover peers --channel "$CHANNEL_NAME" --server "$GOVSHARE_HOST:$(peer_port "$org")" \
+  { on_org_host "$org" discover peers --channel "$CHANNEL_NAME" --server "$(node_host "$(peer_name "$org")"):$(peer_port "$org")" \
     --peerTLSCA "$(ca_cert "$org")" --userKey "$(echo "$msp"/keystore/*_sk)" \
     --userCert "$msp/signcerts/cert.pem" --MSP "$(msp_id "$org")" 2>/dev/null || echo '[]'; } |
     node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => {

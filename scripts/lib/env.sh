@@ -130,11 +130,40 @@ else
   CA_ORGS=(orderer "${PEER_ORGS[@]}")
 fi
 
-# Every listener is on loopback; ports derive from one configurable base so that two checkouts
-# (or a CI run beside a developer's network) can coexist by choosing different bases.
+# Ports derive from one configurable base so that two checkouts (or a CI run beside a developer's
+# network) can coexist by choosing different bases.
 GOVSHARE_HOST=127.0.0.1
 GOVSHARE_PORT_BASE="${GOVSHARE_PORT_BASE:-7000}"
 GOVSHARE_GATEWAY_PORT_BASE="${GOVSHARE_GATEWAY_PORT_BASE:-3000}"
+
+# Topology, fixed when the network is first brought up and recorded in $TOPOLOGY_FILE (certificates
+# name the hosts, so it cannot change without `network.sh clean`):
+#   loopback  every listener on 127.0.0.1 (the default)
+#   hosts     `network.sh up --hosts`: every organisation on its own host, a Linux network namespace
+#             (scripts/lib/hosts.sh) with its own address on a private bridge; nodes reach each other
+#             by host name (peer0.<org>.govshare.test, …), resolved by a hosts file in each namespace.
+TOPOLOGY_FILE="$GOVSHARE_STATE/topology"
+GOVSHARE_TOPOLOGY_REQUESTED="${GOVSHARE_TOPOLOGY:-}"  # empty: whatever the network is (loopback when new)
+if [[ -s "$TOPOLOGY_FILE" ]]; then
+  GOVSHARE_TOPOLOGY="$(<"$TOPOLOGY_FILE")"
+else
+  GOVSHARE_TOPOLOGY="${GOVSHARE_TOPOLOGY_REQUESTED:-loopback}"
+fi
+case "$GOVSHARE_TOPOLOGY" in
+  loopback | hosts) ;;
+  *) die "GOVSHARE_TOPOLOGY is '$GOVSHARE_TOPOLOGY'; it must be loopback or hosts" ;;
+esac
+export GOVSHARE_TOPOLOGY
+hosts_mode() { [[ "$GOVSHARE_TOPOLOGY" == hosts ]]; }
+# The host names' domain: .test is reserved (RFC 2606) and never resolves on any real network.
+HOSTS_DOMAIN=govshare.test
+# Names and addresses of the hosts mode derive from the port base too, so that two checkouts (CI at
+# 7000 beside a developer at 10000) never share a namespace, a link or a subnet. The subnet is in
+# 10.231.0.0/16, private (RFC 1918), on a bridge with no uplink: nothing on it can leave the machine.
+NETNS_PREFIX="gs$GOVSHARE_PORT_BASE"
+HOSTS_BRIDGE="${NETNS_PREFIX}br"
+HOSTS_SUBNET="10.231.$(((GOVSHARE_PORT_BASE / 100) % 256))"
+HOSTS_OPERATOR_IP="$HOSTS_SUBNET.1"  # this machine's own end of the bridge: operator scripts and tests
 
 # org_index <org>: 0 for the orderer org, 1.. for departments in PEER_ORGS order.
 org_index() {
@@ -176,6 +205,28 @@ peer_chaincode_port() { echo $(($(peer_port "$1") + 1)); }
 peer_ops_port() { echo $(($(peer_port "$1") + 2)); }
 gateway_port() { echo $((GOVSHARE_GATEWAY_PORT_BASE + $(org_index "$1"))); }      # education -> 3001
 data_exchange_port() { echo $(($(gateway_port "$1") + 100)); }                      # education -> 3101
+# The gateway's health and metrics listener in hosts mode (off loopback they leave the API listener).
+gateway_ops_port() { echo $(($(gateway_port "$1") + 200)); }                      # education -> 3201
+# gateway_url <org>: the department's REST API: http on loopback; in hosts mode HTTPS (TLS 1.3, the
+# org's CA-issued certificate) by host name, since the gateway refuses plain HTTP off loopback.
+gateway_url() {
+  if hosts_mode; then echo "https://$(node_host "gateway.$1"):$(gateway_port "$1")"; else echo "http://$GOVSHARE_HOST:$(gateway_port "$1")"; fi
+}
+# gateway_ready <org>: its /readyz answers 2xx: on the API listener on loopback; in hosts mode on the
+# operations listener (HTTPS like the API, on a port of its own that operators can firewall), by host
+# name, checked against the org's CA. This machine has no entry for those names: --resolve gives it
+# the host's address, so the certificate is still checked against the name.
+gateway_ready() {
+  local org="$1" host port
+  if ! hosts_mode; then
+    curl -fs --max-time 2 "$(gateway_url "$org")/readyz" >/dev/null 2>&1
+    return
+  fi
+  host="$(node_host "gateway.$org")"
+  port="$(gateway_ops_port "$org")"
+  curl -fs --max-time 2 --cacert "$(ca_cert "$org")" --resolve "$host:$port:$(org_ip "$org")" \
+    "https://$host:$port/readyz" >/dev/null 2>&1
+}
 
 # Layout of the state directory.
 org_dir() { echo "$GOVSHARE_STATE/orgs/$1"; }
@@ -198,6 +249,37 @@ admin_name() { echo "$1-msp-admin"; }
 admin_msp() { user_msp "$1" "$(admin_name "$1")"; }
 admin_tls_dir() { echo "$(org_dir "$1")/users/$(admin_name "$1")/tls"; }
 peer_name() { echo "peer0.$1"; }
+
+# node_org <node>: the org that runs a node (ca.X, peer0.X, orderer0.X, gateway.X -> X; orderer1 -> orderer).
+node_org() {
+  case "$1" in
+    ca.* | peer0.* | orderer0.* | gateway.*) echo "${1#*.}" ;;
+    orderer[0-9]) echo orderer ;;
+    *) die "'$1' is not a node of the network" ;;
+  esac
+}
+# org_netns <org>: the network namespace that is that org's host (hosts mode).
+org_netns() { echo "$NETNS_PREFIX-$1"; }
+# org_ip <org>: the address the org's nodes listen on: 127.0.0.1, or its host's address on the bridge.
+org_ip() {
+  if hosts_mode; then echo "$HOSTS_SUBNET.$((10 + $(org_index "$1")))"; else echo "$GOVSHARE_HOST"; fi
+}
+# node_host <node>: how every other node, client and certificate names that node: 127.0.0.1, or
+# its host name (peer0.education.govshare.test; Raft's orderer1 is orderer1.orderer.govshare.test).
+node_host() {
+  if ! hosts_mode; then echo "$GOVSHARE_HOST"; return; fi
+  case "$1" in
+    orderer[0-9]) echo "$1.orderer.$HOSTS_DOMAIN" ;;
+    *) echo "$1.$HOSTS_DOMAIN" ;;
+  esac
+}
+# on_org_host <org> <command...>: runs a command on that org's host: inside its namespace, where its
+# hosts file resolves the network's names (ip netns exec bind-mounts /etc/netns/<ns>/hosts on
+# /etc/hosts), so operator tools reach nodes by name as the nodes do. Loopback: runs it here.
+on_org_host() {
+  local org="$1"; shift
+  if hosts_mode; then ip netns exec "$(org_netns "$org")" "$@"; else "$@"; fi
+}
 LOG_DIR="$GOVSHARE_STATE/logs"
 PID_DIR="$GOVSHARE_STATE/pids"
 CHANNEL_DIR="$GOVSHARE_STATE/channel"

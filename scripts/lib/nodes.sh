@@ -48,15 +48,16 @@ render_node_config() {
 # Cluster TLS trust follows the channel: each orderer adds the TLS CAs of the channel's orderer orgs
 # (every consenting department in BFT mode) to its own, so the local root is its own org's CA only.
 orderer_env() {
-  local name="$1" dir tls data
+  local name="$1" dir tls data ip
   dir="$(orderer_home "$name")"
+  ip="$(org_ip "$(orderer_org "$name")")"
   tls="$dir/tls"
   data="$(orderer_data_dir "$name")"
   cat <<ENV
 FABRIC_CFG_PATH=$NODE_CONFIG_DIR
 FABRIC_LOGGING_SPEC=${GOVSHARE_ORDERER_LOGGING:-info:grpc,comm.grpc.server=warning}
 FABRIC_LOGGING_FORMAT=$NODE_LOG_FORMAT
-ORDERER_GENERAL_LISTENADDRESS=$GOVSHARE_HOST
+ORDERER_GENERAL_LISTENADDRESS=$ip
 ORDERER_GENERAL_LISTENPORT=$(orderer_port "$name")
 ORDERER_GENERAL_LOCALMSPID=$(msp_id "$(orderer_org "$name")")
 ORDERER_GENERAL_LOCALMSPDIR=$dir/msp
@@ -69,14 +70,14 @@ ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY=$tls/server.key
 ORDERER_GENERAL_CLUSTER_ROOTCAS=[$tls/ca.crt]
 ORDERER_GENERAL_BOOTSTRAPMETHOD=none
 ORDERER_CHANNELPARTICIPATION_ENABLED=true
-ORDERER_ADMIN_LISTENADDRESS=$GOVSHARE_HOST:$(orderer_admin_port "$name")
+ORDERER_ADMIN_LISTENADDRESS=$ip:$(orderer_admin_port "$name")
 ORDERER_ADMIN_TLS_ENABLED=true
 ORDERER_ADMIN_TLS_CERTIFICATE=$tls/server.crt
 ORDERER_ADMIN_TLS_PRIVATEKEY=$tls/server.key
 ORDERER_ADMIN_TLS_ROOTCAS=[$tls/ca.crt]
 ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true
 ORDERER_ADMIN_TLS_CLIENTROOTCAS=[$tls/ca.crt]
-ORDERER_OPERATIONS_LISTENADDRESS=$GOVSHARE_HOST:$(orderer_ops_port "$name")
+ORDERER_OPERATIONS_LISTENADDRESS=$ip:$(orderer_ops_port "$name")
 ORDERER_METRICS_PROVIDER=prometheus
 ORDERER_FILELEDGER_LOCATION=$data/ledger
 ENV
@@ -97,10 +98,17 @@ ENV
 #
 # The chaincode address is what the peer tells its chaincode processes to dial, and the peer issues
 # its chaincode listener a certificate for exactly that host: a name, because TLS server names must be
-# host names (Node 26 refuses an IP address as one, Node 24 deprecates it, DEP0123).
+# host names (Node 26 refuses an IP address as one, Node 24 deprecates it, DEP0123). In hosts mode
+# the peer listens on its host's address only, so that name is the peer's own host name.
+#
+# The peer's address, gossip bootstrap and external endpoint are its host name (node_host): what the
+# other orgs' peers, the gateways and discovery clients dial, and what its TLS certificate names.
 peer_env() {
-  local org="$1" peer dir tls port
+  local org="$1" peer dir tls port ip host chaincode_host=localhost
   peer="$(peer_name "$org")"
+  ip="$(org_ip "$org")"
+  host="$(node_host "$peer")"
+  hosts_mode && chaincode_host="$host"
   dir="$(org_dir "$org")/nodes/$peer"
   tls="$dir/tls"
   port="$(peer_port "$org")"
@@ -109,12 +117,12 @@ FABRIC_CFG_PATH=$NODE_CONFIG_DIR
 FABRIC_LOGGING_SPEC=${GOVSHARE_PEER_LOGGING:-info:gossip,grpc,comm.grpc.server,endorser=warning}
 FABRIC_LOGGING_FORMAT=$NODE_LOG_FORMAT
 CORE_PEER_ID=$peer
-CORE_PEER_ADDRESS=$GOVSHARE_HOST:$port
-CORE_PEER_LISTENADDRESS=$GOVSHARE_HOST:$port
-CORE_PEER_CHAINCODEADDRESS=localhost:$(peer_chaincode_port "$org")
-CORE_PEER_CHAINCODELISTENADDRESS=$GOVSHARE_HOST:$(peer_chaincode_port "$org")
-CORE_PEER_GOSSIP_BOOTSTRAP=$GOVSHARE_HOST:$port
-CORE_PEER_GOSSIP_EXTERNALENDPOINT=$GOVSHARE_HOST:$port
+CORE_PEER_ADDRESS=$host:$port
+CORE_PEER_LISTENADDRESS=$ip:$port
+CORE_PEER_CHAINCODEADDRESS=$chaincode_host:$(peer_chaincode_port "$org")
+CORE_PEER_CHAINCODELISTENADDRESS=$ip:$(peer_chaincode_port "$org")
+CORE_PEER_GOSSIP_BOOTSTRAP=$host:$port
+CORE_PEER_GOSSIP_EXTERNALENDPOINT=$host:$port
 CORE_PEER_LOCALMSPID=$(msp_id "$org")
 CORE_PEER_MSPCONFIGPATH=$dir/msp
 CORE_PEER_TLS_ENABLED=true
@@ -124,7 +132,7 @@ CORE_PEER_TLS_ROOTCERT_FILE=$tls/ca.crt
 CORE_PEER_DELIVERYCLIENT_BLOCKCENSORSHIPTIMEOUTKEY=${GOVSHARE_BLOCK_CENSORSHIP_TIMEOUT:-5s}
 CORE_PEER_FILESYSTEMPATH=$(node_dir "$peer")/data
 CORE_LEDGER_SNAPSHOTS_ROOTDIR=$(node_dir "$peer")/snapshots
-CORE_OPERATIONS_LISTENADDRESS=$GOVSHARE_HOST:$(peer_ops_port "$org")
+CORE_OPERATIONS_LISTENADDRESS=$ip:$(peer_ops_port "$org")
 CORE_METRICS_PROVIDER=prometheus
 CORE_VM_ENDPOINT=
 CORE_CHAINCODE_LOGGING_LEVEL=${GOVSHARE_CHAINCODE_LOGGING:-warning}

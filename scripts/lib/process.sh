@@ -37,7 +37,11 @@ start_daemon() {
   # execs: the daemon itself stays the recorded pid and the leader of its own process group, and the
   # rotator, outside that group, writes its last lines after a stop and ends at end of input. Its own
   # output goes nowhere, so it holds no caller's pipe open.
-  setsid env "${vars[@]}" "$@" \
+  # In hosts mode the daemon starts on its org's host: `ip netns exec` enters the namespace and execs
+  # (no fork), so the recorded pid is still the daemon's, and its children (chaincode) stay there too.
+  local on_host=()
+  if hosts_mode; then on_host=(ip netns exec "$(org_netns "$(node_org "$name")")"); fi
+  setsid "${on_host[@]}" env "${vars[@]}" "$@" \
     > >(exec python3 "$GOVSHARE_ROOT/scripts/lib/rotate-log.py" "$(log_file "$name")" \
       "${GOVSHARE_LOG_MAX_BYTES:-52428800}" "${GOVSHARE_LOG_KEEP:-5}" >/dev/null 2>&1) 2>&1 </dev/null &
   echo "$! $(basename "$1")" >"$(pid_file "$name")"
@@ -69,11 +73,13 @@ stop_daemon() {
   step "stopped $name (pid $pid)"
 }
 
-# wait_for_port <name> <port> [seconds]: a daemon is up once it accepts TCP connections.
+# wait_for_port <name> <port> [seconds]: a daemon is up once it accepts TCP connections (in hosts
+# mode on its host's address, which this machine reaches over the bridge).
 wait_for_port() {
-  local name="$1" port="$2" seconds="${3:-60}" i
+  local name="$1" port="$2" seconds="${3:-60}" i address
+  address="$(org_ip "$(node_org "$name")")"
   for ((i = 0; i < seconds * 5; i++)); do
-    if (exec 3<>"/dev/tcp/$GOVSHARE_HOST/$port") 2>/dev/null; then return 0; fi
+    if (exec 3<>"/dev/tcp/$address/$port") 2>/dev/null; then return 0; fi
     # While the daemon execs (setsid → env → the program) its /proc cmdline can read empty for an
     # instant, so a failed is_running alone does not mean it exited: its process group must be gone too.
     is_running "$name" || group_alive "$(running_pid "$name")" || die "$name exited during start-up; last log lines:

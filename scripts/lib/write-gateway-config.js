@@ -2,7 +2,11 @@
 // Writes each department gateway's configuration (.govshare/gateways/<org>.json) and the operator's
 // token file (.govshare/gateways.json, mode 0600). Tokens are random, kept across restarts, and the
 // gateways only ever see their SHA-256.
-// Usage: write-gateway-config.js <state dir> <org>=<mspId>,<gatewayPort>,<peerPort>,<dataExchangePort>,<caPort> ...
+// Usage: write-gateway-config.js <state dir> <org>=<mspId>,<gatewayPort>,<peerPort>,<dataExchangePort>,<caPort>,<listenAddress>,<peerHost>,<gatewayHost>,<caHost>[,<operationsPort>] ...
+// On loopback every address is 127.0.0.1 and the API is plain HTTP. In the hosts topology (network.sh up --hosts)
+// each gateway listens on its own host's address, serves its API over HTTPS with its CA-issued TLS certificate
+// (the gateway refuses plain HTTP off loopback), health and metrics on the operations port, and names the peer,
+// the CA and the other departments' data exchanges by host name.
 // FABRIC_CA_BIN names the directory of fabric-ca-client, which the gateways run to enrol users (POST /admin/users).
 // The operator's tokens expire after GOVSHARE_OPERATOR_TOKEN_DAYS (default 90) and are renewed here once expired;
 // department admins issue, rotate and revoke further tokens through /api/v1/admin/tokens (store: .govshare/orgs/<org>/gateway-state/api-tokens.json).
@@ -14,7 +18,6 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const ROLES = ['officer', 'approver', 'auditor', 'admin'];
-const HOST = '127.0.0.1';
 
 function keyFileIn(mspDir) {
   const keystore = path.join(mspDir, 'keystore');
@@ -44,19 +47,21 @@ function operatorTokenDays() {
 
 function main() {
   const [stateDir, ...orgSpecs] = process.argv.slice(2);
-  if (!stateDir || orgSpecs.length === 0) throw new Error('usage: write-gateway-config.js <state dir> <org>=<msp>,<port>,<peerPort>,<dataExchangePort>,<caPort>...');
+  if (!stateDir || orgSpecs.length === 0) {
+    throw new Error('usage: write-gateway-config.js <state dir> <org>=<msp>,<port>,<peerPort>,<dataExchangePort>,<caPort>,<listenAddress>,<peerHost>,<gatewayHost>,<caHost>[,<operationsPort>]...');
+  }
   const tokensFile = path.join(stateDir, 'gateways.json');
   const previous = fs.existsSync(tokensFile) ? JSON.parse(fs.readFileSync(tokensFile, 'utf8')) : {};
   const orgs = orgSpecs.map((spec) => {
     const [org, rest] = spec.split('=');
-    const [mspId, port, peerPort, dataExchangePort, caPort] = rest.split(',');
-    if (!caPort) throw new Error(`no CA port in ${spec}`);
-    return { org, mspId, port, peerPort, dataExchangePort, caPort };
+    const [mspId, port, peerPort, dataExchangePort, caPort, listenAddress, peerHost, gatewayHost, caHost, operationsPort] = rest.split(',');
+    if (!caHost) throw new Error(`no CA host in ${spec}`);
+    return { org, mspId, port, peerPort, dataExchangePort, caPort, listenAddress, peerHost, gatewayHost, caHost, operationsPort };
   });
   // Every department's data-exchange endpoint and TLS CA: whom a gateway may fetch from and trust.
-  const dataExchangePeers = orgs.map(({ org, mspId, dataExchangePort }) => ({
+  const dataExchangePeers = orgs.map(({ org, mspId, dataExchangePort, gatewayHost }) => ({
     mspId,
-    url: `https://${HOST}:${dataExchangePort}`,
+    url: `https://${gatewayHost}:${dataExchangePort}`,
     tlsRootCertPath: path.join(stateDir, 'ca', org, 'ca-cert.pem'),
   }));
   const channel = process.env.CHANNEL_NAME || 'govchannel';
@@ -65,8 +70,12 @@ function main() {
   const summary = {};
   const caBin = process.env.FABRIC_CA_BIN;
   if (!caBin) throw new Error('FABRIC_CA_BIN must name the directory of fabric-ca-client');
-  for (const { org, mspId, port, peerPort, dataExchangePort, caPort } of orgs) {
+  for (const { org, mspId, port, peerPort, dataExchangePort, caPort, listenAddress, peerHost, gatewayHost, caHost, operationsPort } of orgs) {
     const gatewayDir = path.join(stateDir, 'orgs', org, 'nodes', `gateway.${org}`);
+    const tls = { certPath: path.join(gatewayDir, 'tls', 'server.crt'), keyPath: path.join(gatewayDir, 'tls', 'server.key') };
+    const offLoopback = operationsPort !== undefined;
+    // TLS server names must be names: a loopback peer's certificate names localhost.
+    const peerTlsName = /^[0-9.]+$/.test(peerHost) ? 'localhost' : peerHost;
     const tokens = {};
     const tokenExpiresAt = {};
     const users = ROLES.map((role) => {
@@ -90,16 +99,17 @@ function main() {
     writePrivate(path.join(stateDir, 'gateways', `${org}.json`), {
       org,
       mspId,
-      listen: { host: HOST, port: Number(port) },
+      listen: offLoopback ? { host: listenAddress, port: Number(port), tls } : { host: listenAddress, port: Number(port) },
+      ...(offLoopback ? { operations: { host: listenAddress, port: Number(operationsPort), tls } } : {}),
       peer: {
-        endpoint: `${HOST}:${peerPort}`,
-        hostAlias: 'localhost',
+        endpoint: `${peerHost}:${peerPort}`,
+        hostAlias: peerTlsName,
         tlsRootCertPath: path.join(stateDir, 'ca', org, 'ca-cert.pem'),
       },
       dataExchange: {
-        listen: { host: HOST, port: Number(dataExchangePort) },
-        tlsCertPath: path.join(gatewayDir, 'tls', 'server.crt'),
-        tlsKeyPath: path.join(gatewayDir, 'tls', 'server.key'),
+        listen: { host: listenAddress, port: Number(dataExchangePort) },
+        tlsCertPath: tls.certPath,
+        tlsKeyPath: tls.keyPath,
         // The gateway's own enrolment (govshare.role=gateway): it evaluates grants and signs delivery records.
         identity: {
           id: `gateway.${org}`,
@@ -110,7 +120,7 @@ function main() {
         peers: dataExchangePeers,
       },
       ca: {
-        url: `https://${HOST}:${caPort}`,
+        url: `https://${caHost}:${caPort}`,
         caName: `ca-${org}`,
         tlsCertPath: path.join(stateDir, 'ca', org, 'ca-cert.pem'),
         // Not the CA's bootstrap registrar: one that may only register client identities with a role.
@@ -128,7 +138,7 @@ function main() {
       users,
       ...rateLimit(),
     });
-    summary[org] = { url: `http://${HOST}:${port}`, tokens, tokenExpiresAt };
+    summary[org] = { url: offLoopback ? `https://${gatewayHost}:${port}` : `http://${gatewayHost}:${port}`, tokens, tokenExpiresAt };
   }
   writePrivate(tokensFile, { ...previous, ...summary });
 }

@@ -8,6 +8,7 @@
  * Exit 0: intact; 1: broken (the first break is printed); 2: could not run.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { common } from '@hyperledger/fabric-protos';
@@ -34,6 +35,15 @@ async function* saving(blocks: AsyncIterable<common.Block>, directory: string): 
   }
 }
 
+/**
+ * The name the peer's TLS certificate is checked against: its host name (peer0.<org>.govshare.test in the hosts
+ * mode), or localhost for an IP address, since TLS server names must be names and loopback peers' certificates name it.
+ */
+function tlsServerName(endpoint: string): string {
+  const host = endpoint.slice(0, endpoint.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+  return isIP(host) === 0 ? host : 'localhost';
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -56,7 +66,7 @@ async function main(): Promise<number> {
   if (directory === undefined && !connected) throw new Error('give --blocks-dir, or --peer with --tls-ca, --msp-id, --cert and --key');
   const ledger = connected
     ? new FabricLedgerClient({
-        peer: { endpoint: peer, hostAlias: 'localhost', tlsRootCert: readFileSync(tlsCa) },
+        peer: { endpoint: peer, hostAlias: tlsServerName(peer), tlsRootCert: readFileSync(tlsCa) },
         channel: values.channel,
         chaincode: values.chaincode,
         credentials: new Map([[CLI_USER, await loadSigningCredentials(mspId, { certPath: cert, keyPath: key })]]),

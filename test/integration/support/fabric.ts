@@ -13,6 +13,7 @@ import {
   credentialsOf,
   gatewayCredentialsOf,
   peerEndpointOf,
+  peerTlsNameOf,
   tlsRootCertOf,
   type Role,
   type UserCredentials,
@@ -39,9 +40,10 @@ export function connectAsGateway(department: string, peerOf: string = department
 }
 
 function connectWith({ mspId, certificate, privateKey }: UserCredentials, peerOf: string): FabricSession {
-  // Peers' TLS certificates name localhost and 127.0.0.1; TLS server names must not be IP addresses.
+  // Peers' TLS certificates name localhost and 127.0.0.1 (and, on a multi-host network, their host name); TLS
+  // server names must not be IP addresses.
   const client = new grpc.Client(peerEndpointOf(peerOf), grpc.credentials.createSsl(tlsRootCertOf(peerOf)), {
-    'grpc.ssl_target_name_override': 'localhost',
+    'grpc.ssl_target_name_override': peerTlsNameOf(peerOf),
   });
   const gateway = connect({
     client,

@@ -42,10 +42,52 @@ export function mspIdOf(department: string): string {
   return `${department.charAt(0).toUpperCase()}${department.slice(1)}MSP`;
 }
 
-export function peerEndpointOf(department: string): string {
+/**
+ * How the network was laid out (recorded by `network.sh up`): every node on 127.0.0.1, or (`up --hosts`) every
+ * organisation on its own host, a network namespace, with nodes named <node>.govshare.test.
+ */
+export function topology(): 'loopback' | 'hosts' {
+  const file = path.join(STATE_DIR, 'topology');
+  return existsSync(file) && readFileSync(file, 'utf8').trim() === 'hosts' ? 'hosts' : 'loopback';
+}
+
+/**
+ * Hosts mode: the network's name table ($GOVSHARE_STATE/hosts, the same table the namespaces resolve by). This
+ * machine has no entry for those names, so clients here resolve through it; certificates are still checked
+ * against the names.
+ */
+export function hostsTable(): ReadonlyMap<string, string> {
+  const table = new Map<string, string>();
+  for (const line of readFileSync(path.join(STATE_DIR, 'hosts'), 'utf8').split('\n')) {
+    const [address, ...names] = line.trim().split(/\s+/);
+    if (address === undefined || address === '') continue;
+    for (const name of names) table.set(name, address);
+  }
+  return table;
+}
+
+/** The address a host name has in the network's table (hosts mode). */
+export function addressOf(hostName: string): string {
+  const address = hostsTable().get(hostName);
+  if (address === undefined) throw new Error(`${hostName} is not in ${path.join(STATE_DIR, 'hosts')}`);
+  return address;
+}
+
+function peerPortOf(department: string): number {
   const index = allDepartments().indexOf(department);
   if (index < 0) throw new Error(`unknown department '${department}' (known: ${allDepartments().join(', ')})`);
-  return `127.0.0.1:${String(portBase + 200 + 10 * (index + 1))}`;
+  return portBase + 200 + 10 * (index + 1);
+}
+
+/** The name a peer's TLS certificate is checked against: localhost on loopback, else peer0.<org>.govshare.test. */
+export function peerTlsNameOf(department: string): string {
+  return topology() === 'hosts' ? `peer0.${department}.govshare.test` : 'localhost';
+}
+
+/** host:port to dial a department's peer on (hosts mode: its host's address, from the name table). */
+export function peerEndpointOf(department: string): string {
+  const host = topology() === 'hosts' ? addressOf(peerTlsNameOf(department)) : '127.0.0.1';
+  return `${host}:${String(peerPortOf(department))}`;
 }
 
 export function tlsRootCertOf(department: string): Buffer {
