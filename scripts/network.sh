@@ -51,7 +51,7 @@ up() {
   mkdir -p "$GOVSHARE_STATE" "$LOG_DIR"
   chmod 700 "$GOVSHARE_STATE"
   record_topology
-  hosts_mode && hosts_up
+  if hosts_mode; then hosts_up; fi
   render_node_config
 
   step "starting the Fabric CAs"
@@ -158,7 +158,7 @@ status() {
     printf '%-20s %-8s %-7s %-8s %s\n' "$name" "$pid" "$port" "$state" "$height"
   done < <(daemons)
   consensus_status
-  hosts_mode && hosts_status
+  if hosts_mode; then hosts_status; fi
 }
 
 # hosts_status: each org's host: namespace, address, names and whether its link is up.

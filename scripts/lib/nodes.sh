@@ -108,7 +108,7 @@ peer_env() {
   peer="$(peer_name "$org")"
   ip="$(org_ip "$org")"
   host="$(node_host "$peer")"
-  hosts_mode && chaincode_host="$host"
+  if hosts_mode; then chaincode_host="$host"; fi
   dir="$(org_dir "$org")/nodes/$peer"
   tls="$dir/tls"
   port="$(peer_port "$org")"
