@@ -121,6 +121,21 @@ export function adminTokensRouter(tokens: TokenAdministration | undefined, route
     if (tokens === undefined) throw disabled();
     return tokens;
   };
+  /** Runs one administration call; the store's errors become their problems (404, 409, 422). */
+  const administer = async <T>(work: (administration: TokenAdministration) => T | Promise<T>): Promise<T> => {
+    const administration = store();
+    try {
+      return await work(administration);
+    } catch (err) {
+      return problemFor(err, administration.policy.maxLifetimeDays);
+    }
+  };
+  /** A new token (issued or rotated) is shown this once: 201 with its Location, never cached. */
+  const issuedAnswer = (issued: Awaited<ReturnType<TokenAdministration['issue']>>) => ({
+    status: 201 as const,
+    headers: { ...NO_STORE, Location: `${basePath}/${issued.record.id}` },
+    body: { ...view({ ...issued.record, state: 'active' }), token: issued.token },
+  });
 
   bind.json(
     {
@@ -147,19 +162,8 @@ export function adminTokensRouter(tokens: TokenAdministration | undefined, route
       response: { status: 201, description: 'Issued; it works at once', schema: IssuedApiToken },
       errors: [403, 404, 503],
     },
-    async ({ body }, req) => {
-      const administration = store();
-      try {
-        const issued = await administration.issue({ ...body, createdBy: authenticatedUser(req).id });
-        return {
-          status: 201,
-          headers: { ...NO_STORE, Location: `${basePath}/${issued.record.id}` },
-          body: { ...view({ ...issued.record, state: 'active' }), token: issued.token },
-        };
-      } catch (err) {
-        return problemFor(err, administration.policy.maxLifetimeDays);
-      }
-    },
+    async ({ body }, req) =>
+      issuedAnswer(await administer((administration) => administration.issue({ ...body, createdBy: authenticatedUser(req).id }))),
   );
 
   bind.json(
@@ -173,14 +177,7 @@ export function adminTokensRouter(tokens: TokenAdministration | undefined, route
       response: { status: 200, description: 'The token', schema: ApiToken },
       errors: [403, 404, 503],
     },
-    ({ params }) => {
-      const administration = store();
-      try {
-        return { status: 200, headers: NO_STORE, body: view(administration.get(params.id)) };
-      } catch (err) {
-        return problemFor(err, administration.policy.maxLifetimeDays);
-      }
-    },
+    async ({ params }) => ({ status: 200, headers: NO_STORE, body: view(await administer((administration) => administration.get(params.id))) }),
   );
 
   bind.json(
@@ -196,19 +193,8 @@ export function adminTokensRouter(tokens: TokenAdministration | undefined, route
       response: { status: 201, description: 'The new token, shown once', schema: IssuedApiToken },
       errors: [403, 404, 409, 503],
     },
-    async ({ params, body }, req) => {
-      const administration = store();
-      try {
-        const issued = await administration.rotate(params.id, { ...body, by: authenticatedUser(req).id });
-        return {
-          status: 201,
-          headers: { ...NO_STORE, Location: `${basePath}/${issued.record.id}` },
-          body: { ...view({ ...issued.record, state: 'active' }), token: issued.token },
-        };
-      } catch (err) {
-        return problemFor(err, administration.policy.maxLifetimeDays);
-      }
-    },
+    async ({ params, body }, req) =>
+      issuedAnswer(await administer((administration) => administration.rotate(params.id, { ...body, by: authenticatedUser(req).id }))),
   );
 
   bind.json(
@@ -222,14 +208,11 @@ export function adminTokensRouter(tokens: TokenAdministration | undefined, route
       response: { status: 200, description: 'The revoked token', schema: ApiToken },
       errors: [403, 404, 503],
     },
-    async ({ params }, req) => {
-      const administration = store();
-      try {
-        return { status: 200, headers: NO_STORE, body: view(await administration.revoke(params.id, authenticatedUser(req).id)) };
-      } catch (err) {
-        return problemFor(err, administration.policy.maxLifetimeDays);
-      }
-    },
+    async ({ params }, req) => ({
+      status: 200,
+      headers: NO_STORE,
+      body: view(await administer((administration) => administration.revoke(params.id, authenticatedUser(req).id))),
+    }),
   );
 
   return router;
