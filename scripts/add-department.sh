@@ -42,6 +42,9 @@ if [[ $# -eq 2 ]]; then
 fi
 [[ "$name" =~ ^[a-z][a-z0-9]{1,15}$ ]] || die "a department name is 2-16 lower-case letters or digits, starting with a letter"
 [[ "$name" != orderer ]] || die "'orderer' is the ordering service's org"
+if [[ " ${PEER_ORGS[*]} " != *" $name "* ]] && ((${#PEER_ORGS[@]} + 1 > MAX_ORG_INDEX)); then
+  die "this network already has ${#PEER_ORGS[@]} departments (${PEER_ORGS[*]}); the port layout holds $MAX_ORG_INDEX (scripts/lib/env.sh, MAX_ORG_INDEX): a further department would reuse another node's ports"
+fi
 [[ -f "$(genesis_block)" ]] || die "the network is not set up: run npm start first"
 # A new host would need its namespace and a line in every host's name table, and its nodes certificates for it.
 if hosts_mode; then

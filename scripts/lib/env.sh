@@ -165,6 +165,10 @@ HOSTS_BRIDGE="${NETNS_PREFIX}br"
 HOSTS_SUBNET="10.231.$(((GOVSHARE_PORT_BASE / 100) % 256))"
 HOSTS_OPERATOR_IP="$HOSTS_SUBNET.1"  # this machine's own end of the bridge: operator scripts and tests
 
+# The port layout below has room for org indexes 0..MAX_ORG_INDEX (the orderer org and ten departments):
+# orderers take base+100+10*i and peers base+200+10*i, so index 11's orderer would land on index 1's peer.
+# add-department.sh refuses a department past it; test/scripts/port-layout.test.ts checks the whole layout.
+MAX_ORG_INDEX=10
 # org_index <org>: 0 for the orderer org, 1.. for departments in PEER_ORGS order.
 org_index() {
   local org="$1" i
