@@ -2,7 +2,7 @@
 import { canonicalJsonBytes, FieldName, type Dataset, type DatasetField } from 'govshare-contract';
 import { z } from 'zod';
 
-import { HttpProblem, type FieldIssue } from '../http/problem';
+import { InvalidRequestError, UnknownFieldsError, type FieldIssue } from '../services/errors';
 
 /** A dataset's content: an array of records keyed by the dataset's field names. Values are checked per field type. */
 export const DataRecords = z
@@ -37,7 +37,7 @@ function fitsType(field: DatasetField, value: unknown): boolean {
 
 const MAX_ISSUES = 20;
 
-/** Checks every record against the dataset's field schema; throws a 400 problem listing (up to 20) offending values. */
+/** Checks every record against the dataset's field schema; throws an UnknownFieldsError or InvalidRequestError listing (up to 20) offending values. */
 export function checkRecords(dataset: Dataset, records: readonly DataRecord[]): void {
   const fields = new Map(dataset.fields.map((field) => [field.name, field]));
   const unknown: FieldIssue[] = [];
@@ -53,22 +53,13 @@ export function checkRecords(dataset: Dataset, records: readonly DataRecord[]): 
     }
   });
   if (unknown.length > 0) {
-    throw new HttpProblem({
-      status: 400,
-      code: 'UNKNOWN_FIELDS',
-      title: 'Unknown fields',
-      detail: `The records name fields the dataset does not have: ${[...new Set(unknown.map((i) => i.path.split('.')[1]))].join(', ')}`,
-      issues: unknown.slice(0, MAX_ISSUES),
-    });
+    throw new UnknownFieldsError(
+      `The records name fields the dataset does not have: ${[...new Set(unknown.map((i) => i.path.split('.')[1]))].join(', ')}`,
+      unknown.slice(0, MAX_ISSUES),
+    );
   }
   if (invalid.length > 0) {
-    throw new HttpProblem({
-      status: 400,
-      code: 'INVALID_ARGUMENT',
-      title: 'Invalid request',
-      detail: `${invalid.length} value(s) do not match their field's type`,
-      issues: invalid.slice(0, MAX_ISSUES),
-    });
+    throw new InvalidRequestError(`${String(invalid.length)} value(s) do not match their field's type`, invalid.slice(0, MAX_ISSUES));
   }
 }
 

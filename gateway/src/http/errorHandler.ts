@@ -9,7 +9,39 @@ import {
   GovshareChaincodeError,
   InvalidMessageError,
 } from '../fabric/errors';
+import { AccessDeniedError, ServiceError, type ServiceErrorCode } from '../services/errors';
 import { HttpProblem, problem, sendProblem, type Problem } from './problem';
+
+/** The HTTP answer to each of the gateway services' own refusals (services never speak HTTP). */
+const SERVICE_PROBLEMS: { readonly [C in ServiceErrorCode]: { readonly status: number; readonly title: string } } = {
+  FORBIDDEN: { status: 403, title: 'Forbidden' },
+  INVALID_ARGUMENT: { status: 400, title: 'Invalid request' },
+  UNKNOWN_FIELDS: { status: 400, title: 'Unknown fields' },
+  PAYLOAD_NOT_AVAILABLE: { status: 404, title: 'Not found' },
+  ACCESS_DENIED: { status: 403, title: 'Access denied' },
+  DATA_EXCHANGE_FAILED: { status: 502, title: 'Data exchange failed' },
+};
+
+function serviceProblem(err: ServiceError): Problem {
+  const { status, title } = SERVICE_PROBLEMS[err.code];
+  if (err instanceof AccessDeniedError) {
+    // The owner's committed record of the refusal goes along, so the app can show (and check) what was recorded.
+    const { record } = err;
+    return problem({
+      status,
+      code: err.code,
+      title,
+      detail: err.message,
+      ...(record === undefined ? {} : { txId: record.txId }),
+      extensions: {
+        reason: err.reason,
+        ...(record?.grantId === undefined ? {} : { grantId: record.grantId }),
+        ...(record === undefined ? {} : { receipt: record }),
+      },
+    });
+  }
+  return problem({ status, code: err.code, title, detail: err.message, issues: err.issues });
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -46,6 +78,9 @@ function bodyParserProblem(err: unknown): Problem | undefined {
 export function toProblem(err: unknown): Problem {
   if (err instanceof HttpProblem) {
     return problem(err.init);
+  }
+  if (err instanceof ServiceError) {
+    return serviceProblem(err);
   }
   if (err instanceof GovshareChaincodeError) {
     const definition = isErrorCode(err.code) ? ERROR_CATALOGUE[err.code] : undefined;
@@ -120,7 +155,8 @@ export const problemErrorHandler: ErrorRequestHandler = (err: unknown, req, res,
     return;
   }
   const body = toProblem(err);
-  if (body.status >= 500 && !(err instanceof HttpProblem)) {
+  // Our own refusals (a 502 from the exchange included) are answers, not faults: only the unexpected is logged as an error.
+  if (body.status >= 500 && !(err instanceof HttpProblem) && !(err instanceof ServiceError)) {
     // requestLogging logs this with the request's completion line (error level, with the cause chain).
     res.err = err instanceof Error ? err : new Error(String(err));
   } else {

@@ -2,12 +2,11 @@ import type { Response } from 'express';
 import { AccessReason, AccessReceipt } from 'govshare-contract';
 import { z } from 'zod';
 
+import type { FieldIssue } from '../services/errors';
+
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-export interface FieldIssue {
-  readonly path: string;
-  readonly message: string;
-}
+export type { FieldIssue } from '../services/errors';
 
 /** RFC 9457 problem details, plus govshare's stable `code` (shared with the chaincode catalogue). */
 export interface Problem {

@@ -1,12 +1,12 @@
 import { sha256Hex, type AccessReceipt, type Dataset, type GrantView } from 'govshare-contract';
 
-import type { PayloadFetcher, RecordedDelivery } from '../exchange/exchangeClient';
+import type { PayloadFetcher } from '../exchange/exchangeClient';
 import { checkReceiptSignature, type MspRoots, type SignedAccessReceipt } from '../exchange/receipts';
 import { canonicalPayload, checkRecords, parsePayload, projectRecords, type DataRecord } from '../exchange/payload';
 import type { PayloadStore } from '../exchange/payloadStore';
-import { HttpProblem } from '../http/problem';
 import type { AuthenticatedUser } from '../identity/user';
 import type { DatasetService } from './datasetService';
+import { AccessDeniedError, DataExchangeFailedError, ForbiddenError, InvalidRequestError, PayloadNotAvailableError } from './errors';
 import type { GrantService } from './grantService';
 import type { Committed } from './ledgerJson';
 
@@ -59,29 +59,6 @@ export function receiptBody(receipt: Committed<AccessReceipt>): Record<string, u
   return { ...receipt.value, blockNumber: receipt.blockNumber.toString() };
 }
 
-/** 403 with the owner's committed record of the refusal, when it sent one. */
-function accessDenied(datasetId: string, reason: string, record: RecordedDelivery | undefined): HttpProblem {
-  return new HttpProblem({
-    status: 403,
-    code: 'ACCESS_DENIED',
-    title: 'Access denied',
-    detail:
-      record === undefined
-        ? `Access to dataset '${datasetId}' was refused (${reason})`
-        : `Access to dataset '${datasetId}' was refused (${reason}); the owner recorded the refusal on the ledger`,
-    ...(record === undefined ? {} : { txId: record.txId }),
-    extensions: {
-      reason,
-      ...(record?.grantId === undefined ? {} : { grantId: record.grantId }),
-      ...(record === undefined ? {} : { receipt: record }),
-    },
-  });
-}
-
-function exchangeFailed(detail: string, extensions?: Record<string, unknown>): HttpProblem {
-  return new HttpProblem({ status: 502, code: 'DATA_EXCHANGE_FAILED', title: 'Data exchange failed', detail, extensions });
-}
-
 const sortedUnique = (fields: readonly string[]): string[] => [...new Set(fields)].sort();
 const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((item, i) => item === b[i]);
 
@@ -104,7 +81,7 @@ export function createDataService(deps: DataServiceDeps): DataService {
   async function readOwn(dataset: Dataset, fields: readonly string[] | undefined): Promise<FetchedData> {
     const bytes = await store.load(dataset.id, dataset.fingerprint);
     if (bytes === undefined) {
-      throw new HttpProblem({ status: 404, code: 'PAYLOAD_NOT_AVAILABLE', title: 'Not found', detail: `No payload of dataset '${dataset.id}' is stored` });
+      throw new PayloadNotAvailableError(dataset.id);
     }
     const selected = fields ?? dataset.fields.map((field) => field.name);
     return {
@@ -123,12 +100,7 @@ export function createDataService(deps: DataServiceDeps): DataService {
     async uploadData(user, datasetId, records) {
       const dataset = await datasets.readDataset(user, datasetId);
       if (dataset.ownerMsp !== user.mspId) {
-        throw new HttpProblem({
-          status: 403,
-          code: 'FORBIDDEN',
-          title: 'Forbidden',
-          detail: `Only ${dataset.ownerMsp} stores the data of dataset '${datasetId}'`,
-        });
+        throw new ForbiddenError(`Only ${dataset.ownerMsp} stores the data of dataset '${datasetId}'`);
       }
       checkRecords(dataset, records);
       const bytes = canonicalPayload(records);
@@ -157,25 +129,20 @@ export function createDataService(deps: DataServiceDeps): DataService {
 
       const grant = request.grantId === undefined ? await findGrant(user, datasetId) : await grants.readGrant(user, request.grantId);
       if (grant !== undefined && grant.datasetId !== datasetId) {
-        throw new HttpProblem({
-          status: 400,
-          code: 'INVALID_ARGUMENT',
-          title: 'Invalid request',
-          detail: `Grant '${grant.id}' is for dataset '${grant.datasetId}', not '${datasetId}'`,
-        });
+        throw new InvalidRequestError(`Grant '${grant.id}' is for dataset '${grant.datasetId}', not '${datasetId}'`);
       }
       // Always asked of the owner, even without a grant: the owner decides, and records the refusal too.
       const fields = request.fields ?? grant?.fields ?? dataset.fields.map((field) => field.name);
       const fetched = await fetcher.fetch(dataset.ownerMsp, datasetId, fields);
-      if (fetched.kind === 'denied') throw accessDenied(datasetId, fetched.reason, fetched.record);
+      if (fetched.kind === 'denied') throw new AccessDeniedError(datasetId, fetched.reason, fetched.record);
       if (fetched.kind === 'failed') {
-        throw exchangeFailed(`Could not fetch the payload from ${dataset.ownerMsp}: ${fetched.detail}`);
+        throw new DataExchangeFailedError(`Could not fetch the payload from ${dataset.ownerMsp}: ${fetched.detail}`);
       }
       const payloadSha256 = sha256Hex(fetched.bytes);
       const signed = fetched.receipt;
-      if (signed === undefined) throw exchangeFailed(`${dataset.ownerMsp} sent no signed receipt with the data`);
+      if (signed === undefined) throw new DataExchangeFailedError(`${dataset.ownerMsp} sent no signed receipt with the data`);
       const verdict = checkReceiptSignature(signed, await deps.mspRoots(user), (deps.now ?? (() => new Date()))());
-      if (!verdict.ok) throw exchangeFailed(`The receipt from ${dataset.ownerMsp} does not verify: ${verdict.problem}`);
+      if (!verdict.ok) throw new DataExchangeFailedError(`The receipt from ${dataset.ownerMsp} does not verify: ${verdict.problem}`);
       const { receipt } = signed;
       const mismatch =
         receipt.datasetId !== datasetId
@@ -191,17 +158,17 @@ export function createDataService(deps: DataServiceDeps): DataService {
                   : receipt.contentFingerprint !== dataset.fingerprint
                     ? `it names content ${receipt.contentFingerprint}, not the fingerprint ${dataset.fingerprint} on the ledger`
                     : undefined;
-      if (mismatch !== undefined) throw exchangeFailed(`The receipt from ${dataset.ownerMsp} does not match the delivery: ${mismatch}`);
+      if (mismatch !== undefined) throw new DataExchangeFailedError(`The receipt from ${dataset.ownerMsp} does not match the delivery: ${mismatch}`);
       let records: DataRecord[];
       try {
         records = parsePayload(fetched.bytes);
       } catch {
-        throw exchangeFailed(`The payload from ${dataset.ownerMsp} is not an array of records`);
+        throw new DataExchangeFailedError(`The payload from ${dataset.ownerMsp} is not an array of records`);
       }
       const extra = [...new Set(records.flatMap((item) => Object.keys(item)))].filter((name) => !fields.includes(name));
       if (extra.length > 0) {
         // Never handed on: the app must not receive fields it did not ask for, even when the owner over-shares.
-        throw exchangeFailed(`${dataset.ownerMsp} sent fields that were not asked for: ${extra.sort().join(', ')}`);
+        throw new DataExchangeFailedError(`${dataset.ownerMsp} sent fields that were not asked for: ${extra.sort().join(', ')}`);
       }
       return {
         datasetId,
