@@ -18,6 +18,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { promisify } from 'node:util';
 import { peer } from '@hyperledger/fabric-protos';
 import { connectAs, type FabricSession } from './support/fabric';
+import { allPeersAt, closePeerSessions, committedBlock } from './support/propagation';
 import { DEPARTMENTS, gatewaysFile, mspIdOf, REPO_ROOT, STATE_DIR, CHANNEL, type Department, type Role } from './support/network';
 
 const execFileAsync = promisify(execFile);
@@ -51,7 +52,14 @@ async function keyed(department: Department, method: string, urlPath: string, bo
   };
 }
 
-async function read(department: Department, urlPath: string): Promise<Record<string, unknown>> {
+/**
+ * Another department's view of a write: it reads once every peer has the block the write committed in,
+ * since its own peer may get that block a moment after the writer's gateway answered.
+ */
+async function read(department: Department, urlPath: string, after: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const block = committedBlock(after);
+  if (block === undefined) throw new Error(`the write answered no blockNumber: ${JSON.stringify(after)}`);
+  await allPeersAt(block);
   const entry = gatewaysFile()[department];
   const response = await fetch(`${entry.url}${urlPath}`, { headers: { authorization: `Bearer ${entry.tokens.officer}` } });
   expect(response.status).toBe(200);
@@ -178,6 +186,7 @@ afterAll(async () => {
   for (const department of killedGateways) await startGateway(department);
   for (const node of orderers()) await script('network.sh', ['start', node]);
   for (const session of sessions.values()) session.close();
+  closePeerSessions();
 });
 
 describe('retries with the same Idempotency-Key produce exactly one transaction', () => {
@@ -210,7 +219,7 @@ describe('retries with the same Idempotency-Key produce exactly one transaction'
     expect(await validationCodes(txId)).toEqual(DEPARTMENTS.map(() => 0));
     const again = await keyed('education', 'PUT', urlPath, update, key);
     expect(again).toMatchObject({ status: 200, replayed: true, body: { version: 2, txId } });
-    expect(await read('finance', urlPath)).toMatchObject({ version: 2, title: update.title });
+    expect(await read('finance', urlPath, retried.body)).toMatchObject({ version: 2, title: update.title });
   });
 
   test('a 504 while the orderers are frozen, one of them SIGKILLed before it commits: the retry answers the same txId', async () => {
@@ -243,7 +252,7 @@ describe('retries with the same Idempotency-Key produce exactly one transaction'
 
     expect(retried.body).toMatchObject({ id, version: 2, title: update.title, txId: timedOut.body.txId });
     expect(await validationCodes(String(timedOut.body.txId))).toEqual(DEPARTMENTS.map(() => 0));
-    expect(await read('justice', urlPath)).toMatchObject({ version: 2 });
+    expect(await read('justice', urlPath, retried.body)).toMatchObject({ version: 2 });
   });
 
   test('a grant request retried after its gateway restarted answers its first result, not 409', async () => {
@@ -286,6 +295,6 @@ describe('retries with the same Idempotency-Key produce exactly one transaction'
     expect(first.status).toBe(200);
     expect(first.body.contentVersion).toBe(Number(before.contentVersion) + 1);
     expect(retried).toMatchObject({ status: 200, replayed: true, body: { txId: first.body.txId, contentVersion: first.body.contentVersion } });
-    expect(await read('education', `/api/v1/datasets/${id}`)).toMatchObject({ contentVersion: first.body.contentVersion });
+    expect(await read('education', `/api/v1/datasets/${id}`, first.body)).toMatchObject({ contentVersion: first.body.contentVersion });
   });
 });
