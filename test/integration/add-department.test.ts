@@ -46,12 +46,25 @@ describeIfEnabled(`add-department.sh ${NAME}`, () => {
     expect(addedDepartments()).toContain(NAME);
   });
 
+  const heightOn = async (department: string): Promise<bigint> => {
+    const proposal = session(NAME, 'admin').network.getContract('qscc').newProposal('GetChainInfo', { arguments: [CHANNEL], endorsingOrganizations: [mspIdOf(department)] });
+    return BigInt(common.BlockchainInfo.deserializeBinary(await proposal.evaluate()).getHeight());
+  };
+  /**
+   * A submit returns once the submitter's peer has committed; the next department's transaction is
+   * endorsed on other peers too, so it waits until every peer (Health's included) has that block.
+   */
+  const everyPeerAt = async (block: bigint): Promise<void> => {
+    for (const department of [...DEPARTMENTS, NAME]) {
+      for (let attempt = 0; (await heightOn(department)) <= block; attempt += 1) {
+        if (attempt > 100) throw new Error(`the ${department} peer did not reach block ${block.toString()}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  };
+
   test('its peer has the channel at the others’ height and serves the chaincode', async () => {
     const admin = session(NAME, 'admin');
-    const heightOn = async (department: string): Promise<bigint> => {
-      const proposal = admin.network.getContract('qscc').newProposal('GetChainInfo', { arguments: [CHANNEL], endorsingOrganizations: [mspIdOf(department)] });
-      return BigInt(common.BlockchainInfo.deserializeBinary(await proposal.evaluate()).getHeight());
-    };
     const own = await heightOn(NAME);
     expect(own).toBeGreaterThan(1n);
     for (const department of DEPARTMENTS) expect(await heightOn(department)).toBeLessThanOrEqual(own + 2n);
@@ -127,10 +140,14 @@ describeIfEnabled(`add-department.sh ${NAME}`, () => {
       certificateIssuers: { ...config.certificateIssuers, TRANSCRIPT: [...(config.certificateIssuers.TRANSCRIPT ?? []), 'HealthMSP'] },
     };
     await expect(session('education', 'admin').contract.submitTransaction('SetOrgConfig', JSON.stringify(next))).rejects.toThrow();
-    const written = JSON.parse(decode(await session('audit', 'admin').contract.submitTransaction('SetOrgConfig', JSON.stringify(next)))) as {
+    const setConfig = await session('audit', 'admin').contract.submitAsync('SetOrgConfig', { arguments: [JSON.stringify(next)] });
+    const written = JSON.parse(decode(setConfig.getResult())) as {
       certificateIssuers: Record<string, string[]>;
       updated: { actor: { mspId: string } } | null;
     };
+    const configStatus = await setConfig.getStatus();
+    expect(configStatus.successful).toBe(true);
+    await everyPeerAt(configStatus.blockNumber);
     expect(written.certificateIssuers.TRANSCRIPT).toEqual(['EducationMSP', 'HealthMSP']);
     expect(written.updated?.actor.mspId).toBe('AuditMSP');
 
@@ -160,7 +177,9 @@ describeIfEnabled(`add-department.sh ${NAME}`, () => {
       }),
     });
     expect(response.status).toBe(201);
-    expect(await response.json()).toMatchObject({ id, ownerMsp: 'HealthMSP' });
+    const registered = (await response.json()) as { blockNumber?: string };
+    expect(registered).toMatchObject({ id, ownerMsp: 'HealthMSP', blockNumber: expect.stringMatching(/^\d+$/) as unknown });
+    await everyPeerAt(BigInt(registered.blockNumber ?? '0'));
 
     const request = {
       datasetId: id,
