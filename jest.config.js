@@ -53,7 +53,7 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/test/integration/setup/jest-timeout.ts'],
     },
     {
-      // Not part of `npm test`: kills and restarts nodes under load (`npm run test:faults`).
+      // Kills and restarts nodes under load: `npm test` runs it on a network of its own (scripts/test-faults.sh).
       displayName: 'faults',
       testEnvironment: 'node',
       moduleNameMapper: contractSources,

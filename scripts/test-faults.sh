@@ -3,12 +3,13 @@
 # network's ordering mode (SmartBFT by default). Under steady load through the gateways the ordering
 # leader and a peer are SIGKILLed and restarted, then the orderers lose their quorum (BFT: 2 of 4,
 # Raft: 2 of 3) until one is back; in BFT mode one orderer also serves a ledger altered on disk. The
-# tests check what was answered against what the ledgers hold. Not part of `npm test`.
+# tests check what was answered against what the ledgers hold. `npm test` runs it on a network of its own.
 # If a network with ready gateways is already running it is reused (the checkout's chaincode is
 # deployed to it and its gateways restarted, as `npm test` does); otherwise the network is started
 # here and stopped again afterwards. Only 127.0.0.1 is loaded, for about two minutes.
 # Ends with the line "N passed, N failed" and exits non-zero on any failure; the timeline and the
-# measured numbers are printed before it and kept in $GOVSHARE_STATE/fault-results/report.txt.
+# measured numbers are printed before it and kept in $GOVSHARE_STATE/fault-results/report.txt
+# (or $GOVSHARE_FAULTS_RESULTS/report.txt).
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/lib/env.sh
@@ -20,7 +21,7 @@ source "$here/lib/process.sh"
 # shellcheck source=scripts/lib/checks.sh
 source "$here/lib/checks.sh"
 
-results="$GOVSHARE_STATE/fault-results"
+results="${GOVSHARE_FAULTS_RESULTS:-$GOVSHARE_STATE/fault-results}"
 
 set -e
 ensure_node_deps

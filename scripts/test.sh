@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: typecheck + lint, unit tests, then integration tests against a real Fabric network, then
-# the multi-host tests on a second network with every organisation on its own host (test-multi-host.sh).
+# the fault suite on a network of its own (test-faults.sh), then the multi-host tests on a network with
+# every organisation on its own host (test-multi-host.sh).
 # If a network with ready gateways is already running it is reused (the checkout's chaincode is
 # deployed to it and its gateways restarted, so the code under test is this checkout's);
 # otherwise the network is started here and stopped again afterwards.
@@ -109,6 +110,23 @@ if [[ "$started_here" == true ]]; then
   "$here/stop.sh" >/dev/null
   no_process_left "${pgids[@]}"
   record_check "npm stop leaves no process behind" $?
+fi
+
+# The fault suite kills and restarts nodes and serves an altered ledger from one orderer, so it gets a
+# network of its own, created from nothing in $GOVSHARE_STATE/faults after the integration network has
+# stopped and removed again afterwards (one network at a time on the machine). On a reused network (a
+# developer's, still running on the same ports) it is left out.
+if [[ "${GOVSHARE_SKIP_FAULTS:-}" == 1 || "$started_here" != true ]]; then
+  step "fault tests left out (GOVSHARE_SKIP_FAULTS=1 or a reused network); run them with: npm run test:faults"
+else
+  faults_state="$GOVSHARE_STATE/faults"
+  step "fault tests on a network of their own (scripts/test-faults.sh, state in $faults_state, about 5 minutes)"
+  GOVSHARE_STATE="$faults_state" "$here/network.sh" clean >"$results/faults-clean-before.log" 2>&1
+  GOVSHARE_STATE="$faults_state" GOVSHARE_FAULTS_RESULTS="$results/faults" "$here/test-faults.sh"
+  record_check "fault suite: started from nothing, nodes killed under load, every node up again" $?
+  GOVSHARE_STATE="$faults_state" "$here/network.sh" clean >"$results/faults-clean.log" 2>&1
+  record_check "network.sh clean on the fault network" $?
+  result_files+=("$results/faults/faults.json")
 fi
 
 # Every organisation on its own host: a second network, of network namespaces, created and removed by
