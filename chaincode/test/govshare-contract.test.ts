@@ -1,5 +1,6 @@
 import './support/quiet-fabric-logs';
 import { createHash } from 'crypto';
+import { KeyEndorsementPolicy } from 'fabric-shim';
 import { callerOf } from '../src/contracts/context';
 import { GovshareContract, type TransactionMethods } from '../src/contracts/govshare-contract';
 import { contracts } from '../src/index';
@@ -437,6 +438,87 @@ describe('access grants', () => {
     expect(withdrawn.tx.writes).not.toContain(`\u0000grant\u0000${id}\u0000`);
     await expect(run(JUS_OFFICER, 'ReadGrant', id)).resolves.toMatchObject({ status: 'WITHDRAWN' });
     expect((await fails(EDU_APPROVER, 'ApproveAccess', [id, ''])).message).toMatch(/^INVALID_STATE: .*WITHDRAWN/);
+  });
+
+  it("keeps the owner's register of approved grants: created with the dataset under its policy, added on approval, removed on revocation", async () => {
+    const REGISTER_KEY = '\u0000dataset~approved\u0000census-2021\u0000';
+    const register = (): unknown => JSON.parse(Buffer.from(ledger.state.get(REGISTER_KEY) ?? []).toString('utf8'));
+    expect(register()).toEqual({ datasetId: 'census-2021', grantIds: [] });
+    expect(Buffer.from(ledger.validationParameters.get(REGISTER_KEY) ?? []).toString('latin1')).toContain('EducationMSP');
+    const { id } = await request();
+    const approved = await run(EDU_APPROVER, 'ApproveAccess', id, '');
+    expect(approved.tx.writes).toContain(REGISTER_KEY);
+    expect(register()).toEqual({ datasetId: 'census-2021', grantIds: [id] });
+    await run(EDU_APPROVER, 'RevokeAccess', id, 'Case closed');
+    expect(register()).toEqual({ datasetId: 'census-2021', grantIds: [] });
+  });
+
+  /**
+   * What three colluding organisations can write without the owner's peer: new keys, under the chaincode's
+   * MAJORITY policy, with any value and any key-level policy. Here written straight into the fake ledger.
+   */
+  const forge = (id: string, status: 'PENDING' | 'APPROVED', policies: 'as requested' | 'none'): void => {
+    const stamp = { txId: id, timestamp: '2026-03-01T11:00:00.000Z', actor: { mspId: 'JusticeMSP', id: 'justice-officer' } };
+    const grant = {
+      id,
+      datasetId: 'census-2021',
+      ownerMsp: 'EducationMSP',
+      requesterMsp: 'JusticeMSP',
+      purpose: { code: 'OFFICIAL_STATISTICS', text: 'Forged' },
+      legalBasis: 'None',
+      fields: ['birth_year', 'household_size', 'region'],
+      notBefore: '2026-01-01T00:00:00.000Z',
+      notAfter: '2027-01-01T00:00:00.000Z',
+      status,
+      countersignatureRequired: false,
+      requested: stamp,
+      ...(status === 'APPROVED' ? { decided: { stamp } } : {}),
+      updated: stamp,
+    };
+    const put = (key: string, value: unknown): void => {
+      ledger.state.set(key, Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)));
+    };
+    put(`\u0000grant\u0000${id}\u0000`, grant);
+    put(`\u0000grant~withdrawal\u0000${id}\u0000`, { grantId: id });
+    put(`\u0000grant~countersignature\u0000${id}\u0000`, { grantId: id });
+    put(`\u0000grant~dataset\u0000census-2021\u0000JusticeMSP\u0000${id}\u0000`, id);
+    put(`\u0000grant~live\u0000census-2021\u0000JusticeMSP\u0000${id}\u0000`, id);
+    if (policies === 'as requested') {
+      // The policies RequestAccess would set: a forger can put any policy on the keys it creates.
+      const peerOf = (mspId: string): Uint8Array => {
+        const policy = new KeyEndorsementPolicy();
+        policy.addOrgs('PEER', mspId);
+        return policy.getPolicy();
+      };
+      ledger.validationParameters.set(`\u0000grant\u0000${id}\u0000`, peerOf('EducationMSP'));
+      ledger.validationParameters.set(`\u0000grant~withdrawal\u0000${id}\u0000`, peerOf('JusticeMSP'));
+      ledger.validationParameters.set(`\u0000grant~countersignature\u0000${id}\u0000`, peerOf('AuditMSP'));
+    }
+  };
+
+  it("gives nothing through a grant created APPROVED without the owner's peer: CheckAccess and RecordDelivery deny it", async () => {
+    forge('forged-approved', 'APPROVED', 'as requested');
+    await expect(run(FIN_OFFICER, 'CheckAccess', 'census-2021', 'JusticeMSP', '["region"]')).resolves.toMatchObject({
+      decision: 'DENIED',
+      reason: 'NOT_APPROVED_BY_OWNER',
+      grantId: 'forged-approved',
+    });
+    const recorded = await run(EDU_GATEWAY, 'RecordDelivery', delivery({ fields: ['birth_year'], payloadSha256: sha('forged') }));
+    expect(recorded).toMatchObject({ decision: 'DENIED', reason: 'NOT_APPROVED_BY_OWNER' });
+    await expect(run(JUS_OFFICER, 'ReadGrant', 'forged-approved')).resolves.toMatchObject({ status: 'APPROVED', active: false });
+    // The owner never approved it, and cannot now: it is no longer PENDING.
+    expect((await fails(EDU_APPROVER, 'ApproveAccess', ['forged-approved', ''])).message).toMatch(/^INVALID_STATE: .*APPROVED, not PENDING/);
+  });
+
+  it('refuses to approve a forged PENDING grant whose parts lack their parties\' policies, and leaves nothing written', async () => {
+    forge('forged-pending', 'PENDING', 'none');
+    const before = ledger.snapshot();
+    const refused = await fails(EDU_APPROVER, 'ApproveAccess', ['forged-pending', '']);
+    expect(refused.message).toMatch(/^INVALID_STATE: grant 'forged-pending' is not as a RequestAccess writes it: its decision would not need EducationMSP's peer/);
+    expect(ledger.snapshot()).toEqual(before);
+    // The same grant with the parts' policies as RequestAccess sets them is approved like any request.
+    forge('forged-pending-2', 'PENDING', 'as requested');
+    await expect(run(EDU_APPROVER, 'ApproveAccess', 'forged-pending-2', '{"fields":["region"]}')).resolves.toMatchObject({ status: 'APPROVED', active: true });
   });
 
   it('needs the Audit org countersignature on SECRET datasets', async () => {

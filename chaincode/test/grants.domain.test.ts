@@ -30,6 +30,10 @@ const request = (overrides: Record<string, unknown> = {}) =>
     ...overrides,
   });
 const approval = (input: unknown) => parseArgument(AccessApproval, input);
+/** Each part of the grant guarded by its party's peer, as RequestAccess leaves it. */
+const AS_REQUESTED = { decision: true, withdrawal: true, countersignature: true };
+/** The owner's register of approved grants, listing the fixtures' grant ids. */
+const REGISTERED: ReadonlySet<string> = new Set(['grant-1', 'active', 'older', 'newer']);
 
 describe('AccessRequest validation', () => {
   it('normalises instants and rejects an empty or inverted validity window', () => {
@@ -84,7 +88,7 @@ describe('grant status', () => {
     const approved = grant({ status: 'APPROVED' });
     expect(effectiveStatus(approved, '2026-03-31T23:59:59.999Z')).toBe('APPROVED');
     expect(effectiveStatus(approved, '2026-04-01T00:00:00.000Z')).toBe('EXPIRED');
-    expect(viewOf(approved, dataset(), '2026-04-02T00:00:00.000Z')).toMatchObject({ status: 'EXPIRED', active: false });
+    expect(viewOf(approved, dataset(), '2026-04-02T00:00:00.000Z', REGISTERED)).toMatchObject({ status: 'EXPIRED', active: false });
     expect(effectiveStatus(grant(), '2026-05-01T00:00:00.000Z')).toBe('PENDING');
     expect(isLive(grant(), '2026-05-01T00:00:00.000Z')).toBe(false);
     expect(isLive(grant({ status: 'DENIED' }), T0)).toBe(false);
@@ -106,8 +110,8 @@ describe('grant status', () => {
 
 describe('transitions', () => {
   it('approves as requested, or narrowed in fields and validity', () => {
-    expect(approveGrant(grant(), approval({}), OWNER)).toMatchObject({ status: 'APPROVED', fields: ['pupil_count', 'school_id'], decided: { stamp: { txId: 'decide-tx' } } });
-    const narrowed = approveGrant(grant(), approval({ fields: ['school_id'], notAfter: '2026-03-15T00:00:00Z' }), OWNER);
+    expect(approveGrant(grant(), approval({}), OWNER, AS_REQUESTED, 'AuditMSP')).toMatchObject({ status: 'APPROVED', fields: ['pupil_count', 'school_id'], decided: { stamp: { txId: 'decide-tx' } } });
+    const narrowed = approveGrant(grant(), approval({ fields: ['school_id'], notAfter: '2026-03-15T00:00:00Z' }), OWNER, AS_REQUESTED, 'AuditMSP');
     expect(narrowed).toMatchObject({ fields: ['school_id'], notAfter: '2026-03-15T00:00:00.000Z' });
   });
 
@@ -116,12 +120,23 @@ describe('transitions', () => {
     ['extended validity', { notAfter: '2026-05-01T00:00:00Z' }, /^INVALID_ARGUMENT: notAfter: .*shorten/],
     ['validity ending before the decision', { notAfter: '2026-03-01T06:00:00Z' }, /^INVALID_ARGUMENT: notAfter: /],
   ])('refuses an approval with %s', (_name, input, code) => {
-    expect(errorOf(() => approveGrant(grant(), approval(input), OWNER))).toMatch(code);
+    expect(errorOf(() => approveGrant(grant(), approval(input), OWNER, AS_REQUESTED, 'AuditMSP'))).toMatch(code);
+  });
+
+  it.each<[string, Partial<typeof AS_REQUESTED>, Partial<Grant>, RegExp]>([
+    ['a decision part the owner does not guard', { decision: false }, {}, /decision would not need EducationMSP's peer/],
+    ['a withdrawal part the requester does not guard', { withdrawal: false }, {}, /withdrawal would not need JusticeMSP's peer/],
+    ["a countersignature part the supervisor does not guard", { countersignature: false }, {}, /countersignature would not need AuditMSP's peer/],
+    ['a countersignature before any approval', {}, { countersigned: { txId: 'x', timestamp: T0, actor: { mspId: 'AuditMSP', id: 'a' } } }, /countersigned before any approval/],
+  ])('refuses to approve a grant not as RequestAccess writes it: %s', (_name, guards, overrides, detail) => {
+    const refusal = errorOf(() => approveGrant(grant(overrides), approval({}), OWNER, { ...AS_REQUESTED, ...guards }, 'AuditMSP'));
+    expect(refusal).toMatch(/^INVALID_STATE: grant 'grant-1' is not as a RequestAccess writes it: /);
+    expect(refusal).toMatch(detail);
   });
 
   it('lets only the owner decide and revoke, only the requester withdraw', () => {
     const requester = txAt(T0, caller('JusticeMSP', 'approver'));
-    expect(errorOf(() => approveGrant(grant(), approval({}), requester))).toMatch(/^FORBIDDEN: /);
+    expect(errorOf(() => approveGrant(grant(), approval({}), requester, AS_REQUESTED, 'AuditMSP'))).toMatch(/^FORBIDDEN: /);
     expect(errorOf(() => denyGrant(grant(), 'no', requester))).toMatch(/^FORBIDDEN: /);
     expect(errorOf(() => revokeGrant(grant({ status: 'APPROVED' }), 'no', requester))).toMatch(/^FORBIDDEN: /);
     expect(errorOf(() => withdrawGrant(grant(), OWNER))).toMatch(/^FORBIDDEN: /);
@@ -132,7 +147,7 @@ describe('transitions', () => {
 
   it('follows PENDING → APPROVED | DENIED | WITHDRAWN and APPROVED → REVOKED only', () => {
     for (const status of ['APPROVED', 'DENIED', 'WITHDRAWN', 'REVOKED'] as const) {
-      expect(errorOf(() => approveGrant(grant({ status }), approval({}), OWNER))).toMatch(/^INVALID_STATE: /);
+      expect(errorOf(() => approveGrant(grant({ status }), approval({}), OWNER, AS_REQUESTED, 'AuditMSP'))).toMatch(/^INVALID_STATE: /);
       expect(errorOf(() => denyGrant(grant({ status }), 'x', OWNER))).toMatch(/^INVALID_STATE: /);
       expect(errorOf(() => withdrawGrant(grant({ status }), JUSTICE))).toMatch(/^INVALID_STATE: /);
     }
@@ -146,13 +161,13 @@ describe('transitions', () => {
   it('suspends an uncountersigned grant while its dataset is SECRET now, until the Audit org countersigns it', () => {
     const approved = grant({ status: 'APPROVED', fields: ['school_id'] });
     const now = '2026-03-02T02:00:00.000Z';
-    expect(decideAccess(dataset(), 'JusticeMSP', [approved], ['school_id'], now)).toMatchObject({ decision: 'GRANTED' });
+    expect(decideAccess(dataset(), 'JusticeMSP', [approved], ['school_id'], now, REGISTERED)).toMatchObject({ decision: 'GRANTED' });
     // Raised to SECRET after the approval (the lower-approve-raise round trip): no longer granted.
     const raised = dataset({ classification: 'SECRET' });
-    expect(decideAccess(raised, 'JusticeMSP', [approved], ['school_id'], now)).toMatchObject({ decision: 'DENIED', reason: 'AWAITING_COUNTERSIGNATURE' });
-    expect(viewOf(approved, raised, now)).toMatchObject({ status: 'APPROVED', active: false });
+    expect(decideAccess(raised, 'JusticeMSP', [approved], ['school_id'], now, REGISTERED)).toMatchObject({ decision: 'DENIED', reason: 'AWAITING_COUNTERSIGNATURE' });
+    expect(viewOf(approved, raised, now, REGISTERED)).toMatchObject({ status: 'APPROVED', active: false });
     const countersigned = countersignGrant(approved, raised, AUDIT, 'AuditMSP');
-    expect(decideAccess(raised, 'JusticeMSP', [countersigned], ['school_id'], now)).toMatchObject({ decision: 'GRANTED' });
+    expect(decideAccess(raised, 'JusticeMSP', [countersigned], ['school_id'], now, REGISTERED)).toMatchObject({ decision: 'GRANTED' });
     // Not SECRET when requested nor now: nothing to countersign.
     expect(errorOf(() => countersignGrant(approved, dataset(), AUDIT, 'AuditMSP'))).toMatch(/^INVALID_STATE: .*needs no countersignature/);
   });
@@ -182,23 +197,37 @@ describe('access decisions', () => {
   const active = grant({ id: 'active', status: 'APPROVED' });
 
   it('grants fields within an active grant of that requester', () => {
-    expect(decideAccess(dataset(), 'JusticeMSP', [active], ['school_id'], T0)).toEqual({ decision: 'GRANTED', reason: 'ACTIVE', grantId: 'active' });
+    expect(decideAccess(dataset(), 'JusticeMSP', [active], ['school_id'], T0, REGISTERED)).toEqual({ decision: 'GRANTED', reason: 'ACTIVE', grantId: 'active' });
   });
 
   it.each<[string, Parameters<typeof decideAccess>, string]>([
-    ['no grant', [dataset(), 'JusticeMSP', [], ['school_id'], T0], 'NO_GRANT'],
-    ["another requester's grant", [dataset(), 'FinanceMSP', [active], ['school_id'], T0], 'NO_GRANT'],
-    ['fields outside the grant', [dataset(), 'JusticeMSP', [active], ['year_group'], T0], 'FIELDS_OUT_OF_SCOPE'],
-    ['a retired dataset', [dataset({ status: 'RETIRED' }), 'JusticeMSP', [active], ['school_id'], T0], 'DATASET_RETIRED'],
-    ['an expired grant', [dataset(), 'JusticeMSP', [active], ['school_id'], '2026-05-01T00:00:00.000Z'], 'EXPIRED'],
-    ['a pending grant', [dataset(), 'JusticeMSP', [grant()], ['school_id'], T0], 'PENDING'],
+    ['no grant', [dataset(), 'JusticeMSP', [], ['school_id'], T0, REGISTERED], 'NO_GRANT'],
+    ["another requester's grant", [dataset(), 'FinanceMSP', [active], ['school_id'], T0, REGISTERED], 'NO_GRANT'],
+    ['fields outside the grant', [dataset(), 'JusticeMSP', [active], ['year_group'], T0, REGISTERED], 'FIELDS_OUT_OF_SCOPE'],
+    ['a retired dataset', [dataset({ status: 'RETIRED' }), 'JusticeMSP', [active], ['school_id'], T0, REGISTERED], 'DATASET_RETIRED'],
+    ['an expired grant', [dataset(), 'JusticeMSP', [active], ['school_id'], '2026-05-01T00:00:00.000Z', REGISTERED], 'EXPIRED'],
+    ['a pending grant', [dataset(), 'JusticeMSP', [grant()], ['school_id'], T0, REGISTERED], 'PENDING'],
   ])('denies with %s', (_name, args, reason) => {
     expect(decideAccess(...args)).toMatchObject({ decision: 'DENIED', reason });
+  });
+
+  it("gives no access through an APPROVED grant missing from the owner's register (one written without the owner's peer)", () => {
+    const forged = grant({ id: 'forged', status: 'APPROVED', fields: ['pupil_count', 'school_id'] });
+    expect(decideAccess(dataset(), 'JusticeMSP', [forged], ['school_id'], T0, REGISTERED)).toEqual({
+      decision: 'DENIED',
+      reason: 'NOT_APPROVED_BY_OWNER',
+      grantId: 'forged',
+    });
+    expect(viewOf(forged, dataset(), T0, REGISTERED)).toMatchObject({ status: 'APPROVED', active: false });
+    // Listed by the owner, the same grant gives access; a forged one beside a real one does not widen it.
+    expect(decideAccess(dataset(), 'JusticeMSP', [forged], ['school_id'], T0, new Set(['forged']))).toMatchObject({ decision: 'GRANTED' });
+    const real = grant({ id: 'active', status: 'APPROVED', fields: ['school_id'] });
+    expect(decideAccess(dataset(), 'JusticeMSP', [real, forged], ['pupil_count'], T0, REGISTERED)).toMatchObject({ decision: 'DENIED' });
   });
 
   it('reports the newest grant when none is active', () => {
     const older = grant({ id: 'older', status: 'REVOKED' });
     const newer = grant({ id: 'newer', requested: { ...older.requested, timestamp: '2026-03-01T13:00:00.000Z' } });
-    expect(decideAccess(dataset(), 'JusticeMSP', [older, newer], ['school_id'], T0)).toEqual({ decision: 'DENIED', reason: 'PENDING', grantId: 'newer' });
+    expect(decideAccess(dataset(), 'JusticeMSP', [older, newer], ['school_id'], T0, REGISTERED)).toEqual({ decision: 'DENIED', reason: 'PENDING', grantId: 'newer' });
   });
 });

@@ -23,9 +23,19 @@ export function isLive(grant: Grant, now: string): boolean {
   return (grant.status === 'PENDING' || grant.status === 'APPROVED') && now < grant.notAfter;
 }
 
-/** The grant as clients see it at `now`; `active` judged on its dataset as it is now (its current classification). */
-export function viewOf(grant: Grant, dataset: Dataset | undefined, now: string): GrantView {
-  return { ...grant, status: effectiveStatus(grant, now), active: accessReasonOn(grant, dataset, now) === 'ACTIVE' };
+/**
+ * The grant as clients see it at `now`; `active` judged on its dataset as it is now (its current classification)
+ * and on its owner's register of approved grants (`approvedByOwner`, see accessReasonOn).
+ */
+export function viewOf(grant: Grant, dataset: Dataset | undefined, now: string, approvedByOwner: ReadonlySet<string>): GrantView {
+  return { ...grant, status: effectiveStatus(grant, now), active: accessReasonOn(grant, dataset, now, approvedByOwner) === 'ACTIVE' };
+}
+
+/** Whether each part of a stored grant carries its party's endorsement policy, as RequestAccess leaves them. */
+export interface GrantGuards {
+  readonly decision: boolean;
+  readonly withdrawal: boolean;
+  readonly countersignature: boolean;
 }
 
 /**
@@ -37,8 +47,13 @@ export function awaitsCountersignature(grant: Grant, dataset: Dataset | undefine
   return grant.countersigned === undefined && (grant.countersignatureRequired || dataset?.classification === 'SECRET');
 }
 
-/** The grant's reason as an access decision on `dataset` as it is now. */
-export function accessReasonOn(grant: Grant, dataset: Dataset | undefined, now: string): AccessReason {
+/**
+ * The grant's reason as an access decision on `dataset` as it is now. `approvedByOwner` is the owner's register
+ * of the grants it approved (owner-endorsed keys only): an APPROVED grant missing from it was written by a
+ * transaction the owner's peer never endorsed (a colluding majority can create new keys), and gives no access.
+ */
+export function accessReasonOn(grant: Grant, dataset: Dataset | undefined, now: string, approvedByOwner: ReadonlySet<string>): AccessReason {
+  if (grant.status === 'APPROVED' && !approvedByOwner.has(grant.id)) return 'NOT_APPROVED_BY_OWNER';
   const reason = accessReason(grant, now);
   return reason === 'ACTIVE' && awaitsCountersignature(grant, dataset) ? 'AWAITING_COUNTERSIGNATURE' : reason;
 }
@@ -124,10 +139,31 @@ function assertStatus(grant: Grant, expected: GrantStatus, tx: TxInfo): void {
   }
 }
 
+/**
+ * The owner approves only a grant as RequestAccess wrote it: each part guarded by its party's peer (`guards`) and
+ * not yet countersigned. A grant hand-made by other organisations could otherwise be changed after the approval
+ * without the owner (its decision part), or be countersigned without the supervisor.
+ */
+function assertAsRequested(grant: Grant, guards: GrantGuards, supervisorMsp: string): void {
+  const unguarded = [
+    ...(guards.decision ? [] : [`its decision would not need ${grant.ownerMsp}'s peer`]),
+    ...(guards.withdrawal ? [] : [`its withdrawal would not need ${grant.requesterMsp}'s peer`]),
+    ...(guards.countersignature ? [] : [`its countersignature would not need ${supervisorMsp}'s peer (the supervisor now)`]),
+    ...(grant.countersigned === undefined ? [] : ['it is countersigned before any approval']),
+  ];
+  if (unguarded.length > 0) {
+    throw new GovshareError(
+      'INVALID_STATE',
+      `grant '${grant.id}' is not as a RequestAccess writes it: ${unguarded.join('; ')}. The requester must request again`,
+    );
+  }
+}
+
 /** The owner's approver approves a PENDING request, optionally narrowing fields and shortening validity. */
-export function approveGrant(grant: Grant, approval: AccessApproval, tx: TxInfo): Grant {
+export function approveGrant(grant: Grant, approval: AccessApproval, tx: TxInfo, guards: GrantGuards, supervisorMsp: string): Grant {
   assertOrg(grant, grant.ownerMsp, 'owner', tx);
   assertStatus(grant, 'PENDING', tx);
+  assertAsRequested(grant, guards, supervisorMsp);
   const fields = approval.fields === undefined ? grant.fields : [...approval.fields].sort();
   const outside = unknownFields(fields, grant.fields);
   if (outside.length > 0) {
@@ -195,18 +231,19 @@ export function decideAccess(
   grants: readonly Grant[],
   fields: readonly string[],
   now: string,
+  approvedByOwner: ReadonlySet<string>,
 ): AccessCheck {
   if (dataset === undefined) return { decision: 'DENIED', reason: 'NO_GRANT' };
   if (dataset.status === 'RETIRED') return { decision: 'DENIED', reason: 'DATASET_RETIRED' };
   const mine = grants.filter((grant) => grant.requesterMsp === requesterMsp && grant.datasetId === dataset.id);
   for (const grant of mine) {
-    if (accessReasonOn(grant, dataset, now) === 'ACTIVE' && unknownFields(fields, grant.fields).length === 0) {
+    if (accessReasonOn(grant, dataset, now, approvedByOwner) === 'ACTIVE' && unknownFields(fields, grant.fields).length === 0) {
       return { decision: 'GRANTED', reason: 'ACTIVE', grantId: grant.id };
     }
   }
   const newest = [...mine].sort((a, b) => (a.requested.timestamp < b.requested.timestamp ? 1 : -1))[0];
   if (newest === undefined) return { decision: 'DENIED', reason: 'NO_GRANT' };
-  const reason = accessReasonOn(newest, dataset, now);
+  const reason = accessReasonOn(newest, dataset, now, approvedByOwner);
   return { decision: 'DENIED', reason: reason === 'ACTIVE' ? 'FIELDS_OUT_OF_SCOPE' : reason, grantId: newest.id };
 }
 

@@ -11,6 +11,12 @@ export const ObjectType = {
   DatasetByOwner: 'dataset~owner',
   DatasetByTheme: 'dataset~theme',
   DatasetByClassification: 'dataset~classification',
+  /**
+   * The owner's register of the grants it approved on a dataset: created with the dataset, under the owner-only
+   * endorsement policy, so only a transaction the owner's peer endorsed changes it. A new key falls under the
+   * chaincode's MAJORITY policy, so a grant record alone proves nothing; an access decision needs the grant here.
+   */
+  ApprovedGrants: 'dataset~approved',
   Grant: 'grant',
   GrantByDataset: 'grant~dataset',
   GrantByRequester: 'grant~requester',

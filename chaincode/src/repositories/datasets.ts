@@ -1,11 +1,12 @@
 import type { Context } from 'fabric-contract-api';
-import { Dataset, type DatasetHistoryEntry, type DatasetListFilter, type Page } from 'govshare-contract';
+import { Dataset, GovshareError, type DatasetHistoryEntry, type DatasetListFilter, type Page } from 'govshare-contract';
 import {
   collect,
   datasetKey,
   deleteKey,
   exists,
   getJson,
+  isGuardedBy,
   key,
   ObjectType,
   pageOfKeys,
@@ -16,6 +17,10 @@ import {
 } from '../ledger';
 import { isoFromTimestamp } from '../ledger/time';
 import { datasetNotFound } from '../domain/datasets';
+import { z } from 'zod';
+
+/** The owner's register of the grants it approved on one dataset (ObjectType.ApprovedGrants), ids sorted. */
+const ApprovedGrants = z.object({ datasetId: z.string(), grantIds: z.array(z.string()) });
 
 type DatasetIndex = 'owner' | 'theme' | 'classification';
 const INDEX_TYPES: Record<DatasetIndex, ObjectType> = {
@@ -35,11 +40,17 @@ export function datasetIndexEntries(dataset: Dataset): [DatasetIndex, string][] 
 }
 
 /**
- * Datasets and their owner / theme / classification indexes. `save(before, after)` is the only write: it
- * keeps the indexes equal to what `after` says, and a new dataset's key gets the owner-only endorsement policy.
+ * Datasets and their owner / theme / classification indexes. `save(before, after)` is the only write of the
+ * record: it keeps the indexes equal to what `after` says, and a new dataset's key gets the owner-only
+ * endorsement policy. A new dataset also gets its owner's register of approved grants, under the same policy;
+ * `setApproved` is its only write.
  */
 export class DatasetRepository {
   constructor(private readonly ctx: Context) {}
+
+  #approvedKey(datasetId: string): string {
+    return key(this.ctx, ObjectType.ApprovedGrants, [datasetId]);
+  }
 
   #indexKey([index, value]: [DatasetIndex, string], datasetId: string): string {
     return key(this.ctx, INDEX_TYPES[index], [value, datasetId]);
@@ -63,7 +74,14 @@ export class DatasetRepository {
     const dataKey = datasetKey(this.ctx, after.id);
     await putJson(this.ctx, dataKey, after);
     // State-based endorsement: later changes need the owner's peer, whatever the chaincode policy says.
-    if (before === undefined) await requireEndorsementBy(this.ctx, dataKey, after.ownerMsp);
+    if (before === undefined) {
+      await requireEndorsementBy(this.ctx, dataKey, after.ownerMsp);
+      // Written over whatever a squatter may have put there: either this resets it, or (if the squatter set a
+      // policy the owner cannot meet) the registration fails validation and nothing is registered.
+      const approvedKey = this.#approvedKey(after.id);
+      await putJson(this.ctx, approvedKey, { datasetId: after.id, grantIds: [] });
+      await requireEndorsementBy(this.ctx, approvedKey, after.ownerMsp);
+    }
     const entryKey = (entry: [DatasetIndex, string]): string => entry.join('\u0000');
     const old = before === undefined ? [] : datasetIndexEntries(before);
     const next = datasetIndexEntries(after);
@@ -71,6 +89,32 @@ export class DatasetRepository {
     const nextKeys = new Set(next.map(entryKey));
     for (const entry of old.filter((e) => !nextKeys.has(entryKey(e)))) await deleteKey(this.ctx, this.#indexKey(entry, after.id));
     for (const entry of next.filter((e) => !oldKeys.has(entryKey(e)))) await putIndex(this.ctx, this.#indexKey(entry, after.id), after.id);
+  }
+
+  /**
+   * The grants the owner approved on the dataset and has not revoked, from its register. Only ids listed here
+   * can give access; a dataset without a register (or one the owner did not create) has none.
+   */
+  async approvedGrantIds(datasetId: string, ownerMsp: string): Promise<ReadonlySet<string>> {
+    const approvedKey = this.#approvedKey(datasetId);
+    const register = await getJson(this.ctx, approvedKey, ApprovedGrants);
+    if (register === undefined || !(await isGuardedBy(this.ctx, approvedKey, ownerMsp))) return new Set();
+    return new Set(register.grantIds);
+  }
+
+  /** Adds the grant to (approved) or removes it from (revoked) the owner's register; the owner's peer must endorse. */
+  async setApproved(dataset: Dataset, grantId: string, approved: boolean): Promise<void> {
+    const approvedKey = this.#approvedKey(dataset.id);
+    const register = await getJson(this.ctx, approvedKey, ApprovedGrants);
+    if (register !== undefined && !(await isGuardedBy(this.ctx, approvedKey, dataset.ownerMsp))) {
+      throw new GovshareError('INVALID_STATE', `the register of approved grants of dataset '${dataset.id}' was not written by ${dataset.ownerMsp}`);
+    }
+    const ids = new Set(register?.grantIds ?? []);
+    if (approved) ids.add(grantId);
+    else ids.delete(grantId);
+    await putJson(this.ctx, approvedKey, { datasetId: dataset.id, grantIds: [...ids].sort() });
+    // A dataset registered before registers existed gets its register from the owner's first decision.
+    if (register === undefined) await requireEndorsementBy(this.ctx, approvedKey, dataset.ownerMsp);
   }
 
   /** A page of one index (owner / theme / classification) or of all datasets, in id order (evaluate only). */

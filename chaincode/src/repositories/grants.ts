@@ -1,7 +1,7 @@
 import type { Context } from 'fabric-contract-api';
 import { GovshareError, Grant, TxStamp, type Page } from 'govshare-contract';
 import { z } from 'zod';
-import { grantNotFound } from '../domain/grants';
+import { grantNotFound, type GrantGuards } from '../domain/grants';
 import {
   deleteKey,
   getJson,
@@ -9,6 +9,7 @@ import {
   grantKey,
   implicitCollectionOf,
   indexIds,
+  isGuardedBy,
   key,
   ObjectType,
   pageOfKeys,
@@ -81,6 +82,19 @@ export class GrantRepository {
     if (withdrawn !== undefined) grant = { ...grant, status: 'WITHDRAWN', closed: { stamp: withdrawn }, updated: later(grant.updated, withdrawn) };
     if (countersigned !== undefined) grant = { ...grant, countersigned, updated: later(grant.updated, countersigned) };
     return grant;
+  }
+
+  /**
+   * Which of the grant's parts are guarded by their party's peer, as RequestAccess leaves them. A grant written by
+   * a hand-made transaction that only other organisations endorsed may lack any of them (the supervisor's: the
+   * supervisor in force now).
+   */
+  async guards(grant: Grant): Promise<GrantGuards> {
+    return {
+      decision: await isGuardedBy(this.ctx, grantKey(this.ctx, grant.id), grant.ownerMsp),
+      withdrawal: await isGuardedBy(this.ctx, this.#withdrawalKey(grant.id), grant.requesterMsp),
+      countersignature: await isGuardedBy(this.ctx, this.#countersignatureKey(grant.id), this.supervisorMsp),
+    };
   }
 
   async get(id: string): Promise<Grant> {

@@ -37,9 +37,11 @@ import {
   decideAccess,
   denyGrant,
   revokeGrant,
+  type GrantGuards,
   viewOf,
   withdrawGrant,
 } from '../domain/grants';
+import { datasetNotFound } from '../domain/datasets';
 import { parseJsonInput } from '../domain/validation';
 import { emitEvent, parseJson, transientValue } from '../ledger';
 import { repositoriesOf } from '../repositories';
@@ -72,7 +74,8 @@ export async function requestAccess(ctx: GovshareContext, { request }: Arguments
     purposeCode: grant.purpose.code,
     ...(grant.privateDetailsSha256 === undefined ? {} : { privateDetailsSha256: grant.privateDetailsSha256 }),
   });
-  return viewOf(grant, dataset, ctx.tx.timestamp);
+  // A new request is PENDING: no register entry can make it active.
+  return viewOf(grant, dataset, ctx.tx.timestamp, new Set());
 }
 
 /**
@@ -108,26 +111,51 @@ export async function attachRequestDetails(
   return { grantId: grant.id, privateDetailsSha256: detailsHash };
 }
 
-/** One party's change to its part of a grant (GrantPart), judged on the grant's dataset as it is now. */
+/** The grants the owner of `dataset` approved and has not revoked (its register; none without a dataset). */
+async function approvedOn(ctx: GovshareContext, dataset: Dataset | undefined): Promise<ReadonlySet<string>> {
+  return dataset === undefined ? new Set() : repositoriesOf(ctx).datasets.approvedGrantIds(dataset.id, dataset.ownerMsp);
+}
+
+/**
+ * One party's change to its part of a grant (GrantPart), judged on the grant's dataset as it is now. An
+ * approval adds the grant to the owner's register of approved grants and a revocation takes it out
+ * (`register`); both are the owner's decisions, endorsed by its peer under the register's own policy.
+ */
 async function transition(
   ctx: GovshareContext,
   id: string,
   part: GrantPart,
-  apply: (grant: Grant, dataset: Dataset | undefined) => Grant,
+  apply: (grant: Grant, dataset: Dataset | undefined, guards: GrantGuards) => Grant,
   type: AuditType,
   event: EventName,
+  register?: 'add' | 'remove',
 ): Promise<GrantView> {
   const { datasets, grants } = repositoriesOf(ctx);
   const before = await grants.get(id);
   const dataset = await datasets.find(before.datasetId);
-  const after = apply(before, dataset);
+  const after = apply(before, dataset, await grants.guards(before));
   await grants.save(before, after, part);
+  const approved = new Set(await approvedOn(ctx, dataset));
+  if (register !== undefined) {
+    if (dataset === undefined) throw datasetNotFound(before.datasetId);
+    await datasets.setApproved(dataset, after.id, register === 'add');
+    if (register === 'add') approved.add(after.id);
+    else approved.delete(after.id);
+  }
   await recordTransition(ctx, after, type, event, { fields: after.fields, notAfter: after.notAfter });
-  return viewOf(after, dataset, ctx.tx.timestamp);
+  return viewOf(after, dataset, ctx.tx.timestamp, approved);
 }
 
 export function approveAccess(ctx: GovshareContext, { grantId, approval }: ArgumentsOf<typeof ApproveAccess>): Promise<GrantView> {
-  return transition(ctx, grantId, 'decision', (g) => approveGrant(g, approval, ctx.tx), 'ACCESS_APPROVED', 'AccessApproved');
+  return transition(
+    ctx,
+    grantId,
+    'decision',
+    (g, _dataset, guards) => approveGrant(g, approval, ctx.tx, guards, ctx.orgConfig.supervisorMsp),
+    'ACCESS_APPROVED',
+    'AccessApproved',
+    'add',
+  );
 }
 
 export function denyAccess(ctx: GovshareContext, { grantId, reason }: ArgumentsOf<typeof DenyAccess>): Promise<GrantView> {
@@ -139,7 +167,7 @@ export function withdrawRequest(ctx: GovshareContext, { grantId }: ArgumentsOf<t
 }
 
 export function revokeAccess(ctx: GovshareContext, { grantId, reason }: ArgumentsOf<typeof RevokeAccess>): Promise<GrantView> {
-  return transition(ctx, grantId, 'decision', (g) => revokeGrant(g, reason, ctx.tx), 'ACCESS_REVOKED', 'AccessRevoked');
+  return transition(ctx, grantId, 'decision', (g) => revokeGrant(g, reason, ctx.tx), 'ACCESS_REVOKED', 'AccessRevoked', 'remove');
 }
 
 export function countersignAccess(ctx: GovshareContext, { grantId }: ArgumentsOf<typeof CountersignAccess>): Promise<GrantView> {
@@ -156,7 +184,7 @@ export function countersignAccess(ctx: GovshareContext, { grantId }: ArgumentsOf
 export async function checkAccess(ctx: GovshareContext, { datasetId, requesterMsp, fields }: ArgumentsOf<typeof CheckAccess>): Promise<AccessCheck> {
   const { datasets, grants } = repositoriesOf(ctx);
   const dataset = await datasets.get(datasetId);
-  return decideAccess(dataset, requesterMsp, await grants.ofRequester(datasetId, requesterMsp), fields, ctx.tx.timestamp);
+  return decideAccess(dataset, requesterMsp, await grants.ofRequester(datasetId, requesterMsp), fields, ctx.tx.timestamp, await approvedOn(ctx, dataset));
 }
 
 /**
@@ -180,7 +208,14 @@ export async function recordDelivery(ctx: GovshareContext, { delivery }: Argumen
     );
   }
   const fields = [...new Set(delivery.fields)].sort();
-  const check = decideAccess(dataset, delivery.requesterMsp, await grants.ofRequester(dataset.id, delivery.requesterMsp), fields, ctx.tx.timestamp);
+  const check = decideAccess(
+    dataset,
+    delivery.requesterMsp,
+    await grants.ofRequester(dataset.id, delivery.requesterMsp),
+    fields,
+    ctx.tx.timestamp,
+    await approvedOn(ctx, dataset),
+  );
   const record = await audit.record(
     {
       type: 'DATA_ACCESSED',
@@ -226,18 +261,24 @@ export async function recordDelivery(ctx: GovshareContext, { delivery }: Argumen
 export async function readGrant(ctx: GovshareContext, { grantId }: ArgumentsOf<typeof ReadGrant>): Promise<GrantView> {
   const { datasets, grants } = repositoriesOf(ctx);
   const grant = await grants.get(grantId);
-  return viewOf(grant, await datasets.find(grant.datasetId), ctx.tx.timestamp);
+  const dataset = await datasets.find(grant.datasetId);
+  return viewOf(grant, dataset, ctx.tx.timestamp, await approvedOn(ctx, dataset));
 }
 
 async function listGrants(ctx: GovshareContext, list: GrantList, attribute: string, pageSize: number, bookmark: string): Promise<Page<GrantView>> {
   const { datasets, grants } = repositoriesOf(ctx);
   const page = await grants.page(list, attribute, pageSize, bookmark);
   // Each grant judged on its dataset's current classification; a page names few datasets, each read once.
-  const byId = new Map<string, Dataset | undefined>();
+  const byId = new Map<string, { dataset: Dataset | undefined; approved: ReadonlySet<string> }>();
   const records: GrantView[] = [];
   for (const grant of page.records) {
-    if (!byId.has(grant.datasetId)) byId.set(grant.datasetId, await datasets.find(grant.datasetId));
-    records.push(viewOf(grant, byId.get(grant.datasetId), ctx.tx.timestamp));
+    let seen = byId.get(grant.datasetId);
+    if (seen === undefined) {
+      const dataset = await datasets.find(grant.datasetId);
+      seen = { dataset, approved: await approvedOn(ctx, dataset) };
+      byId.set(grant.datasetId, seen);
+    }
+    records.push(viewOf(grant, seen.dataset, ctx.tx.timestamp, seen.approved));
   }
   return { ...page, records };
 }

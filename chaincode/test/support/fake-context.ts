@@ -267,7 +267,8 @@ export class FakeTx {
         this.ledger.validationParameters.set(key, Uint8Array.from(ep));
         return Promise.resolve();
       },
-      getStateValidationParameter: (key) => Promise.resolve(this.ledger.validationParameters.get(key) ?? new Uint8Array()),
+      // As the real shim: undefined (despite its typings) for a key with no key-level policy.
+      getStateValidationParameter: (key) => Promise.resolve(this.ledger.validationParameters.get(key) as Uint8Array),
       getTransient: () => new Map(Object.entries(this.transient).map(([k, v]) => [k, Buffer.from(v, 'utf8')])),
       putPrivateData: (collection, key, value) => {
         this.writes.push(`${collection}:${key}`);

@@ -122,6 +122,9 @@ export const AccessReason = z.enum([
   'ENDED',
   'FIELDS_OUT_OF_SCOPE',
   'DATASET_RETIRED',
+  // The grant reads APPROVED, but its owner's register of approved grants does not list it: no transaction the
+  // owner's peer endorsed approved it (it was written by other organisations), so it gives no access.
+  'NOT_APPROVED_BY_OWNER',
 ]);
 export type AccessReason = z.infer<typeof AccessReason>;
 

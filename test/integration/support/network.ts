@@ -129,6 +129,17 @@ export function gatewayCredentialsOf(department: string): UserCredentials {
   };
 }
 
+/**
+ * The signing key of a department's peer (its enrolment key, which signs its endorsements): what that
+ * department's operator holds, and uses if it colludes with others to hand-make a transaction.
+ */
+export function peerSigningKeyOf(department: string): Buffer {
+  const keystore = path.join(STATE_DIR, 'orgs', department, 'nodes', `peer0.${department}`, 'msp', 'keystore');
+  const keyFile = readdirSync(keystore).find((name) => name.endsWith('_sk'));
+  if (keyFile === undefined) throw new Error(`no private key in ${keystore}`);
+  return readFileSync(path.join(keystore, keyFile));
+}
+
 export interface GatewayEntry {
   readonly url: string;
   readonly tokens: Readonly<Record<Role, string>>;
