@@ -30,6 +30,23 @@ describe('translateFabricError', () => {
     expect(toProblem(translated)).toMatchObject({ status: 503, txId: 'tx-np' });
   });
 
+  it('maps an endorsement that failed only because a chosen peer could not be dialled to a 503 (nothing was submitted)', () => {
+    const err = gatewayError(ABORTED, '10 ABORTED: failed to endorse transaction, see attached details for more info', [
+      'rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 10.231.70.5:7240: connect: connection refused"',
+    ]);
+
+    const translated = translateFabricError(err, 'endorse', 'tx-dead');
+
+    expect(translated).toBeInstanceOf(FabricUnavailableError);
+    expect(toProblem(translated)).toMatchObject({ status: 503, txId: 'tx-dead' });
+    // One peer unreachable and another that rejected the proposal for some other reason: still a rejection.
+    const mixed = gatewayError(ABORTED, '10 ABORTED: failed to endorse transaction', [
+      'rpc error: code = Unavailable desc = connection refused',
+      'error validating proposal: access denied: channel [govchannel] creator org unknown',
+    ]);
+    expect(translateFabricError(mixed, 'endorse')).toBeInstanceOf(EndorsementFailedError);
+  });
+
   it('keeps other FAILED_PRECONDITION endorsement failures as 502', () => {
     const translated = translateFabricError(gatewayError(9, '9 FAILED_PRECONDITION: chaincode govshare not found'), 'endorse');
 

@@ -28,6 +28,18 @@ function isNoEndorsersAvailable(error: GatewayErrorLike): boolean {
   );
 }
 
+/**
+ * An endorsing peer the peer's gateway chose could not be reached (it was just killed or cut off, and gossip
+ * has not yet declared it dead, so discovery still offers it): the gRPC error from dialling it. With one peer
+ * per organisation there is no other peer of that org to try, so the endorsement fails although nothing
+ * rejected the transaction and nothing was sent to the orderers.
+ */
+const ENDORSER_UNREACHABLE = /code = Unavailable|connection refused|connect: no route to host|transport is closing|error reading from server/i;
+
+function allEndorsersUnreachable(error: GatewayErrorLike): boolean {
+  return error.details.length > 0 && error.details.every((detail) => ENDORSER_UNREACHABLE.test(detail.message));
+}
+
 /** The shape of fabric-gateway's GatewayError and its subclasses, matched structurally. */
 interface GatewayErrorLike {
   readonly code: number;
@@ -123,6 +135,9 @@ export function translateFabricError(err: unknown, stage: FabricStage, txId?: st
   }
   if (isNoEndorsersAvailable(gatewayError)) {
     return new FabricUnavailableError(`No endorsing peers available during ${stage}; retry later`, options);
+  }
+  if ((stage === 'endorse' || stage === 'evaluate') && allEndorsersUnreachable(gatewayError)) {
+    return new FabricUnavailableError(`An endorsing peer could not be reached during ${stage} (nothing was submitted); retry later`, options);
   }
   if (gatewayError.code === GRPC_UNAVAILABLE) {
     return new FabricUnavailableError(`Fabric peer unavailable during ${stage}`, options);
