@@ -540,12 +540,47 @@ describe('access grants', () => {
     const a = await request(JUS_OFFICER);
     const b = await request(FIN_OFFICER, { notAfter: '2026-03-01T12:04:30Z' }); // approved at 12:04, listed from 12:05
     await run(EDU_APPROVER, 'ApproveAccess', b.id, '');
-    const ids = async (name: 'ListGrantsByDataset' | 'ListGrantsByRequester' | 'ListPendingGrants', value: string) =>
-      (await run<{ records: { id: string; status: string }[] }>(FIN_OFFICER, name, value, '10', '')).records.map((g) => `${g.id === a.id ? 'a' : 'b'}:${g.status}`);
-    expect((await ids('ListGrantsByDataset', 'census-2021')).sort()).toEqual(['a:PENDING', 'b:EXPIRED']);
-    expect(await ids('ListGrantsByRequester', 'JusticeMSP')).toEqual(['a:PENDING']);
+    const ids = async (name: 'ListGrantsByDataset' | 'ListGrantsByRequester' | 'ListPendingGrants', ...args: string[]) =>
+      (await run<{ records: { id: string; status: string }[] }>(FIN_OFFICER, name, ...args, '10', '')).records.map((g) => `${g.id === a.id ? 'a' : 'b'}:${g.status}`);
+    expect((await ids('ListGrantsByDataset', 'census-2021', '', '')).sort()).toEqual(['a:PENDING', 'b:EXPIRED']);
+    expect(await ids('ListGrantsByDataset', 'census-2021', 'FinanceMSP', '')).toEqual(['b:EXPIRED']);
+    expect(await ids('ListGrantsByDataset', 'census-2021', '', 'EXPIRED')).toEqual(['b:EXPIRED']);
+    expect(await ids('ListGrantsByDataset', 'census-2021', '', 'APPROVED')).toEqual([]);
+    expect(await ids('ListGrantsByRequester', 'JusticeMSP', '')).toEqual(['a:PENDING']);
+    expect(await ids('ListGrantsByRequester', 'JusticeMSP', 'PENDING')).toEqual(['a:PENDING']);
     expect(await ids('ListPendingGrants', 'EducationMSP')).toEqual(['a:PENDING']);
-    expect((await fails(FIN_OFFICER, 'ListGrantsByRequester', ['', '10', ''])).message).toMatch(/^INVALID_ARGUMENT: /);
+    expect((await fails(FIN_OFFICER, 'ListGrantsByRequester', ['', '', '10', ''])).message).toMatch(/^INVALID_ARGUMENT: /);
+    expect((await fails(FIN_OFFICER, 'ListGrantsByRequester', ['JusticeMSP', 'LOST', '10', ''])).message).toMatch(/^INVALID_ARGUMENT: status: /);
+  });
+
+  it('fills a filtered page from as many index entries as it takes, and its bookmark resumes exactly after the last one read', async () => {
+    // Justice and Finance each request twelve times (withdrawing each), then one request each stays PENDING.
+    for (let round = 0; round < 12; round += 1) {
+      for (const requester of [JUS_OFFICER, FIN_OFFICER]) {
+        const { id } = await request(requester);
+        await run(requester, 'WithdrawRequest', id);
+      }
+    }
+    const pending = [(await request(JUS_OFFICER)).id, (await request(FIN_OFFICER)).id];
+    type GrantPage = { records: { id: string; status: string }[]; bookmark: string; fetchedRecordsCount: number };
+    const page = (status: string, size: string, bookmark: string) => run<GrantPage>(FIN_OFFICER, 'ListGrantsByDataset', 'census-2021', '', status, size, bookmark);
+
+    // Three WITHDRAWN a page: every page full, pages of 3 walk all 24 once, in index order.
+    const seen: string[] = [];
+    let bookmark = '';
+    do {
+      const next = await page('WITHDRAWN', '3', bookmark);
+      expect(next.records.length === 3 || next.bookmark === '').toBe(true);
+      expect(next.records.every((g) => g.status === 'WITHDRAWN')).toBe(true);
+      seen.push(...next.records.map((g) => g.id));
+      bookmark = next.bookmark;
+    } while (bookmark !== '');
+    expect(seen).toHaveLength(24);
+    expect(new Set(seen).size).toBe(24);
+    // The two PENDING ones, among 26 entries, fill one page of two, read past every withdrawn entry.
+    const both = await page('PENDING', '2', '');
+    expect(both.records.map((g) => g.id).sort()).toEqual([...pending].sort());
+    expect(both.fetchedRecordsCount).toBeGreaterThanOrEqual(2);
   });
 
   describe('private request details', () => {

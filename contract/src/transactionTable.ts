@@ -19,6 +19,7 @@ import {
   DecisionReason,
   DeliveryRequest,
   FieldList,
+  GrantStatus,
   GrantView,
   Identifier,
   Instant,
@@ -287,11 +288,20 @@ export const ReadGrantDetails = transaction({
   action: 'READ_PRIVATE_DETAILS',
 });
 
+/** A grant list's optional filters: '' for any. Filtered in the chaincode, so pages are full and bookmarks exact. */
+const anyOr = <S extends z.ZodType>(schema: S) => z.union([z.literal(''), schema]);
+const STATUS_FILTER = "Only grants in this status at the transaction's time (EXPIRED included), '' for any";
+
 export const ListGrantsByDataset = transaction({
   name: 'ListGrantsByDataset',
   kind: 'evaluate',
-  description: "A page of a dataset's grants",
-  args: { datasetId: text(Identifier, 'Dataset id'), ...pageArgs },
+  description: "A page of a dataset's grants, optionally of one requester and in one status",
+  args: {
+    datasetId: text(Identifier, 'Dataset id'),
+    requesterMsp: text(anyOr(MspId), "Only this requester organisation's grants, '' for any"),
+    status: text(anyOr(GrantStatus), STATUS_FILTER),
+    ...pageArgs,
+  },
   result: pageOf(GrantView),
   action: null,
 });
@@ -299,8 +309,8 @@ export const ListGrantsByDataset = transaction({
 export const ListGrantsByRequester = transaction({
   name: 'ListGrantsByRequester',
   kind: 'evaluate',
-  description: "A page of a requester organisation's grants",
-  args: { requesterMsp: text(MspId, 'Requesting organisation MSP id'), ...pageArgs },
+  description: "A page of a requester organisation's grants, optionally in one status",
+  args: { requesterMsp: text(MspId, 'Requesting organisation MSP id'), status: text(anyOr(GrantStatus), STATUS_FILTER), ...pageArgs },
   result: pageOf(GrantView),
   action: null,
 });

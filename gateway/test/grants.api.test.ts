@@ -167,19 +167,25 @@ describe('reading grants', () => {
     expect(res.body).toEqual(grant());
   });
 
-  it("lists a dataset's grants, filtering status within the page", async () => {
+  it("lists a dataset's grants with the status and requester filters passed to the chaincode, the page as it answered", async () => {
     const { app, ledger } = buildTestApp();
-    ledger.on(ListGrantsByDataset, () => ({
-      records: [grant(), grant({ id: 'grant2', status: 'APPROVED' })],
-      bookmark: 'next',
-      fetchedRecordsCount: 2,
-    }));
+    const approved = grant({ id: 'grant2', status: 'APPROVED' });
+    ledger.on(ListGrantsByDataset, () => ({ records: [approved], bookmark: 'next', fetchedRecordsCount: 7 }));
 
-    const res = await request(app).get('/api/v1/grants?dataset=jus.convictions&status=APPROVED&limit=2').set(officer);
+    const res = await request(app).get('/api/v1/grants?dataset=jus.convictions&status=APPROVED&requester=FinanceMSP&limit=2').set(officer);
 
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ items: [grant({ id: 'grant2', status: 'APPROVED' })], nextCursor: 'next' });
-    expect(ledger.calls[0]).toMatchObject({ txName: 'ListGrantsByDataset', args: ['jus.convictions', '2', ''] });
+    expect(res.body).toEqual({ items: [approved], nextCursor: 'next' });
+    expect(ledger.calls[0]).toMatchObject({ txName: 'ListGrantsByDataset', args: ['jus.convictions', 'FinanceMSP', 'APPROVED', '2', ''] });
+  });
+
+  it("lists the caller's own requests in one status, filtered by the chaincode", async () => {
+    const { app, ledger } = buildTestApp();
+    ledger.on(ListGrantsByRequester, () => ({ records: [], bookmark: '', fetchedRecordsCount: 3 }));
+
+    await request(app).get('/api/v1/grants?status=EXPIRED').set(officer).expect(200);
+
+    expect(ledger.calls[0]).toMatchObject({ txName: 'ListGrantsByRequester', args: ['EducationMSP', 'EXPIRED', '20', ''] });
   });
 
   it("lists the caller's own requests by default", async () => {
@@ -189,7 +195,7 @@ describe('reading grants', () => {
     const res = await request(app).get('/api/v1/grants?cursor=abc').set(officer);
 
     expect(res.body).toEqual({ items: [grant()], nextCursor: null });
-    expect(ledger.calls[0]).toMatchObject({ txName: 'ListGrantsByRequester', args: ['EducationMSP', '20', 'abc'] });
+    expect(ledger.calls[0]).toMatchObject({ txName: 'ListGrantsByRequester', args: ['EducationMSP', '', '20', 'abc'] });
   });
 
   it("lists the requests awaiting the caller's decision with status=PENDING", async () => {

@@ -407,9 +407,9 @@ describe('access grants', () => {
   });
 
   it('lists grants by dataset and by requester', async () => {
-    const byDataset = await evaluate<Page<GrantView>>(FIN_OFFICER, 'ListGrantsByDataset', [eduDatasetId, '100', '']);
+    const byDataset = await evaluate<Page<GrantView>>(FIN_OFFICER, 'ListGrantsByDataset', [eduDatasetId, '', '', '100', '']);
     expect(byDataset.records.map((g) => g.id)).toEqual([grant.id]);
-    const byRequester = await evaluate<Page<GrantView>>(FIN_OFFICER, 'ListGrantsByRequester', ['JusticeMSP', '100', '']);
+    const byRequester = await evaluate<Page<GrantView>>(FIN_OFFICER, 'ListGrantsByRequester', ['JusticeMSP', '', '100', '']);
     expect(byRequester.records.map((g) => g.id)).toContain(grant.id);
   });
 

@@ -149,6 +149,37 @@ describe('grants', () => {
     expect(withdrawn.body).toMatchObject({ status: 'WITHDRAWN' });
   });
 
+  test('a status filter gives full pages and an exact cursor: the chaincode filters, not the page after it', async () => {
+    const filtered = `grants-filtered-${runId}`;
+    expect((await api('education', 'POST', '/api/v1/datasets', { body: registration(filtered) })).status).toBe(201);
+    // Finance requests and withdraws three times; Justice's one request stays PENDING, indexed after them.
+    const withdrawnIds: string[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      const requested = await api('finance', 'POST', '/api/v1/grants', { body: accessRequest(filtered) });
+      expect(requested.status).toBe(201);
+      expect((await api('finance', 'POST', `/api/v1/grants/${String(requested.body.id)}/withdraw`)).status).toBe(200);
+      withdrawnIds.push(String(requested.body.id));
+    }
+    const pendingGrant = await api('justice', 'POST', '/api/v1/grants', { body: accessRequest(filtered) });
+    expect(pendingGrant.status).toBe(201);
+
+    const first = await api('education', 'GET', `/api/v1/grants?dataset=${filtered}&status=WITHDRAWN&limit=2`);
+    expect(items(first.body)).toHaveLength(2);
+    expect(typeof first.body.nextCursor).toBe('string');
+    const second = await api('education', 'GET', `/api/v1/grants?dataset=${filtered}&status=WITHDRAWN&limit=2&cursor=${encodeURIComponent(String(first.body.nextCursor))}`);
+    expect(items(second.body)).toHaveLength(1);
+    expect(second.body.nextCursor).toBeNull();
+    expect([...items(first.body), ...items(second.body)].map((g) => g.id).sort()).toEqual([...withdrawnIds].sort());
+    expect([...items(first.body), ...items(second.body)].every((g) => g.status === 'WITHDRAWN')).toBe(true);
+
+    // One page of one: Justice's PENDING request, read past Finance's withdrawn entries; by requester the index narrows.
+    const onlyPending = await api('education', 'GET', `/api/v1/grants?dataset=${filtered}&status=PENDING&limit=1`);
+    expect(items(onlyPending.body).map((g) => g.id)).toEqual([String(pendingGrant.body.id)]);
+    expect(onlyPending.body.nextCursor).toBeNull();
+    const financeOnly = await api('education', 'GET', `/api/v1/grants?dataset=${filtered}&requester=FinanceMSP&limit=10`);
+    expect(items(financeOnly.body).map((g) => g.id).sort()).toEqual([...withdrawnIds].sort());
+  });
+
   test('deny: only the owner decides, with a reason', async () => {
     const requested = await api('finance', 'POST', '/api/v1/grants', { body: accessRequest(datasetId) });
     const id = String(requested.body.id);

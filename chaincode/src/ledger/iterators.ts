@@ -77,3 +77,37 @@ export async function pageOfKeys<T>(
   const { bookmark: next = '', fetchedRecordsCount = values.length } = (metadata as Partial<typeof metadata> | undefined) ?? {};
   return { values, bookmark: next, fetchedRecordsCount };
 }
+
+/**
+ * One page of the index entries whose record `keep`s: walks Fabric pages from `bookmark` until `pageSize` records
+ * are kept, the index ends, or `scanLimit` entries were read. The bookmark returned is the first entry not read
+ * (Fabric's own bookmark on LevelDB is that key too), so the next page starts exactly there: a filtered page is
+ * full unless the index ended or the scan limit was hit, and never skips or repeats an entry.
+ */
+export async function filteredPageOfKeys<T>(
+  ctx: Context,
+  type: ObjectType,
+  attributes: readonly string[],
+  pageSize: number,
+  bookmark: string,
+  load: (kv: Iterators.KV) => Promise<T>,
+  keep: (value: T) => boolean,
+  scanLimit: number,
+): Promise<{ values: T[]; bookmark: string; fetchedRecordsCount: number }> {
+  const values: T[] = [];
+  let cursor = bookmark;
+  let scanned = 0;
+  for (;;) {
+    const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(type, [...attributes], pageSize, cursor);
+    const entries = await collect<Iterators.KV, Iterators.KV>(Promise.resolve(iterator), (kv) => kv);
+    for (const entry of entries) {
+      if (values.length === pageSize || scanned === scanLimit) return { values, bookmark: entry.key, fetchedRecordsCount: scanned };
+      scanned += 1;
+      const value = await load(entry);
+      if (keep(value)) values.push(value);
+    }
+    const { bookmark: next = '' } = (metadata as Partial<typeof metadata> | undefined) ?? {};
+    if (next === '' || values.length === pageSize || scanned >= scanLimit) return { values, bookmark: next, fetchedRecordsCount: scanned };
+    cursor = next;
+  }
+}

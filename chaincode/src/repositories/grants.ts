@@ -11,6 +11,7 @@ import {
   indexIds,
   isGuardedBy,
   key,
+  filteredPageOfKeys,
   ObjectType,
   pageOfKeys,
   putIndex,
@@ -37,6 +38,12 @@ export type GrantPart = 'decision' | 'withdrawal' | 'countersignature';
 
 const Withdrawal = z.object({ grantId: z.string(), withdrawn: TxStamp.optional() });
 const Countersignature = z.object({ grantId: z.string(), countersigned: TxStamp.optional() });
+
+/**
+ * How many index entries one filtered list call reads at most: bounds an evaluate's work when few grants match.
+ * A page that hits it comes back short, with the bookmark of the next entry to read.
+ */
+export const GRANT_SCAN_LIMIT = 1000;
 
 const later = (a: TxStamp, b: TxStamp | undefined): TxStamp => (b !== undefined && b.timestamp > a.timestamp ? b : a);
 
@@ -147,8 +154,16 @@ export class GrantRepository {
     return this.#getAll(await indexIds(this.ctx, ObjectType.GrantByDataset, [datasetId, requesterMsp]));
   }
 
-  async page(list: GrantList, attribute: string, pageSize: number, bookmark: string): Promise<Page<Grant>> {
-    const page = await pageOfKeys(this.ctx, LIST_INDEX[list], [attribute], pageSize, bookmark, (kv) =>
+  /**
+   * A page of one list; `attributes` narrow the index by its leading attributes (a dataset, then a requester).
+   * With `keep`, only the grants it keeps fill the page (at most GRANT_SCAN_LIMIT entries read per call).
+   */
+  async page(list: GrantList, attributes: readonly string[], pageSize: number, bookmark: string, keep?: (grant: Grant) => boolean): Promise<Page<Grant>> {
+    if (keep !== undefined) {
+      const page = await filteredPageOfKeys(this.ctx, LIST_INDEX[list], attributes, pageSize, bookmark, (kv) => this.get(Buffer.from(kv.value).toString('utf8')), keep, GRANT_SCAN_LIMIT);
+      return { records: page.values, bookmark: page.bookmark, fetchedRecordsCount: page.fetchedRecordsCount };
+    }
+    const page = await pageOfKeys(this.ctx, LIST_INDEX[list], attributes, pageSize, bookmark, (kv) =>
       Buffer.from(kv.value).toString('utf8'),
     );
     return { records: await this.#getAll(page.values), bookmark: page.bookmark, fetchedRecordsCount: page.fetchedRecordsCount };

@@ -16,6 +16,7 @@ import {
   type DenyAccess,
   type EventName,
   type Grant,
+  type GrantStatus,
   type GrantView,
   type ListGrantsByDataset,
   type ListGrantsByRequester,
@@ -36,6 +37,7 @@ import {
   countersignGrant,
   decideAccess,
   denyGrant,
+  effectiveStatus,
   revokeGrant,
   type GrantGuards,
   viewOf,
@@ -265,9 +267,17 @@ export async function readGrant(ctx: GovshareContext, { grantId }: ArgumentsOf<t
   return viewOf(grant, dataset, ctx.tx.timestamp, await approvedOn(ctx, dataset));
 }
 
-async function listGrants(ctx: GovshareContext, list: GrantList, attribute: string, pageSize: number, bookmark: string): Promise<Page<GrantView>> {
+async function listGrants(
+  ctx: GovshareContext,
+  list: GrantList,
+  attributes: readonly string[],
+  pageSize: number,
+  bookmark: string,
+  status: GrantStatus | '' = '',
+): Promise<Page<GrantView>> {
   const { datasets, grants } = repositoriesOf(ctx);
-  const page = await grants.page(list, attribute, pageSize, bookmark);
+  const now = ctx.tx.timestamp;
+  const page = await grants.page(list, attributes, pageSize, bookmark, status === '' ? undefined : (grant) => effectiveStatus(grant, now) === status);
   // Each grant judged on its dataset's current classification; a page names few datasets, each read once.
   const byId = new Map<string, { dataset: Dataset | undefined; approved: ReadonlySet<string> }>();
   const records: GrantView[] = [];
@@ -283,16 +293,23 @@ async function listGrants(ctx: GovshareContext, list: GrantList, attribute: stri
   return { ...page, records };
 }
 
-export function listGrantsByDataset(ctx: GovshareContext, { datasetId, pageSize, bookmark }: ArgumentsOf<typeof ListGrantsByDataset>): Promise<Page<GrantView>> {
-  return listGrants(ctx, 'dataset', datasetId, pageSize, bookmark);
+/** A dataset's grants; a requester narrows the index itself (its second attribute), a status filters the walk. */
+export function listGrantsByDataset(
+  ctx: GovshareContext,
+  { datasetId, requesterMsp, status, pageSize, bookmark }: ArgumentsOf<typeof ListGrantsByDataset>,
+): Promise<Page<GrantView>> {
+  return listGrants(ctx, 'dataset', requesterMsp === '' ? [datasetId] : [datasetId, requesterMsp], pageSize, bookmark, status);
 }
 
-export function listGrantsByRequester(ctx: GovshareContext, { requesterMsp, pageSize, bookmark }: ArgumentsOf<typeof ListGrantsByRequester>): Promise<Page<GrantView>> {
-  return listGrants(ctx, 'requester', requesterMsp, pageSize, bookmark);
+export function listGrantsByRequester(
+  ctx: GovshareContext,
+  { requesterMsp, status, pageSize, bookmark }: ArgumentsOf<typeof ListGrantsByRequester>,
+): Promise<Page<GrantView>> {
+  return listGrants(ctx, 'requester', [requesterMsp], pageSize, bookmark, status);
 }
 
 export function listPendingGrants(ctx: GovshareContext, { ownerMsp, pageSize, bookmark }: ArgumentsOf<typeof ListPendingGrants>): Promise<Page<GrantView>> {
-  return listGrants(ctx, 'pending', ownerMsp, pageSize, bookmark);
+  return listGrants(ctx, 'pending', [ownerMsp], pageSize, bookmark);
 }
 
 /**

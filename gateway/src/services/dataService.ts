@@ -70,8 +70,8 @@ export function createDataService(deps: DataServiceDeps): DataService {
     const mine: GrantView[] = [];
     let cursor = '';
     for (let page = 0; page < MAX_GRANT_PAGES; page++) {
-      const result = await grants.listGrants(user, { by: 'dataset', datasetId }, { limit: 100, cursor });
-      mine.push(...result.items.filter((grant) => grant.requesterMsp === user.mspId));
+      const result = await grants.listGrants(user, { by: 'dataset', datasetId, requesterMsp: user.mspId }, { limit: 100, cursor });
+      mine.push(...result.items);
       if (result.nextCursor === null) break;
       cursor = result.nextCursor;
     }

@@ -23,6 +23,7 @@ import {
   type AccessReceipt,
   type AccessRequest,
   type DeliveryRequest,
+  type GrantStatus,
   type GrantView,
   type PrivateRequestDetails,
 } from 'govshare-contract';
@@ -35,9 +36,10 @@ import { typedLedger } from './ledgerCalls';
 import { pageResult, type Committed, type PageRequest, type PageResult } from './ledgerJson';
 
 /** Which index a grant list walks: a dataset's grants, a requester's grants, or the requests pending an owner's decision. */
+/** Which grants to list; every criterion is applied by the chaincode, so a page is full and its cursor exact. */
 export type GrantListFilter =
-  | { readonly by: 'dataset'; readonly datasetId: string }
-  | { readonly by: 'requester'; readonly requesterMsp: string }
+  | { readonly by: 'dataset'; readonly datasetId: string; readonly requesterMsp?: string; readonly status?: GrantStatus }
+  | { readonly by: 'requester'; readonly requesterMsp: string; readonly status?: GrantStatus }
   | { readonly by: 'pending'; readonly ownerMsp: string };
 
 export interface GrantService {
@@ -111,9 +113,18 @@ export function createGrantService(client: LedgerClient, retryEnvironment: Retry
     async listGrants(user, filter, request) {
       switch (filter.by) {
         case 'dataset':
-          return pageResult(await ledger.call(user, ListGrantsByDataset, { datasetId: filter.datasetId, ...page(request) }));
+          return pageResult(
+            await ledger.call(user, ListGrantsByDataset, {
+              datasetId: filter.datasetId,
+              requesterMsp: filter.requesterMsp ?? '',
+              status: filter.status ?? '',
+              ...page(request),
+            }),
+          );
         case 'requester':
-          return pageResult(await ledger.call(user, ListGrantsByRequester, { requesterMsp: filter.requesterMsp, ...page(request) }));
+          return pageResult(
+            await ledger.call(user, ListGrantsByRequester, { requesterMsp: filter.requesterMsp, status: filter.status ?? '', ...page(request) }),
+          );
         case 'pending':
           return pageResult(await ledger.call(user, ListPendingGrants, { ownerMsp: filter.ownerMsp, ...page(request) }));
       }
