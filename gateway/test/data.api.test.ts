@@ -347,6 +347,16 @@ describe('GET /api/v1/datasets/:id/data (requester)', () => {
     expect(fetcher.requests).toEqual([{ ownerMsp: 'JusticeMSP', datasetId: 'jus.convictions', fields: ['district', 'year', 'convictions', 'judge'] }]);
   });
 
+  it('answers 404 PAYLOAD_NOT_AVAILABLE when the owner grants the request but has no payload of the committed content', async () => {
+    const { app, fetcher } = setUp({ grants: [active] });
+    fetcher.answer = { kind: 'not-stored' };
+
+    const res = await request(app).get('/api/v1/datasets/jus.convictions/data').set(auth);
+
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ code: 'PAYLOAD_NOT_AVAILABLE' });
+  });
+
   it('answers 502 when the owner cannot be reached', async () => {
     const { app, fetcher } = setUp({ grants: [active] });
     fetcher.answer = { kind: 'failed', status: 0, detail: 'connect ECONNREFUSED' };

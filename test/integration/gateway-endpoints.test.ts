@@ -231,6 +231,9 @@ describe('grants', () => {
     expect(byDepartment.status).toBe(403);
     expect(countersigned.status).toBe(200);
     expect(countersigned.body).toMatchObject({ active: true, countersigned: { actor: { mspId: 'AuditMSP' } } });
+    // Granted, but Justice has uploaded nothing yet: Education is told so (404), not that the exchange failed.
+    const fetched = await api('education', 'GET', `/api/v1/datasets/${secret}/data`);
+    expect({ status: fetched.status, code: fetched.body.code }).toEqual({ status: 404, code: 'PAYLOAD_NOT_AVAILABLE' });
   });
 
   test("private request details reach only the owner's and the requester's peers; the public grant holds their hash", async () => {

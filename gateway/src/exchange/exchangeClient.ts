@@ -26,6 +26,8 @@ export type PayloadFetch =
       readonly receipt: SignedAccessReceipt | undefined;
     }
   | { readonly kind: 'denied'; readonly status: number; readonly reason: string; readonly record?: RecordedDelivery | undefined }
+  /** The owner granted the request but holds no payload with the dataset's committed fingerprint (none uploaded yet). */
+  | { readonly kind: 'not-stored' }
   | { readonly kind: 'failed'; readonly status: number; readonly detail: string };
 
 /** Fetches a dataset's payload from its owner's gateway. */
@@ -54,6 +56,17 @@ function recordOf(body: string): RecordedDelivery | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The stable `code` of an owner's problem document, if the body is one. */
+function codeOf(body: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (typeof parsed === 'object' && parsed !== null && 'code' in parsed && typeof parsed.code === 'string') return parsed.code;
+  } catch {
+    // not a problem document
+  }
+  return undefined;
 }
 
 function reasonOf(body: string): string {
@@ -115,6 +128,7 @@ export function createMtlsPayloadFetcher(options: MtlsFetcherOptions): PayloadFe
                 const text = bytes.toString('utf8');
                 resolve({ kind: 'denied', status, reason: reasonOf(text), record: recordOf(text) });
               }
+              else if (status === 404 && codeOf(bytes.toString('utf8')) === 'PAYLOAD_NOT_AVAILABLE') resolve({ kind: 'not-stored' });
               else resolve({ kind: 'failed', status, detail: `the owner's gateway answered ${status}` });
             });
           },

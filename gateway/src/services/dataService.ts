@@ -135,6 +135,8 @@ export function createDataService(deps: DataServiceDeps): DataService {
       const fields = request.fields ?? grant?.fields ?? dataset.fields.map((field) => field.name);
       const fetched = await fetcher.fetch(dataset.ownerMsp, datasetId, fields);
       if (fetched.kind === 'denied') throw new AccessDeniedError(datasetId, fetched.reason, fetched.record);
+      // Granted, but the owner has no payload of the committed content yet: the same 404 as for one's own dataset.
+      if (fetched.kind === 'not-stored') throw new PayloadNotAvailableError(datasetId);
       if (fetched.kind === 'failed') {
         throw new DataExchangeFailedError(`Could not fetch the payload from ${dataset.ownerMsp}: ${fetched.detail}`);
       }
