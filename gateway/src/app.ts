@@ -28,7 +28,6 @@ import { meRouter } from './http/routes/me';
 import { offlineRouter } from './http/routes/offline';
 import { docsRouter } from './http/routes/docs';
 import { eventsRouter } from './http/routes/events';
-import type { ChaincodeEventSource } from './fabric/chaincodeEvents';
 import type { OfflineTransactions } from './fabric/offlineSigning';
 import { operationsRouter, type ReadinessProbe } from './http/routes/health';
 import type { TokenAuthenticator } from './identity/tokenAuthenticator';
@@ -37,6 +36,7 @@ import type { AuditService } from './services/auditService';
 import type { CertificateService } from './services/certificateService';
 import type { DataService } from './services/dataService';
 import type { DatasetService } from './services/datasetService';
+import type { EventFeedService } from './services/eventFeed';
 import type { GrantService } from './services/grantService';
 import type { LedgerVerificationService } from './services/ledgerVerificationService';
 import type { ReceiptVerificationService } from './services/receiptVerificationService';
@@ -78,7 +78,8 @@ export interface AppDeps {
   readonly receipts?: ReceiptVerificationService | undefined;
   /** Offline signing for apps holding their own keys; its routes answer 503 without it. */
   readonly offline?: OfflineTransactions | undefined;
-  readonly events: ChaincodeEventSource;
+  /** The callers' chaincode event feeds (GET /events). */
+  readonly events: EventFeedService;
   /** Run-time user enrolment with the org's CA; POST /admin/users answers 503 without it. */
   readonly users?: UserAdministration | undefined;
   /** API token administration (/admin/tokens); its routes answer 503 without it. */

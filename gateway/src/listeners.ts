@@ -5,7 +5,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { Express } from 'express';
 
 import { ConfigError, isLoopbackHost, type ListenConfig } from './config';
-import { appServerOptions } from './http/appServer';
+import { appServerOptions } from './performance/appServer';
 
 export type ListeningServer = Server | HttpsServer;
 

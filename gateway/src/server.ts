@@ -18,8 +18,8 @@ import type { AuthenticatedUser } from './identity/user';
 import type { ExchangePeer } from './exchange/peers';
 import { ownPeerLedger, type LedgerClient } from './fabric/ledgerClient';
 import { loadSigningCredentials, type SigningCredentials } from './fabric/credentials';
-import { FabricLedgerClient } from './fabric/fabricLedgerClient';
-import { createFabricMetrics, instrumentLedger } from './fabric/metrics';
+import { createFabricAdapters } from './fabric/adapters';
+import { createFabricMetrics } from './fabric/metrics';
 import { createHttpMetrics } from './http/metrics';
 import { SqliteIdempotencyStore } from './http/sqliteIdempotencyStore';
 import { FabricCaClient } from './identity/certificateAuthority';
@@ -34,7 +34,9 @@ import { createAuditService } from './services/auditService';
 import { createCertificateService } from './services/certificateService';
 import { createDataService, type DataService } from './services/dataService';
 import { createDatasetService } from './services/datasetService';
+import { createEventFeedService } from './services/eventFeed';
 import { createGrantService } from './services/grantService';
+import { createOrgRoles } from './services/orgRoles';
 import { createLedgerVerificationService } from './services/ledgerVerificationService';
 import { createReceiptVerificationService } from './services/receiptVerificationService';
 import { createUserService } from './services/userService';
@@ -170,24 +172,27 @@ async function main(): Promise<void> {
   const wallet = config.ca === undefined ? undefined : new FileWallet(config.ca.walletDir);
   const users = await allUsers(config, wallet, logger);
   // Credentials are read eagerly so a bad cert/key path fails at startup; per-user gateways connect lazily.
-  const ledger = new FabricLedgerClient({
-    peer: {
-      endpoint: config.peer.endpoint,
-      hostAlias: config.peer.hostAlias,
-      tlsRootCert: readFileSync(config.peer.tlsRootCertPath),
+  const fabric = createFabricAdapters(
+    {
+      peer: {
+        endpoint: config.peer.endpoint,
+        hostAlias: config.peer.hostAlias,
+        tlsRootCert: readFileSync(config.peer.tlsRootCertPath),
+      },
+      channel: config.channel,
+      chaincode: config.chaincode,
+      credentials: await loadAllCredentials(config, users),
+      ...(config.deadlines === undefined ? {} : { deadlines: config.deadlines }),
+      onMvccRetry: (txName, attempt, delayMs) => {
+        logger.warn({ txName, attempt, delayMs }, 'MVCC_READ_CONFLICT, retrying with a new transaction');
+        fabricMetrics.countMvccRetry(txName);
+      },
     },
-    channel: config.channel,
-    chaincode: config.chaincode,
-    credentials: await loadAllCredentials(config, users),
-    ...(config.deadlines === undefined ? {} : { deadlines: config.deadlines }),
-    onMvccRetry: (txName, attempt, delayMs) => {
-      logger.warn({ txName, attempt, delayMs }, 'MVCC_READ_CONFLICT, retrying with a new transaction');
-      fabricMetrics.countMvccRetry(txName);
-    },
-  });
-  const instrumentedLedger = instrumentLedger(ledger, fabricMetrics);
+    fabricMetrics,
+  );
+  const ledger = fabric.transactions;
   const exchange =
-    config.dataExchange === undefined ? undefined : await setUpDataExchange(config, config.dataExchange, instrumentedLedger, ledger, logger);
+    config.dataExchange === undefined ? undefined : await setUpDataExchange(config, config.dataExchange, ledger, fabric.archive, logger);
 
   const tokens = await ApiTokenStore.open(
     {
@@ -201,7 +206,7 @@ async function main(): Promise<void> {
   );
   const caClient = config.ca === undefined ? undefined : new FabricCaClient(config.ca);
   const activateUser = async (user: UserConfig): Promise<void> => {
-    ledger.addCredentials(user.id, await loadSigningCredentials(config.mspId, user));
+    fabric.connection.addCredentials(user.id, await loadSigningCredentials(config.mspId, user));
     tokens.addOwner(user);
   };
   let oidc: { config: OidcConfig; revocations: FileSignInRevocations } | undefined;
@@ -257,22 +262,22 @@ async function main(): Promise<void> {
     users: userAdministration,
     tokens: config.apiTokens === undefined ? undefined : tokens,
     oidc,
-    readiness: ledger,
-    datasets: createDatasetService(instrumentedLedger),
-    grants: createGrantService(instrumentedLedger),
-    audit: createAuditService(instrumentedLedger),
+    readiness: fabric.connection,
+    datasets: createDatasetService(ledger),
+    grants: createGrantService(ledger),
+    audit: createAuditService(ledger),
     ledgerVerification: createLedgerVerificationService({
-      ledger: instrumentedLedger,
-      archive: ledger,
+      ledger,
+      archive: fabric.archive,
       channel: config.channel,
       peerMsp: config.mspId,
       trustedGenesis: config.genesisBlockPath === undefined ? undefined : readFileSync(config.genesisBlockPath),
     }),
-    certificates: createCertificateService(instrumentedLedger),
-    receipts: createReceiptVerificationService(ledger),
+    certificates: createCertificateService(ledger),
+    receipts: createReceiptVerificationService(fabric.archive),
     data: exchange?.data,
-    offline: ledger,
-    events: ledger,
+    offline: fabric.offline,
+    events: createEventFeedService(fabric.events, createOrgRoles(ledger)),
     options: {
       rateLimit: config.rateLimit,
       corsOrigins: config.cors?.origins,
@@ -288,7 +293,7 @@ async function main(): Promise<void> {
     await listenOn(server, config.listen.host, config.listen.port);
     logger.info({ url: listenerUrl(config.listen) }, config.listen.tls === undefined ? 'listening (plain HTTP, loopback)' : 'listening (HTTPS, TLS 1.3)');
     if (config.operations !== undefined) {
-      const operations = createListenerServer(config.operations, createOperationsApp({ logger, readiness: ledger, metrics }));
+      const operations = createListenerServer(config.operations, createOperationsApp({ logger, readiness: fabric.connection, metrics }));
       servers.push(operations);
       await listenOn(operations, config.operations.host, config.operations.port);
       logger.info({ url: listenerUrl(config.operations) }, 'operations listening (health, metrics)');

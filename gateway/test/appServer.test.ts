@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import request from 'supertest';
 
-import { appServerOptions } from '../src/http/appServer';
+import { appServerOptions } from '../src/performance/appServer';
 import { buildTestApp, OFFICER_TOKEN, validRegistration } from './support/testApp';
 
 interface Prototypes {

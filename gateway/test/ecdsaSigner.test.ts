@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign, verify } from 'node:crypto';
 
 import { hash } from '@hyperledger/fabric-gateway';
 
-import { CURVES, newMessageSigner, toLowSDer } from '../src/fabric/ecdsaSigner';
+import { CURVES, newMessageSigner, toLowSDer } from '../src/performance/ecdsaSigner';
 
 const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 

@@ -1,42 +1,46 @@
 import type { LedgerEvent } from '../src/fabric/chaincodeEvents';
 import type { AuthenticatedUser } from '../src/identity/user';
-import { isEventRelevant, parseEventId, relevantEvents } from '../src/services/eventFeed';
+import { isEventRelevant, parseEventId, relevantEvents, supervisorView, type SupervisorView } from '../src/services/eventFeed';
+import type { OrgRoles } from '../src/services/orgRoles';
 
 const educationOfficer: AuthenticatedUser = { id: 'education-officer', role: 'officer', mspId: 'EducationMSP' };
 const educationAuditor: AuthenticatedUser = { id: 'education-auditor', role: 'auditor', mspId: 'EducationMSP' };
 const auditAuditor: AuthenticatedUser = { id: 'audit-auditor', role: 'auditor', mspId: 'AuditMSP' };
 const auditOfficer: AuthenticatedUser = { id: 'audit-officer', role: 'officer', mspId: 'AuditMSP' };
+const SUPERVISOR = 'AuditMSP';
 
 describe('isEventRelevant', () => {
   it('shows an event to the department named in ownerMsp or requesterMsp', () => {
-    expect(isEventRelevant(educationOfficer, { datasetId: 'd', ownerMsp: 'EducationMSP' })).toBe(true);
-    expect(isEventRelevant(educationOfficer, { ownerMsp: 'FinanceMSP', requesterMsp: 'EducationMSP' })).toBe(true);
+    expect(isEventRelevant(educationOfficer, { datasetId: 'd', ownerMsp: 'EducationMSP' }, SUPERVISOR)).toBe(true);
+    expect(isEventRelevant(educationOfficer, { ownerMsp: 'FinanceMSP', requesterMsp: 'EducationMSP' }, SUPERVISOR)).toBe(true);
   });
 
   it('hides an event that names other departments only', () => {
-    expect(isEventRelevant(educationOfficer, { ownerMsp: 'FinanceMSP', requesterMsp: 'JusticeMSP' })).toBe(false);
+    expect(isEventRelevant(educationOfficer, { ownerMsp: 'FinanceMSP', requesterMsp: 'JusticeMSP' }, SUPERVISOR)).toBe(false);
   });
 
   it('matches only fields ending in Msp, exactly', () => {
-    expect(isEventRelevant(educationOfficer, { note: 'EducationMSP' })).toBe(false);
-    expect(isEventRelevant(educationOfficer, { ownerMsp: 'educationmsp' })).toBe(false);
-    expect(isEventRelevant(educationOfficer, { ownermsp: 'EducationMSP' })).toBe(false);
+    expect(isEventRelevant(educationOfficer, { note: 'EducationMSP' }, SUPERVISOR)).toBe(false);
+    expect(isEventRelevant(educationOfficer, { ownerMsp: 'educationmsp' }, SUPERVISOR)).toBe(false);
+    expect(isEventRelevant(educationOfficer, { ownermsp: 'EducationMSP' }, SUPERVISOR)).toBe(false);
   });
 
   it('looks into nested objects and arrays', () => {
-    expect(isEventRelevant(educationOfficer, { parties: [{ signerMsp: 'EducationMSP' }] })).toBe(true);
+    expect(isEventRelevant(educationOfficer, { parties: [{ signerMsp: 'EducationMSP' }] }, SUPERVISOR)).toBe(true);
   });
 
-  it('shows everything to auditors of the audit organisation only', () => {
-    expect(isEventRelevant(auditAuditor, { ownerMsp: 'FinanceMSP' })).toBe(true);
-    expect(isEventRelevant(auditAuditor, undefined)).toBe(true);
-    expect(isEventRelevant(educationAuditor, { ownerMsp: 'FinanceMSP' })).toBe(false);
-    expect(isEventRelevant(auditOfficer, { ownerMsp: 'FinanceMSP' })).toBe(false);
+  it("shows everything to the supervisor's auditors only", () => {
+    expect(isEventRelevant(auditAuditor, { ownerMsp: 'FinanceMSP' }, SUPERVISOR)).toBe(true);
+    expect(isEventRelevant(auditAuditor, undefined, SUPERVISOR)).toBe(true);
+    expect(isEventRelevant(educationAuditor, { ownerMsp: 'FinanceMSP' }, SUPERVISOR)).toBe(false);
+    expect(isEventRelevant(auditOfficer, { ownerMsp: 'FinanceMSP' }, SUPERVISOR)).toBe(false);
+    expect(isEventRelevant(educationAuditor, { ownerMsp: 'FinanceMSP' }, 'EducationMSP')).toBe(true);
+    expect(isEventRelevant(auditAuditor, { ownerMsp: 'FinanceMSP' }, 'EducationMSP')).toBe(false);
   });
 
   it('hides payloads that are not objects', () => {
-    expect(isEventRelevant(educationOfficer, 'EducationMSP')).toBe(false);
-    expect(isEventRelevant(educationOfficer, null)).toBe(false);
+    expect(isEventRelevant(educationOfficer, 'EducationMSP', SUPERVISOR)).toBe(false);
+    expect(isEventRelevant(educationOfficer, null, SUPERVISOR)).toBe(false);
   });
 });
 
@@ -54,15 +58,84 @@ function event(blockNumber: bigint, txId: string, payload: unknown, eventName = 
   return { eventName, txId, blockNumber, payload: Buffer.from(JSON.stringify(payload)) };
 }
 
-async function collect(events: LedgerEvent[], user: AuthenticatedUser, after?: { blockNumber: bigint; txId: string }) {
+const fixedSupervisor: SupervisorView = { current: () => SUPERVISOR, refresh: () => Promise.resolve() };
+
+async function collect(
+  events: LedgerEvent[],
+  user: AuthenticatedUser,
+  after?: { blockNumber: bigint; txId: string },
+  supervisor: SupervisorView = fixedSupervisor,
+) {
   async function* stream() {
     await Promise.resolve();
     yield* events;
   }
   const messages = [];
-  for await (const message of relevantEvents(stream(), user, after)) messages.push(message);
+  for await (const message of relevantEvents(stream(), user, supervisor, after)) messages.push(message);
   return messages;
 }
+
+/** Org roles whose supervisor changes when a test says so, counting how often the feed asked. */
+class MovableSupervisor implements OrgRoles {
+  reads = 0;
+  constructor(public supervisor: string) {}
+  supervisorMsp(): Promise<string> {
+    this.reads += 1;
+    return Promise.resolve(this.supervisor);
+  }
+}
+
+describe('the supervisor comes from the channel\'s org roles, not a constant', () => {
+  const history = [
+    event(5n, 'a1', { datasetId: 'd1', ownerMsp: 'FinanceMSP', txId: 'a1' }),
+    event(6n, 'b2', { ownerMsp: 'EducationMSP', txId: 'b2' }, 'OrgConfigChanged'),
+    event(7n, 'c3', { datasetId: 'd3', ownerMsp: 'JusticeMSP', txId: 'c3' }),
+  ];
+
+  it('follows a SetOrgConfig that moves the supervisor: the new one sees everything from that event on', async () => {
+    const roles = new MovableSupervisor('AuditMSP');
+    const view = await supervisorView(roles, educationAuditor);
+    // What the peer answers once the OrgConfigChanged block is committed.
+    const moving: SupervisorView = {
+      current: () => view.current(),
+      refresh: async () => {
+        roles.supervisor = 'EducationMSP';
+        await view.refresh();
+      },
+    };
+
+    const messages = await collect(history, educationAuditor, undefined, moving);
+
+    expect(messages.map((m) => m.id)).toEqual(['6:b2', '7:c3']);
+    expect(roles.reads).toBe(2);
+  });
+
+  it("narrows a former supervisor's feed at the change", async () => {
+    const roles = new MovableSupervisor('AuditMSP');
+    const view = await supervisorView(roles, auditAuditor);
+    const moving: SupervisorView = {
+      current: () => view.current(),
+      refresh: async () => {
+        roles.supervisor = 'EducationMSP';
+        await view.refresh();
+      },
+    };
+
+    const messages = await collect(history, auditAuditor, undefined, moving);
+
+    expect(messages.map((m) => m.id)).toEqual(['5:a1']);
+  });
+
+  it('never reads the roles for a feed that is not an auditor\'s', async () => {
+    const roles = new MovableSupervisor('EducationMSP');
+
+    const view = await supervisorView(roles, educationOfficer);
+    await view.refresh();
+
+    expect(roles.reads).toBe(0);
+    expect(isEventRelevant(educationOfficer, { ownerMsp: 'FinanceMSP' }, view.current())).toBe(false);
+  });
+});
 
 describe('relevantEvents', () => {
   const history = [

@@ -1,8 +1,10 @@
+import { FOUNDING_ORG_CONFIG, ReadOrgConfig } from 'govshare-contract';
 import request from 'supertest';
 
 import { FakeEventSource } from './support/fakeEvents';
+import { FakeLedger } from './support/fakeLedger';
 import { openSse, type SseConnection } from './support/sse';
-import { AUDITOR_TOKEN, buildTestApp, OFFICER_TOKEN } from './support/testApp';
+import { AUDITOR_TOKEN, buildTestApp, MSP_ID, OFFICER_TOKEN } from './support/testApp';
 
 const officer = { Authorization: `Bearer ${OFFICER_TOKEN}` };
 
@@ -51,6 +53,22 @@ describe('GET /api/v1/events', () => {
       },
     ]);
     expect(events.subscriptions).toEqual([{ userId: 'education-officer', startBlock: undefined, closed: false }]);
+  });
+
+  it("shows every department's events to the auditors of the supervisor that ReadOrgConfig names", async () => {
+    const events = new FakeEventSource();
+    const ledger = new FakeLedger().on(ReadOrgConfig, () => ({ ...FOUNDING_ORG_CONFIG, supervisorMsp: MSP_ID, updated: null }));
+    const { app } = buildTestApp(ledger, { events });
+    const auditor = { Authorization: `Bearer ${AUDITOR_TOKEN}` };
+    connection = await openSse(app, '/api/v1/events', auditor);
+
+    events.publish(registered(7n, 'aa01', 'FinanceMSP'));
+    await connection.waitFor((text) => text.includes('aa01'));
+
+    expect(connection.messages().map((m) => m.id)).toEqual(['7:aa01']);
+    expect(ledger.calls.filter((call) => call.txName === 'ReadOrgConfig')).toEqual([
+      { kind: 'evaluate', userId: 'education-auditor', txName: 'ReadOrgConfig', args: [] },
+    ]);
   });
 
   it('resumes with Last-Event-ID from that block without replaying the acknowledged event', async () => {

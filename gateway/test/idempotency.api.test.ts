@@ -173,7 +173,7 @@ describe('Idempotency-Key on submits', () => {
 });
 
 /**
- * A fake ledger that journals like FabricLedgerClient: each submit of an idempotent request records its transaction
+ * A fake ledger that journals like the transactions adapter (fabric/transactionAdapter.ts): each submit of an idempotent request records its transaction
  * before "ordering" it, and a submit that finds its step recorded settles that transaction instead (here: answers
  * its committed result, as a txId found VALID on the ledger does).
  */

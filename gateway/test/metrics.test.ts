@@ -1,11 +1,12 @@
 import { Registry } from 'prom-client';
 import request from 'supertest';
 
-import { FabricTimeoutError } from '../src/fabric/errors';
-import { createFabricMetrics } from '../src/fabric/metrics';
+import { FabricTimeoutError, FabricUnavailableError, GovshareChaincodeError } from '../src/fabric/errors';
+import { createFabricMetrics, instrumentArchive, instrumentEvents, instrumentOffline } from '../src/fabric/metrics';
 import { submitTransaction } from '../src/fabric/transactions';
 import { FakeFabricFlow } from './support/fakeFabricFlow';
 import { ControllableLedger } from './support/controllableLedger';
+import { FakeEventSource } from './support/fakeEvents';
 import { buildTestApp, OFFICER_TOKEN, validRegistration } from './support/testApp';
 
 const auth = { Authorization: `Bearer ${OFFICER_TOKEN}` };
@@ -59,5 +60,49 @@ describe('MVCC retry counter', () => {
     });
 
     expect(await registry.metrics()).toContain('govshare_fabric_mvcc_retries_total{transaction="ApproveGrant"} 2');
+  });
+});
+
+describe('every Fabric adapter is instrumented the same way', () => {
+  const user = { id: 'auditor1', role: 'auditor', mspId: 'AuditMSP' } as const;
+  const identity = { mspId: 'FinanceMSP', certificate: Buffer.from('cert') };
+  const unsigned = { txId: 't1', bytes: new Uint8Array([1]), digest: new Uint8Array([2]) };
+
+  it('times events, block-archive and offline-signing calls by kind, operation and outcome', async () => {
+    const registry = new Registry();
+    const metrics = createFabricMetrics(registry);
+    const events = instrumentEvents(new FakeEventSource(), metrics);
+    const archive = instrumentArchive(
+      {
+        chainHeight: () => Promise.resolve(7n),
+        blocks: () => Promise.reject(new FabricUnavailableError('peer down')),
+        validationCode: () => Promise.resolve(0),
+        channelMspRoots: () => Promise.resolve(new Map()),
+        recordedTransaction: () => Promise.resolve(undefined),
+      },
+      metrics,
+    );
+    const offline = instrumentOffline(
+      {
+        prepare: () => unsigned,
+        endorseSigned: () => Promise.reject(new GovshareChaincodeError('GRANT_NOT_FOUND', 'no such grant')),
+        submitSigned: () => Promise.resolve(unsigned),
+        commitStatusSigned: () => Promise.resolve({ txId: 't1', blockNumber: 3n, successful: true, validationCode: 'VALID' }),
+      },
+      metrics,
+    );
+
+    (await events.chaincodeEvents(user)).close();
+    expect(await archive.chainHeight(user)).toBe(7n);
+    await expect(archive.blocks(user, 7n)).rejects.toBeInstanceOf(FabricUnavailableError);
+    expect(offline.prepare(identity, 'RequestAccess', ['a'])).toBe(unsigned);
+    await expect(offline.endorseSigned(identity, unsigned.bytes, new Uint8Array())).rejects.toBeInstanceOf(GovshareChaincodeError);
+
+    const text = await registry.metrics();
+    expect(text).toContain('govshare_fabric_call_duration_seconds_count{transaction="chaincodeEvents",kind="events",outcome="ok"} 1');
+    expect(text).toContain('govshare_fabric_call_duration_seconds_count{transaction="chainHeight",kind="archive",outcome="ok"} 1');
+    expect(text).toContain('govshare_fabric_call_duration_seconds_count{transaction="blocks",kind="archive",outcome="failed"} 1');
+    expect(text).toContain('govshare_fabric_call_duration_seconds_count{transaction="RequestAccess",kind="offline",outcome="ok"} 1');
+    expect(text).toContain('govshare_fabric_call_duration_seconds_count{transaction="endorseSigned",kind="offline",outcome="rejected"} 1');
   });
 });

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import type { common } from '@hyperledger/fabric-protos';
 
 import { loadSigningCredentials } from '../fabric/credentials';
-import { FabricLedgerClient } from '../fabric/fabricLedgerClient';
+import { createFabricAdapters } from '../fabric/adapters';
 import { auditTrailSource } from '../services/ledgerVerificationService';
 import { blockFilesIn } from '../verification/chain';
 import { describeVerification, verifyLedger, type LedgerVerification } from '../verification/ledgerVerification';
@@ -64,8 +64,8 @@ async function main(): Promise<number> {
   const { peer, 'tls-ca': tlsCa, 'msp-id': mspId, cert, key, save } = values;
   const connected = peer !== undefined && tlsCa !== undefined && mspId !== undefined && cert !== undefined && key !== undefined;
   if (directory === undefined && !connected) throw new Error('give --blocks-dir, or --peer with --tls-ca, --msp-id, --cert and --key');
-  const ledger = connected
-    ? new FabricLedgerClient({
+  const fabric = connected
+    ? createFabricAdapters({
         peer: { endpoint: peer, hostAlias: tlsServerName(peer), tlsRootCert: readFileSync(tlsCa) },
         channel: values.channel,
         chaincode: values.chaincode,
@@ -79,9 +79,9 @@ async function main(): Promise<number> {
       const files = blockFilesIn(directory);
       console.log(`verifying ${files.length} block files from ${directory}`);
       source = { servedBy: `the block files in ${directory}`, height: files.length, blocks: readEach(files), close: () => undefined };
-    } else if (ledger !== undefined) {
-      const height = await ledger.chainHeight(user);
-      const stream = await ledger.blocks(user, height);
+    } else if (fabric !== undefined) {
+      const height = await fabric.archive.chainHeight(user);
+      const stream = await fabric.archive.blocks(user, height);
       console.log(`verifying blocks 0..${String(height - 1n)} streamed from ${peer ?? ''}`);
       source = { servedBy: `${mspId ?? ''}'s peer at ${peer ?? ''}`, height: Number(height), blocks: save === undefined ? stream : saving(stream, save), close: () => { stream.close(); } };
     } else {
@@ -95,7 +95,7 @@ async function main(): Promise<number> {
         height: source.height,
         blocks: source.blocks,
         trustedGenesis: values.genesis === undefined ? undefined : readFileSync(values.genesis),
-        audit: ledger === undefined || values['no-audit'] ? undefined : auditTrailSource(ledger, ledger, user),
+        audit: fabric === undefined || values['no-audit'] ? undefined : auditTrailSource(fabric.transactions, fabric.archive, user),
         now: Date.now,
       });
     } finally {
@@ -104,7 +104,7 @@ async function main(): Promise<number> {
     for (const line of describeVerification(report, mspId ?? '')) console.log(line);
     return report.verdict === 'INTACT' ? 0 : 1;
   } finally {
-    ledger?.close();
+    fabric?.connection.close();
   }
 }
 

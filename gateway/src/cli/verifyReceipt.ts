@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 
 import { SignedAccessReceipt } from '../exchange/receipts';
 import { loadSigningCredentials } from '../fabric/credentials';
-import { FabricLedgerClient } from '../fabric/fabricLedgerClient';
+import { createFabricAdapters } from '../fabric/adapters';
 import { createReceiptVerificationService } from '../services/receiptVerificationService';
 
 const CLI_USER = 'verify-receipt';
@@ -38,14 +38,14 @@ async function main(): Promise<number> {
     console.error(`${file} is not a signed access receipt: ${parsed.error.message}`);
     return 1;
   }
-  const ledger = new FabricLedgerClient({
+  const fabric = createFabricAdapters({
     peer: { endpoint: peer, hostAlias: 'localhost', tlsRootCert: readFileSync(tlsCa) },
     channel: values.channel,
     chaincode: values.chaincode,
     credentials: new Map([[CLI_USER, await loadSigningCredentials(mspId, { certPath: cert, keyPath: key })]]),
   });
   try {
-    const verdict = await createReceiptVerificationService(ledger).verify({ id: CLI_USER, role: 'auditor', mspId }, parsed.data);
+    const verdict = await createReceiptVerificationService(fabric.archive).verify({ id: CLI_USER, role: 'auditor', mspId }, parsed.data);
     for (const check of verdict.checks) console.log(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}`);
     const { receipt } = parsed.data;
     console.log(
@@ -55,7 +55,7 @@ async function main(): Promise<number> {
     );
     return verdict.valid ? 0 : 1;
   } finally {
-    ledger.close();
+    fabric.connection.close();
   }
 }
 

@@ -7,7 +7,7 @@ import { FieldName, Identifier, sha256Hex, type AccessReceipt } from 'govshare-c
 import type { Logger } from 'pino';
 import { z } from 'zod';
 
-import { appServerOptions } from '../http/appServer';
+import { appServerOptions } from '../performance/appServer';
 import { problemErrorHandler, routeNotFound } from '../http/errorHandler';
 import { HttpProblem } from '../http/problem';
 import { requestLogging } from '../http/requestLogging';

@@ -15,7 +15,7 @@ export interface LedgerEventStream extends AsyncIterable<LedgerEvent> {
 
 /**
  * The events side of the ledger facade, kept apart from LedgerClient so that a submit/evaluate-only fake
- * still satisfies LedgerClient. FabricLedgerClient implements both.
+ * still satisfies LedgerClient. The events adapter (eventAdapter.ts) implements it.
  */
 export interface ChaincodeEventSource {
   /** Events of the configured chaincode from `startBlock` (default: the next block), read with `user`'s identity. */

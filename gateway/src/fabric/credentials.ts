@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 
 import type { Hash, Identity, Signer } from '@hyperledger/fabric-gateway';
 
-import { newMessageSigner } from './ecdsaSigner';
+import { newMessageSigner } from '../performance/ecdsaSigner';
 
 export interface SigningCredentials {
   readonly identity: Identity;

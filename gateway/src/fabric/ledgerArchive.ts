@@ -10,7 +10,7 @@ export interface BlockStream extends AsyncIterable<common.Block> {
 /**
  * The channel's blocks and transactions as the gateway's own peer serves them to `user` (the deliver
  * service and qscc), for verifying the ledger without trusting that peer. Kept apart from LedgerClient
- * so that fakes of the transaction facade need not implement it; FabricLedgerClient implements both.
+ * so that fakes of the transaction facade need not implement it; the block-archive adapter (archiveAdapter.ts) implements it.
  */
 export interface LedgerArchive {
   /** The number of blocks the peer has committed on the channel (qscc GetChainInfo). */

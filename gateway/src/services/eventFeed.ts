@@ -1,8 +1,6 @@
-import { AUDIT_MSP } from 'govshare-contract';
-
 import type { ChaincodeEventSource, LedgerEvent, LedgerEventStream } from '../fabric/chaincodeEvents';
 import type { AuthenticatedUser } from '../identity/user';
-
+import type { OrgRoles } from './orgRoles';
 
 /** Where a client stopped: the last event it received (block number and transaction id). */
 export interface EventCursor {
@@ -39,12 +37,35 @@ function mentionsMsp(value: unknown, mspId: string, depth: number): boolean {
 }
 
 /**
- * Whether `user` may see an event: auditors of the audit organisation see every event; anyone else only events
- * whose payload names their MSP in a field ending in `Msp` (ownerMsp, requesterMsp, ...).
+ * Whether `user` may see an event: auditors of the supervising organisation (the channel's OrgConfig) see every
+ * event; anyone else only events whose payload names their MSP in a field ending in `Msp` (ownerMsp, requesterMsp, ...).
  */
-export function isEventRelevant(user: AuthenticatedUser, payload: unknown, auditMspId = AUDIT_MSP): boolean {
-  if (user.role === 'auditor' && user.mspId === auditMspId) return true;
+export function isEventRelevant(user: AuthenticatedUser, payload: unknown, supervisorMsp: string | undefined): boolean {
+  if (user.role === 'auditor' && user.mspId === supervisorMsp) return true;
   return mentionsMsp(payload, user.mspId, 0);
+}
+
+/** The event SetOrgConfig emits: the supervisor may have moved with it. */
+const ORG_CONFIG_CHANGED = 'OrgConfigChanged';
+
+/**
+ * Which organisation supervises, as the feed needs to know it: only an auditor could be the supervisor's, so
+ * nobody else's feed reads the configuration at all. Read when the feed opens and again after every
+ * OrgConfigChanged event it passes (the event is delivered once its block is committed, so the peer then
+ * answers with the new roles): a supervisor's feed widens, and a former supervisor's narrows, at that event.
+ */
+export interface SupervisorView {
+  current(): string | undefined;
+  refresh(): Promise<void>;
+}
+
+export async function supervisorView(roles: OrgRoles, user: AuthenticatedUser): Promise<SupervisorView> {
+  let supervisor: string | undefined;
+  const refresh = async (): Promise<void> => {
+    if (user.role === 'auditor') supervisor = await roles.supervisorMsp(user);
+  };
+  await refresh();
+  return { current: () => supervisor, refresh };
 }
 
 function parsePayload(payload: Uint8Array): unknown {
@@ -74,6 +95,7 @@ function toMessage(event: LedgerEvent, payload: unknown): FeedMessage {
 export async function* relevantEvents(
   stream: AsyncIterable<LedgerEvent>,
   user: AuthenticatedUser,
+  supervisor: SupervisorView,
   after?: EventCursor,
 ): AsyncGenerator<FeedMessage> {
   let skipping = after !== undefined;
@@ -86,9 +108,10 @@ export async function* relevantEvents(
       }
       skipping = false;
     }
+    if (event.eventName === ORG_CONFIG_CHANGED) await supervisor.refresh();
     if (!SAFE_EVENT_NAME.test(event.eventName)) continue;
     const payload = parsePayload(event.payload);
-    if (isEventRelevant(user, payload)) {
+    if (isEventRelevant(user, payload, supervisor.current())) {
       yield toMessage(event, payload);
     }
   }
@@ -100,17 +123,22 @@ export interface EventFeed {
   close(): void;
 }
 
-/** Opens the caller's feed: from the next block, or resuming after `after`. */
-export async function openEventFeed(
-  source: ChaincodeEventSource,
-  user: AuthenticatedUser,
-  after?: EventCursor,
-): Promise<EventFeed> {
-  const stream: LedgerEventStream = await source.chaincodeEvents(user, after?.blockNumber);
+export interface EventFeedService {
+  /** Opens the caller's feed: from the next block, or resuming after `after`. */
+  open(user: AuthenticatedUser, after?: EventCursor): Promise<EventFeed>;
+}
+
+export function createEventFeedService(source: ChaincodeEventSource, roles: OrgRoles): EventFeedService {
   return {
-    messages: relevantEvents(stream, user, after),
-    close: () => {
-      stream.close();
+    async open(user, after) {
+      const supervisor = await supervisorView(roles, user);
+      const stream: LedgerEventStream = await source.chaincodeEvents(user, after?.blockNumber);
+      return {
+        messages: relevantEvents(stream, user, supervisor, after),
+        close: () => {
+          stream.close();
+        },
+      };
     },
   };
 }

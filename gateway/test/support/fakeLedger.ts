@@ -1,7 +1,9 @@
 import {
   decodeArguments,
+  FOUNDING_ORG_CONFIG,
   GovshareError,
   ReadDataset,
+  ReadOrgConfig,
   RegisterDataset,
   transactionNamed,
   type AnyTransaction,
@@ -32,8 +34,8 @@ export type FakeTransaction<T extends AnyTransaction = AnyTransaction> = (args: 
 /**
  * An in-memory stand-in for OUR facade (not for fabric-gateway), derived from the transaction table: it knows
  * each transaction's kind and arguments, refuses names the table does not have or a submit of an evaluate
- * (and the reverse), and rejects malformed arguments with the chaincode's own INVALID_ARGUMENT. RegisterDataset
- * and ReadDataset behave like the chaincode; tests script the others with `on`.
+ * (and the reverse), and rejects malformed arguments with the chaincode's own INVALID_ARGUMENT. RegisterDataset,
+ * ReadDataset and ReadOrgConfig (the founding roles) behave like the chaincode; tests script the others with `on`.
  */
 export class FakeLedger implements LedgerClient {
   readonly calls: LedgerCall[] = [];
@@ -59,6 +61,8 @@ export class FakeLedger implements LedgerClient {
       if (dataset === undefined) throw new GovshareChaincodeError('DATASET_NOT_FOUND', `dataset ${id} does not exist`);
       return dataset;
     });
+    // Until a SetOrgConfig, the chaincode answers with the founding roles.
+    this.on(ReadOrgConfig, () => ({ ...FOUNDING_ORG_CONFIG, updated: null }));
   }
 
   /** Scripts a transaction of the table, or replaces its behaviour. */

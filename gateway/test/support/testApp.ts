@@ -3,13 +3,16 @@ import type { Express } from 'express';
 import pino from 'pino';
 
 import { createApp, type AppDeps } from '../../src/app';
+import type { ChaincodeEventSource } from '../../src/fabric/chaincodeEvents';
 import { createFabricMetrics, instrumentLedger } from '../../src/fabric/metrics';
 import { createHttpMetrics } from '../../src/http/metrics';
 import { createTokenAuthenticator } from '../../src/identity/tokenAuthenticator';
 import { createAuditService } from '../../src/services/auditService';
 import { createCertificateService } from '../../src/services/certificateService';
 import { createDatasetService } from '../../src/services/datasetService';
+import { createEventFeedService } from '../../src/services/eventFeed';
 import { createGrantService } from '../../src/services/grantService';
+import { createOrgRoles } from '../../src/services/orgRoles';
 import { FakeEventSource } from './fakeEvents';
 import { FakeLedger } from './fakeLedger';
 
@@ -25,8 +28,11 @@ export interface TestApp {
 
 /** Deps a test may replace; the rest are built around the fake ledger. */
 export type TestAppOverrides = Partial<
-  Pick<AppDeps, 'idempotency' | 'options' | 'events' | 'data' | 'offline' | 'authenticator' | 'users' | 'ledgerVerification' | 'tokens' | 'oidc'>
->;
+  Pick<AppDeps, 'idempotency' | 'options' | 'data' | 'offline' | 'authenticator' | 'users' | 'ledgerVerification' | 'tokens' | 'oidc'>
+> & {
+  /** The chaincode events the app's feeds read (the supervisor comes from the fake ledger's ReadOrgConfig). */
+  readonly events?: ChaincodeEventSource;
+};
 
 /** The users every test app authenticates (unless a test brings its own authenticator). */
 export const TEST_TOKEN_HOLDERS = [
@@ -47,8 +53,8 @@ export function buildTestApp(ledger = new FakeLedger(), overrides: TestAppOverri
     grants: createGrantService(instrumented),
     audit: createAuditService(instrumented),
     certificates: createCertificateService(instrumented),
-    events: new FakeEventSource(),
     ...overrides,
+    events: createEventFeedService(overrides.events ?? new FakeEventSource(), createOrgRoles(instrumented)),
   });
   return { app, ledger };
 }

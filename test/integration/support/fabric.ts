@@ -6,7 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { connect, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
 import { createPrivateKey } from 'node:crypto';
-import { newMessageSigner } from '../../../gateway/src/fabric/ecdsaSigner';
+import { newMessageSigner } from '../../../gateway/src/performance/ecdsaSigner';
 import {
   CHAINCODE,
   CHANNEL,

@@ -1,8 +1,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 
-import type { ChaincodeEventSource } from '../../fabric/chaincodeEvents';
-import { EVENT_ID_PATTERN, openEventFeed, parseEventId, type EventFeed, type FeedMessage } from '../../services/eventFeed';
+import { EVENT_ID_PATTERN, parseEventId, type EventFeed, type EventFeedService, type FeedMessage } from '../../services/eventFeed';
 import { bindRoutes, named, type RouteRegistry } from '../apiRoutes';
 import { authenticatedUser } from '../auth';
 import { resourceRouter } from '../metrics';
@@ -45,7 +44,7 @@ function serialise(message: FeedMessage): string {
 
 /** GET /events: the caller's relevant chaincode events as Server-Sent Events, resumable with Last-Event-ID. */
 export function eventsRouter(
-  source: ChaincodeEventSource,
+  feeds: EventFeedService,
   routes: RouteRegistry,
   basePath: string,
   heartbeatMs = DEFAULT_HEARTBEAT_MS,
@@ -106,7 +105,7 @@ export function eventsRouter(
         connection.feed?.close();
       });
       // Opened before the 200 is sent: a peer that cannot be reached still gets a problem response.
-      const feed = await openEventFeed(source, user, after);
+      const feed = await feeds.open(user, after);
       connection.feed = feed;
       if (clientGone()) {
         feed.close();

@@ -2,7 +2,7 @@ import { sign, type KeyObject } from 'node:crypto';
 
 import { hash, signers, type Hash, type Signer } from '@hyperledger/fabric-gateway';
 
-import { derSequence, derUnsignedInteger } from './der';
+import { derSequence, derUnsignedInteger } from '../fabric/der';
 
 /** A signer and the hash fabric-gateway must apply to a message before handing it to that signer. */
 export interface MessageSigner {
@@ -61,6 +61,9 @@ export function toLowSDer(p1363: Uint8Array, curve: Curve): Buffer {
  * fabric-gateway is told to pass the message through unhashed (hash.none); what is signed is the same
  * SHA-256 (P-256) or SHA-384 (P-384) ECDSA signature, low-S and DER-encoded, that Fabric verifies.
  * Other key types keep fabric-gateway's own signer and SHA-256, as before.
+ *
+ * Justified by: `npm run bench` P1 submit and evaluate (and `npm run bench -- cpu`), bench/HISTORY.md round 3,
+ * where the JavaScript signature was the largest single cost of a gateway call.
  */
 export function newMessageSigner(key: KeyObject): MessageSigner {
   const curveName = key.asymmetricKeyType === 'ec' ? key.asymmetricKeyDetails?.namedCurve : undefined;
