@@ -449,8 +449,12 @@ describe('access grants', () => {
     const approved = await run(EDU_APPROVER, 'ApproveAccess', id, '');
     expect(approved.tx.writes).toContain(REGISTER_KEY);
     expect(register()).toEqual({ datasetId: 'census-2021', grantIds: [id] });
-    await run(EDU_APPROVER, 'RevokeAccess', id, 'Case closed');
+    // A decision reads the register once: the answer's `active` comes from the set it wrote.
+    expect(approved.tx.reads.filter((key) => key === REGISTER_KEY)).toHaveLength(1);
+    expect(approved).toMatchObject({ active: true });
+    const revoked = await run(EDU_APPROVER, 'RevokeAccess', id, 'Case closed');
     expect(register()).toEqual({ datasetId: 'census-2021', grantIds: [] });
+    expect(revoked.tx.reads.filter((key) => key === REGISTER_KEY)).toHaveLength(1);
   });
 
   /**

@@ -102,8 +102,11 @@ export class DatasetRepository {
     return new Set(register.grantIds);
   }
 
-  /** Adds the grant to (approved) or removes it from (revoked) the owner's register; the owner's peer must endorse. */
-  async setApproved(dataset: Dataset, grantId: string, approved: boolean): Promise<void> {
+  /**
+   * Adds the grant to (approved) or removes it from (revoked) the owner's register, and answers with the register
+   * as written; the owner's peer must endorse.
+   */
+  async setApproved(dataset: Dataset, grantId: string, approved: boolean): Promise<ReadonlySet<string>> {
     const approvedKey = this.#approvedKey(dataset.id);
     const register = await getJson(this.ctx, approvedKey, ApprovedGrants);
     if (register !== undefined && !(await isGuardedBy(this.ctx, approvedKey, dataset.ownerMsp))) {
@@ -115,6 +118,7 @@ export class DatasetRepository {
     await putJson(this.ctx, approvedKey, { datasetId: dataset.id, grantIds: [...ids].sort() });
     // A dataset registered before registers existed gets its register from the owner's first decision.
     if (register === undefined) await requireEndorsementBy(this.ctx, approvedKey, dataset.ownerMsp);
+    return ids;
   }
 
   /** A page of one index (owner / theme / classification) or of all datasets, in id order (evaluate only). */

@@ -137,12 +137,13 @@ async function transition(
   const dataset = await datasets.find(before.datasetId);
   const after = apply(before, dataset, await grants.guards(before));
   await grants.save(before, after, part);
-  const approved = new Set(await approvedOn(ctx, dataset));
-  if (register !== undefined) {
+  let approved: ReadonlySet<string>;
+  if (register === undefined) {
+    approved = await approvedOn(ctx, dataset);
+  } else {
     if (dataset === undefined) throw datasetNotFound(before.datasetId);
-    await datasets.setApproved(dataset, after.id, register === 'add');
-    if (register === 'add') approved.add(after.id);
-    else approved.delete(after.id);
+    // One read of the register: setApproved checks it, writes the change and answers with the set it wrote.
+    approved = await datasets.setApproved(dataset, after.id, register === 'add');
   }
   await recordTransition(ctx, after, type, event, { fields: after.fields, notAfter: after.notAfter });
   return viewOf(after, dataset, ctx.tx.timestamp, approved);

@@ -152,6 +152,8 @@ export class FakeTx {
   readonly ctx: GovshareContext;
   readonly events: RecordedEvent[] = [];
   readonly writes: string[] = [];
+  /** Every key read with getState, in order (repeats included). */
+  readonly reads: string[] = [];
   readonly iterators: FakeIterator[] = [];
 
   constructor(
@@ -206,7 +208,10 @@ export class FakeTx {
       getChannelID: () => 'govshare',
       getTxTimestamp: () => ({ seconds: Long.fromNumber(seconds, true), nanos }),
       getDateTimestamp: () => new Date(this.timestamp.getTime()),
-      getState: (key) => Promise.resolve(Uint8Array.from(state.get(key) ?? [])),
+      getState: (key) => {
+        this.reads.push(key);
+        return Promise.resolve(Uint8Array.from(state.get(key) ?? []));
+      },
       putState: (key, value) => {
         if (key.length === 0) return Promise.reject(new Error('key must not be empty'));
         if (value.length === 0) return Promise.reject(new Error('FakeStub: Fabric treats an empty value as a delete'));
