@@ -18,6 +18,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { api } from './support/http';
 import { consensusMode, gatewaysFile, ordererOf, REPO_ROOT, STATE_DIR } from './support/network';
+import { answered, step } from './support/steps';
 
 const execFileAsync = promisify(execFile);
 const runId = `${Date.now().toString(36)}-${process.pid.toString(36)}`;
@@ -99,27 +100,72 @@ const ids = {
   afterArchive: `fin-after-archive-${runId}`,
   education: `edu-shared-${runId}`,
 };
-let enrolledToken = '';
-let archive = '';
-
 afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
+// --- the procedure's steps, each run once, when the first test that needs it asks (support/steps.ts) -----------
+
+/** Finance has data, grants both ways and a user enrolled at run time; backup.sh archives it. */
+const archived = step(`${ORG} gets data, grants and a run-time user, and backup.sh archives it`, async () => {
+  await registerWithData(ORG, ids.kept, 10);
+  await registerWithData(ORG, ids.reuploaded, 20);
+  await registerWithData('education', ids.education, 30);
+  await grant('education', ORG, ids.kept);
+  await grant(ORG, 'education', ids.education);
+  const enrolled = answered(
+    await api(ORG, 'POST', '/api/v1/admin/users', { role: 'admin', body: { id: `auditor-${runId}`.toLowerCase(), role: 'auditor' } }),
+    201,
+    'enrolling a user',
+  );
+  const archive = path.join(scratch, `${ORG}.gsbackup`);
+  const backup = await run('backup.sh', [ORG, archive], { GOVSHARE_BACKUP_KEY_FILE: KEY });
+  process.stdout.write(`backup.sh ${ORG}: ${backup.seconds.toFixed(1)} s\n`);
+  const afterBackup = await api(ORG, 'GET', `/api/v1/datasets/${ids.kept}/data`);
+  return { enrolledToken: String(enrolled.body.token), archive, backup, afterBackup };
+});
+
+/** After the archive, one dataset gets new content and another is registered: the archive is stale. */
+const staled = step('Finance changes its data after the archive', async () => {
+  await archived();
+  const reupload = await api(ORG, 'PUT', `/api/v1/datasets/${ids.reuploaded}/data`, { body: recordsOf(21) });
+  await registerWithData(ORG, ids.afterArchive, 40);
+  return { reupload };
+});
+
+/** The department's whole state is destroyed, a wrong key is tried, and restore.sh rebuilds it. */
+const restored = step('Finance is destroyed and restored from the stale archive', async () => {
+  const { archive } = await archived();
+  answered((await staled()).reupload, 200, 'uploading new content after the archive');
+  // Everything the department runs goes down with its state: its gateway, its peer, its CA and, under
+  // SmartBFT, its own consenter, whose ledger and WAL live in orgs/<org> too (a node left running on a
+  // deleted directory would keep serving from files that no longer exist).
+  await run('gateways.sh', ['kill', ORG]);
+  const ownNodes = [`peer0.${ORG}`, `ca.${ORG}`, ...(consensusMode() === 'bft' ? [ordererOf(ORG).name] : [])];
+  const kills = [];
+  for (const node of ownNodes) kills.push({ node, code: (await run('network.sh', ['kill', node])).code });
+  for (const p of orgPaths()) rmSync(path.join(STATE_DIR, p), { recursive: true, force: true });
+  const leftAfterDelete = orgPaths();
+  const tokensFile = path.join(STATE_DIR, 'gateways.json');
+  const tokens = Object.entries(JSON.parse(readFileSync(tokensFile, 'utf8')) as Record<string, unknown>).filter(([org]) => org !== ORG);
+  writeFileSync(tokensFile, JSON.stringify(Object.fromEntries(tokens), null, 2), { mode: 0o600 });
+
+  const wrong = await run('restore.sh', [ORG, archive], { GOVSHARE_BACKUP_KEY_FILE: keyFile('wrong.key') });
+  const leftAfterWrongKey = orgPaths();
+  const restore = await run('restore.sh', [ORG, archive], { GOVSHARE_BACKUP_KEY_FILE: KEY });
+  process.stdout.write(`restore.sh ${ORG}: ${restore.seconds.toFixed(1)} s\n${restore.output}\n`);
+  return { kills, leftAfterDelete, wrong, leftAfterWrongKey, restore };
+});
+
+/** The restored department, once restore.sh said it is complete. */
+const serving = async (): Promise<void> => {
+  const { restore } = await restored();
+  if (restore.code !== 0) throw new Error(`restore.sh failed: ${restore.output}`);
+};
+
 describe(`whole-department backup and restore (${ORG})`, () => {
   test('the department has data, grants both ways and a run-time user; backup.sh archives it encrypted', async () => {
-    await registerWithData(ORG, ids.kept, 10);
-    await registerWithData(ORG, ids.reuploaded, 20);
-    await registerWithData('education', ids.education, 30);
-    await grant('education', ORG, ids.kept);
-    await grant(ORG, 'education', ids.education);
-    const enrolled = await api(ORG, 'POST', '/api/v1/admin/users', { role: 'admin', body: { id: `auditor-${runId}`.toLowerCase(), role: 'auditor' } });
-    expect(enrolled.status).toBe(201);
-    enrolledToken = String(enrolled.body.token);
-
-    archive = path.join(scratch, `${ORG}.gsbackup`);
-    const backup = await run('backup.sh', [ORG, archive], { GOVSHARE_BACKUP_KEY_FILE: KEY });
-    process.stdout.write(`backup.sh ${ORG}: ${backup.seconds.toFixed(1)} s\n`);
+    const { enrolledToken, archive, backup, afterBackup } = await archived();
 
     expect(backup.output).toContain(`backup of ${ORG} complete`);
     expect(backup.code).toBe(0);
@@ -130,35 +176,23 @@ describe(`whole-department backup and restore (${ORG})`, () => {
     }
     expect(readFileSync(`${archive}.sha256`, 'utf8')).toContain(sha256(bytes));
     // The department serves again right after its backup.
-    expect((await api(ORG, 'GET', `/api/v1/datasets/${ids.kept}/data`)).status).toBe(200);
+    expect(afterBackup.status).toBe(200);
   });
 
   test('after the archive, a dataset gets a new content version and another is registered (the archive is stale)', async () => {
-    expect((await api(ORG, 'PUT', `/api/v1/datasets/${ids.reuploaded}/data`, { body: recordsOf(21) })).status).toBe(200);
-    await registerWithData(ORG, ids.afterArchive, 40);
+    const { reupload } = await staled();
+
+    expect(reupload.status).toBe(200);
   });
 
   test("the department's whole state is destroyed; a wrong key cannot restore it; restore.sh rebuilds it", async () => {
-    // Everything the department runs goes down with its state: its gateway, its peer, its CA and, under
-    // SmartBFT, its own consenter, whose ledger and WAL live in orgs/<org> too (a node left running on a
-    // deleted directory would keep serving from files that no longer exist).
-    await run('gateways.sh', ['kill', ORG]);
-    const ownNodes = [`peer0.${ORG}`, `ca.${ORG}`, ...(consensusMode() === 'bft' ? [ordererOf(ORG).name] : [])];
-    for (const node of ownNodes) expect((await run('network.sh', ['kill', node])).code).toBe(0);
-    for (const p of orgPaths()) rmSync(path.join(STATE_DIR, p), { recursive: true, force: true });
-    expect(orgPaths()).toEqual([]);
-    const tokensFile = path.join(STATE_DIR, 'gateways.json');
-    const tokens = Object.entries(JSON.parse(readFileSync(tokensFile, 'utf8')) as Record<string, unknown>).filter(([org]) => org !== ORG);
-    writeFileSync(tokensFile, JSON.stringify(Object.fromEntries(tokens), null, 2), { mode: 0o600 });
+    const { kills, leftAfterDelete, wrong, leftAfterWrongKey, restore } = await restored();
 
-    const wrong = await run('restore.sh', [ORG, archive], { GOVSHARE_BACKUP_KEY_FILE: keyFile('wrong.key') });
+    expect(kills.every((kill) => kill.code === 0)).toBe(true);
+    expect(leftAfterDelete).toEqual([]);
     expect(wrong.code).not.toBe(0);
     expect(wrong.output).toMatch(/cannot decrypt/);
-    expect(orgPaths()).toEqual([]);
-
-    const restore = await run('restore.sh', [ORG, archive], { GOVSHARE_BACKUP_KEY_FILE: KEY });
-    process.stdout.write(`restore.sh ${ORG}: ${restore.seconds.toFixed(1)} s\n${restore.output}\n`);
-
+    expect(leftAfterWrongKey).toEqual([]);
     expect(restore.output).toContain(`restore of ${ORG} complete`);
     expect(restore.code).toBe(0);
     expect(restore.output).toMatch(/peer0\.finance caught up/);
@@ -171,6 +205,7 @@ describe(`whole-department backup and restore (${ORG})`, () => {
   });
 
   test('its peer caught up: it serves what was committed after the archive, with the current fingerprint', async () => {
+    await serving();
     const after = await api(ORG, 'GET', `/api/v1/datasets/${ids.afterArchive}`);
     expect(after.status).toBe(200);
     const reuploaded = await api(ORG, 'GET', `/api/v1/datasets/${ids.reuploaded}`);
@@ -178,6 +213,7 @@ describe(`whole-department backup and restore (${ORG})`, () => {
   });
 
   test('stored payloads verify against their on-chain fingerprints; those uploaded after the archive answer 404, never an older version', async () => {
+    await serving();
     const kept = await api(ORG, 'GET', `/api/v1/datasets/${ids.kept}/data`);
     expect(kept.status).toBe(200);
     expect(kept.body).toMatchObject({ payloadSha256: fingerprintOf(recordsOf(10)), data: recordsOf(10) });
@@ -190,6 +226,8 @@ describe(`whole-department backup and restore (${ORG})`, () => {
   });
 
   test("its users' tokens still work: the configured ones and the user enrolled at run time", async () => {
+    await serving();
+    const { enrolledToken } = await archived();
     expect((await api(ORG, 'GET', '/api/v1/me')).body).toMatchObject({ mspId: 'FinanceMSP', role: 'officer' });
     const enrolled = await api(ORG, 'GET', '/api/v1/me', { token: enrolledToken });
     expect(enrolled.status).toBe(200);
@@ -197,6 +235,7 @@ describe(`whole-department backup and restore (${ORG})`, () => {
   });
 
   test('grants to and from the restored department deliver', async () => {
+    await serving();
     const toEducation = await api('education', 'GET', `/api/v1/datasets/${ids.kept}/data`);
     expect(toEducation.status).toBe(200);
     // With the receipt the restored Finance gateway signed with its restored gateway key (checked by Education's gateway).

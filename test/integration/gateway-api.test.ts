@@ -6,6 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { connectAs, decode } from './support/fabric';
 import { api } from './support/http';
 import { EventStream } from './support/sse';
+import { answered, step } from './support/steps';
 import { DEPARTMENTS, gatewaysFile, type Department } from './support/network';
 
 const runId = `${Date.now().toString(36)}-${process.pid.toString(36)}`;
@@ -93,35 +94,36 @@ describe('GET /api/v1/events (Server-Sent Events)', () => {
   const first = `events-${runId}-1`;
   const financeOwned = `events-${runId}-fin`;
   const second = `events-${runId}-2`;
-  let firstEventId = '';
 
-  test('an Education client sees the DatasetRegistered event of an Education registration', async () => {
+  /** An Education registration and the event an Education client received for it. */
+  const firstEvent = step('Education registers a dataset while an Education client listens', async () => {
     const stream = new EventStream();
     await stream.open('education');
     try {
-      const registered = await api('education', 'POST', '/api/v1/datasets', { body: registration(first) });
-      expect(registered.status).toBe(201);
-
-      const event = await stream.waitFor((e) => e.data.datasetId === first);
-
-      expect(event.event).toBe('DatasetRegistered');
-      expect(event.id).toBe(`${String(registered.body.blockNumber)}:${String(registered.body.txId)}`);
-      expect(event.data).toMatchObject({
-        datasetId: first,
-        ownerMsp: 'EducationMSP',
-        txId: registered.body.txId,
-        blockNumber: registered.body.blockNumber,
-      });
-      firstEventId = event.id;
+      const registered = answered(await api('education', 'POST', '/api/v1/datasets', { body: registration(first) }), 201, 'registering');
+      return { registered, event: await stream.waitFor((e) => e.data.datasetId === first) };
     } finally {
       await stream.close();
     }
   });
 
+  test('an Education client sees the DatasetRegistered event of an Education registration', async () => {
+    const { registered, event } = await firstEvent();
+
+    expect(event.event).toBe('DatasetRegistered');
+    expect(event.id).toBe(`${String(registered.body.blockNumber)}:${String(registered.body.txId)}`);
+    expect(event.data).toMatchObject({
+      datasetId: first,
+      ownerMsp: 'EducationMSP',
+      txId: registered.body.txId,
+      blockNumber: registered.body.blockNumber,
+    });
+  });
+
   test('resuming with Last-Event-ID does not replay it, and events of other departments are not shown', async () => {
-    expect(firstEventId).not.toBe('');
+    const { event: firstSeen } = await firstEvent();
     const stream = new EventStream();
-    await stream.open('education', firstEventId);
+    await stream.open('education', firstSeen.id);
     try {
       expect((await api('finance', 'POST', '/api/v1/datasets', { body: registration(financeOwned) })).status).toBe(201);
       expect((await api('education', 'POST', '/api/v1/datasets', { body: registration(second) })).status).toBe(201);

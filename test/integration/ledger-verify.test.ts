@@ -14,6 +14,7 @@ import { blockFilesIn } from '../../gateway/src/verification/chain';
 import { connectAs } from './support/fabric';
 import { api } from './support/http';
 import { consensusMode, consenterDepartments, REPO_ROOT } from './support/network';
+import { step } from './support/steps';
 
 interface Run {
   readonly status: number | null;
@@ -38,8 +39,16 @@ function tamperedCopy(name: string, change: (directory: string) => void): string
 
 const blockFile = (directory: string, n: number): string => path.join(directory, `${String(n)}.block`);
 
-/** The number of the last block that carries an endorser transaction (not a config block). */
-let target = 0;
+/**
+ * The chain as verify-ledger.sh fetched it from the audit peer (`--save`, into `fetched`), and the block the
+ * tamper tests change: one with a successor, so that removing it leaves a gap.
+ */
+const fetchedChain = step('verify-ledger.sh fetches and saves the chain from the audit peer', () => {
+  const run = verifyLedger('audit', '--save', fetched);
+  const files = blockFilesIn(fetched);
+  if (files.length < 3) throw new Error(`only ${String(files.length)} blocks were saved: ${run.output}`);
+  return Promise.resolve({ run, target: files.length - 2 });
+});
 
 beforeAll(async () => {
   // At least one audit record and a few transaction blocks beyond the channel's configuration.
@@ -58,8 +67,8 @@ afterAll(() => {
 });
 
 describe('verify-ledger.sh', () => {
-  test('the real chain, fetched from the audit peer, is intact and every audit record is a VALID transaction', () => {
-    const run = verifyLedger('audit', '--save', fetched);
+  test('the real chain, fetched from the audit peer, is intact and every audit record is a VALID transaction', async () => {
+    const { run } = await fetchedChain();
     expect(run.output).toContain('VERDICT: INTACT');
     expect(run.output).toMatch(/audit trail: [1-9]\d* records visible to AuditMSP .* all match VALID transactions/);
     // Signatures are checked against the ordering in force: in BFT mode a quorum of the departments' consenters.
@@ -70,9 +79,6 @@ describe('verify-ledger.sh', () => {
       expect(run.output).toContain('ordering: etcdraft');
     }
     expect(run.status).toBe(0);
-    const files = blockFilesIn(fetched);
-    expect(files.length).toBeGreaterThanOrEqual(3);
-    target = files.length - 2; // a block with a successor, so that removing it leaves a gap
   });
 
   test('a department verifies from its own peer too', () => {
@@ -81,7 +87,8 @@ describe('verify-ledger.sh', () => {
     expect(run.status).toBe(0);
   });
 
-  test('one byte changed in a block’s data is a break at that block', () => {
+  test('one byte changed in a block’s data is a break at that block', async () => {
+    const { target } = await fetchedChain();
     const directory = tamperedCopy('flipped', (dir) => {
       const raw = Buffer.from(readFileSync(blockFile(dir, target)));
       const entry = common.Block.deserializeBinary(raw).getData()?.getDataList_asU8()[0];
@@ -97,7 +104,8 @@ describe('verify-ledger.sh', () => {
     expect(run.status).toBe(1);
   });
 
-  test('a removed block is a break at that block', () => {
+  test('a removed block is a break at that block', async () => {
+    const { target } = await fetchedChain();
     const directory = tamperedCopy('removed', (dir) => {
       unlinkSync(blockFile(dir, target));
     });
@@ -106,7 +114,8 @@ describe('verify-ledger.sh', () => {
     expect(run.status).toBe(1);
   });
 
-  test('two blocks swapped is a break at the first of them', () => {
+  test('two blocks swapped is a break at the first of them', async () => {
+    const { target } = await fetchedChain();
     const directory = tamperedCopy('swapped', (dir) => {
       const a = readFileSync(blockFile(dir, target - 1));
       writeFileSync(blockFile(dir, target - 1), readFileSync(blockFile(dir, target)));
@@ -117,7 +126,8 @@ describe('verify-ledger.sh', () => {
     expect(run.status).toBe(1);
   });
 
-  test('an unchanged copy verifies intact offline', () => {
+  test('an unchanged copy verifies intact offline', async () => {
+    await fetchedChain();
     const run = verifyLedger('--blocks-dir', fetched, '--no-audit');
     expect(run.output).toContain('VERDICT: INTACT');
     expect(run.status).toBe(0);

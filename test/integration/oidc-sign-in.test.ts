@@ -15,6 +15,7 @@ import { TestOidcProvider } from '../../gateway/test/support/oidcProvider';
 import { connectAs, type FabricSession } from './support/fabric';
 import { operatorGatewayConfig, startGateway, testGatewayPort, waitUntil, type GatewayProcess } from './support/gatewayProcess';
 import { CHANNEL, gatewaysFile, tlsRootCertOf } from './support/network';
+import { step } from './support/steps';
 
 const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
 const AUDIENCE = 'https://gateway.education.govshare.test';
@@ -74,12 +75,14 @@ async function creatorOf(txId: string): Promise<string> {
 }
 
 describe('a department user signed in with OIDC', () => {
-  let accessToken: string;
+  /** The user's first sign-in, whose token the gateway has seen (which enrols the user with the CA). */
+  const signedIn = step('the user signs in and calls the gateway once', async () => {
+    const accessToken = await provider.signIn(username);
+    return { accessToken, me: await call('GET', '/api/v1/me', accessToken) };
+  });
 
   it('is enrolled with the CA on first use and signs the transaction with its own certificate', async () => {
-    accessToken = await provider.signIn(username);
-
-    const me = await call('GET', '/api/v1/me', accessToken);
+    const { accessToken, me } = await signedIn();
     expect(await me.json()).toEqual({ id: username, role: 'officer', mspId: 'EducationMSP' });
 
     const datasetId = `oidc-${runId}`;
@@ -104,6 +107,7 @@ describe('a department user signed in with OIDC', () => {
   });
 
   it("answers 401 once Education's admin revoked the user's sign-ins", async () => {
+    const { accessToken } = await signedIn();
     const revoked = await call('POST', `/api/v1/admin/sign-ins/${username}/revoke`, gatewaysFile().education.tokens.admin);
     expect(revoked.status).toBe(200);
 
