@@ -199,10 +199,17 @@ export function successesPerSecond(records: readonly RequestRecord[], from: numb
   return buckets;
 }
 
+/** Seconds of each window over which recovered throughput is judged (see recoverySeconds). */
+const RECOVERY_WINDOW_S = 3;
+
 /**
- * Seconds after `killAt` from which throughput stays at or above `threshold` until `until` (the node's restart),
- * judged on 2-s means of the 1-s buckets: at ~6 successes a second, one bucket of 4 beside ones of 7 is the
- * load's own jitter, not a lost recovery (a CI run failed on exactly that). Undefined when it never does.
+ * Seconds after `killAt` from which throughput stays at or above `threshold` until `until` (the node's restart):
+ * the first second i whose own bucket reaches the threshold (commits really flow again at that rate then) and from
+ * which every 3-s window, up to the last one that ends at `until`, has a mean at or above it. Windows, not single
+ * buckets: while a peer is down its department's share of the load is refused by design and the rest runs at
+ * ~6 successes a second, where one bucket of 4 is the load's jitter, not a lost recovery (two CI runs failed on a
+ * single such bucket, one of them the last before the restart). A backlog burst (0 0 0 35 ...) cannot make an
+ * earlier second count: the second itself must reach the threshold. Undefined when it never does.
  */
 export function recoverySeconds(
   records: readonly RequestRecord[],
@@ -211,11 +218,20 @@ export function recoverySeconds(
   threshold: number,
 ): { seconds: number | undefined; buckets: number[] } {
   const buckets = successesPerSecond(records, killAt, Math.floor(until - killAt));
-  const smoothed = buckets.map((b, i) => (i + 1 < buckets.length ? (b + (buckets[i + 1] ?? b)) / 2 : b));
-  for (let i = 0; i < smoothed.length; i++) {
-    if (smoothed.slice(i).every((b) => b >= threshold)) return { seconds: i, buckets };
+  return { seconds: recoveredFrom(buckets, threshold), buckets };
+}
+
+/** The first index from which `buckets` count as recovered (recoverySeconds's rule), or undefined. */
+export function recoveredFrom(buckets: readonly number[], threshold: number, window = RECOVERY_WINDOW_S): number | undefined {
+  const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const windowAt = (j: number): number[] => buckets.slice(Math.max(0, Math.min(j, buckets.length - window)), Math.max(0, Math.min(j, buckets.length - window)) + window);
+  for (let i = 0; i < buckets.length; i++) {
+    if ((buckets[i] ?? 0) < threshold) continue;
+    let held = true;
+    for (let j = i; j < buckets.length && held; j++) held = mean(windowAt(j)) >= threshold;
+    if (held) return i;
   }
-  return { seconds: undefined, buckets };
+  return undefined;
 }
 
 /** The clients of the load: each writer's officer, and Audit's auditor for the reads. */
