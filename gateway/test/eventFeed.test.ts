@@ -92,19 +92,23 @@ describe('the supervisor comes from the channel\'s org roles, not a constant', (
     event(7n, 'c3', { datasetId: 'd3', ownerMsp: 'JusticeMSP', txId: 'c3' }),
   ];
 
-  it('follows a SetOrgConfig that moves the supervisor: the new one sees everything from that event on', async () => {
-    const roles = new MovableSupervisor('AuditMSP');
-    const view = await supervisorView(roles, educationAuditor);
-    // What the peer answers once the OrgConfigChanged block is committed.
-    const moving: SupervisorView = {
+  /** The feed's view of `roles` for `user`, where the OrgConfigChanged event moves the supervisor to EducationMSP. */
+  async function movingToEducation(roles: MovableSupervisor, user: AuthenticatedUser): Promise<SupervisorView> {
+    const view = await supervisorView(roles, user);
+    return {
       current: () => view.current(),
+      // What the peer answers once the OrgConfigChanged block is committed.
       refresh: async () => {
         roles.supervisor = 'EducationMSP';
         await view.refresh();
       },
     };
+  }
 
-    const messages = await collect(history, educationAuditor, undefined, moving);
+  it('follows a SetOrgConfig that moves the supervisor: the new one sees everything from that event on', async () => {
+    const roles = new MovableSupervisor('AuditMSP');
+
+    const messages = await collect(history, educationAuditor, undefined, await movingToEducation(roles, educationAuditor));
 
     expect(messages.map((m) => m.id)).toEqual(['6:b2', '7:c3']);
     expect(roles.reads).toBe(2);
@@ -112,16 +116,8 @@ describe('the supervisor comes from the channel\'s org roles, not a constant', (
 
   it("narrows a former supervisor's feed at the change", async () => {
     const roles = new MovableSupervisor('AuditMSP');
-    const view = await supervisorView(roles, auditAuditor);
-    const moving: SupervisorView = {
-      current: () => view.current(),
-      refresh: async () => {
-        roles.supervisor = 'EducationMSP';
-        await view.refresh();
-      },
-    };
 
-    const messages = await collect(history, auditAuditor, undefined, moving);
+    const messages = await collect(history, auditAuditor, undefined, await movingToEducation(roles, auditAuditor));
 
     expect(messages.map((m) => m.id)).toEqual(['5:a1']);
   });

@@ -169,13 +169,16 @@ function headerOf(bytes: Uint8Array): BlockHeader {
 const scratch = mkdtempSync(path.join(tmpdir(), 'govshare-faults-'));
 let fetchCount = 0;
 
-/** A block ('newest' or a number) as one orderer serves it (peer CLI `channel fetch -o <that orderer>`). */
-export async function ordererBlock(orderer: Orderer, block: number | 'newest'): Promise<common.Block> {
+/**
+ * A block ('newest' or a number) as one orderer serves it (peer CLI `channel fetch -o <that orderer>`), its TLS
+ * certificate checked against its department's CA, or against `tlsCaFile` when given.
+ */
+export async function ordererBlock(orderer: Orderer, block: number | 'newest', tlsCaFile = ordererCaFile(orderer)): Promise<common.Block> {
   fetchCount += 1;
   const file = path.join(scratch, `${orderer}-${String(block)}-${fetchCount}.block`);
   // prettier-ignore
   await script('peer-cli.sh', ['education', 'channel', 'fetch', String(block), file, '-c', CHANNEL,
-    '-o', `127.0.0.1:${ordererPort(orderer)}`, '--tls', '--cafile', ordererCaFile(orderer)], 30_000);
+    '-o', `127.0.0.1:${ordererPort(orderer)}`, '--tls', '--cafile', tlsCaFile], 30_000);
   try {
     return common.Block.deserializeBinary(readFileSync(file));
   } finally {
@@ -192,6 +195,11 @@ export function ordererChainDir(orderer: Orderer): string {
   return path.join(STATE_DIR, 'orgs', departmentOf(orderer), 'nodes', orderer, 'data', 'ledger', 'chains', CHANNEL);
 }
 
+/** A BFT orderer's directory: its MSP (msp/), its TLS key and certificate (tls/) and its state (data/). */
+export function ordererNodeDir(orderer: Orderer): string {
+  return path.join(STATE_DIR, 'orgs', departmentOf(orderer), 'nodes', orderer);
+}
+
 /** A BFT orderer's whole state: its ledger and its SmartBFT write-ahead log. */
 export function ordererDataDir(orderer: Orderer): string {
   return path.join(STATE_DIR, 'orgs', departmentOf(orderer), 'nodes', orderer, 'data');
@@ -202,10 +210,10 @@ export async function runScript(name: string, args: readonly string[], timeoutMs
   return script(name, args, timeoutMs);
 }
 
-/** The orderer's block height (newest block number + 1), or undefined when it cannot serve it. */
-export async function ordererHeight(orderer: Orderer): Promise<number | undefined> {
+/** The orderer's block height (newest block number + 1), or undefined when it cannot serve it (or its TLS is refused). */
+export async function ordererHeight(orderer: Orderer, tlsCaFile?: string): Promise<number | undefined> {
   try {
-    return (await ordererBlockHeader(orderer, 'newest')).number + 1;
+    return headerOf((await ordererBlock(orderer, 'newest', tlsCaFile)).serializeBinary()).number + 1;
   } catch {
     return undefined;
   }
@@ -229,7 +237,7 @@ export interface Heights {
 
 export async function heights(): Promise<Heights> {
   const [o, p] = await Promise.all([
-    Promise.all(ORDERERS.map(ordererHeight)),
+    Promise.all(ORDERERS.map((orderer) => ordererHeight(orderer))),
     Promise.all(DEPARTMENTS.map(peerHeight)),
   ]);
   return {
