@@ -150,7 +150,7 @@ afterAll(async () => {
   writeFileSync(path.join(reportFile === undefined ? path.join(STATE_DIR, 'fault-results') : path.dirname(reportFile), 'byzantine.txt'), text);
 });
 
-describeBft('a Byzantine orderer: its ledger altered on disk', () => {
+describeBft('Byzantine orderers: a ledger altered on disk, an impostor with a foreign identity', () => {
   test('no peer accepts the altered block, even when that orderer is the only one it can reach', async () => {
     const leader = await waitForLeader(30_000);
     const liar = [...ORDERERS].reverse().find((o) => o !== leader) ?? '';
