@@ -14,6 +14,8 @@
 # 6. the committed chaincode definition is approved for the new org (same package installed,
 #    approveformyorg at the current sequence);
 # 7. its gateway starts.
+# In hosts mode (network.sh up --hosts) the department first gets a host of its own: a namespace with its
+# address on the bridge, and its nodes' names in every host's name table.
 # --peer-only (or Raft mode): the department joins with its peer only and runs no orderer.
 # Every step checks what is already done, so re-running after a failure finishes the job.
 set -euo pipefail
@@ -46,10 +48,8 @@ if [[ " ${PEER_ORGS[*]} " != *" $name "* ]] && ((${#PEER_ORGS[@]} + 1 > MAX_ORG_
   die "this network already has ${#PEER_ORGS[@]} departments (${PEER_ORGS[*]}); the port layout holds $MAX_ORG_INDEX (scripts/lib/env.sh, MAX_ORG_INDEX): a further department would reuse another node's ports"
 fi
 [[ -f "$(genesis_block)" ]] || die "the network is not set up: run npm start first"
-# A new host would need its namespace and a line in every host's name table, and its nodes certificates for it.
-if hosts_mode; then
-  die "add-department.sh does not support the hosts topology yet (network.sh up --hosts); add the department on a loopback network (docs/network.md, \"Hosts\")"
-fi
+# shellcheck source=scripts/lib/hosts.sh
+source "$here/lib/hosts.sh"
 mspid="$(msp_id "$name")"
 orderer="$(orderer_name "$name")"
 work="$GOVSHARE_STATE/departments.d/$name"
@@ -260,7 +260,7 @@ make_consenter() {
         },
       };
       fs.writeFileSync(out, JSON.stringify(config));
-    ' "$work/config.json" "$(consenter_id "$orderer")" "$GOVSHARE_HOST" "$(orderer_port "$orderer")" "$mspid" \
+    ' "$work/config.json" "$(consenter_id "$orderer")" "$(node_host "$orderer")" "$(orderer_port "$orderer")" "$mspid" \
       "$home/msp/signcerts/cert.pem" "$home/tls/server.crt" "$work/consenter_config.json"
     update_envelope "$work/consenter_config.json"
     sign_and_submit "add consenter $orderer"
@@ -340,6 +340,9 @@ main() {
   local started=$SECONDS
   [[ ${#existing[@]} -ge 1 ]] || die "no existing department to sign the update"
   register_department
+  # Hosts mode: the department's own host (namespace, address on the bridge) and its nodes' names in every
+  # host's name table, rewritten in place so that the running nodes resolve them too.
+  if hosts_mode; then hosts_up; fi
   start_ca_and_peer
   add_to_channel
   join_and_catch_up

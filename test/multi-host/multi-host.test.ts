@@ -4,7 +4,8 @@
  * gateway run on its own host and listen on its address only; certificates name the hosts; the sharing story runs
  * across the hosts (the payload crosses from Justice's host to Education's over mutual TLS by host name); a host cut
  * off the network, and an orderer and a peer killed on their own hosts, leave the others going, and each catches up
- * when it is back; verify-ledger.sh verifies the ledger on a department's host.
+ * when it is back; verify-ledger.sh verifies the ledger on a department's host. Last, add-department.sh gives a fifth
+ * department a host of its own (it changes the network for good, so it runs after everything else).
  *
  * Run by scripts/test.sh on a network of its own (`npm test`), or by hand on a running multi-host network:
  *   GOVSHARE_STATE=.govshare/multi-host NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects multi-host
@@ -13,9 +14,12 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { canonicalJson } from 'govshare-contract';
+
 import { api as directApi, type ApiResponse } from '../integration/support/http';
 import { DEPARTMENTS, STATE_DIR, addressOf, topology, type Department } from '../integration/support/network';
 import { apiAfterPropagation as api, closePeerSessions } from '../integration/support/propagation';
+import { step } from '../integration/support/steps';
 import { eventually, hostOf, listenersOn, namespaceOf, ordererHeight, pidOf, processesOn, reachable, script } from './hosts';
 
 afterAll(closePeerSessions);
@@ -28,15 +32,6 @@ const hostName = (node: string): string => `${node}.govshare.test`;
 const addressOfOrg = (department: Department): string => addressOf(hostName(`peer0.${department}`));
 
 const runId = `${Date.now().toString(36)}-${process.pid.toString(36)}`;
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const record = value as Record<string, unknown>;
-    return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 function registration(id: string, theme: string): Record<string, unknown> {
   return {
@@ -104,7 +99,6 @@ describe('every organisation on its own host', () => {
       { district: 'SOUTH-2', year: 2025, cases: 9, officer: 'Officer Beta' },
     ];
     const granted = records.map(({ district, year, cases }) => ({ district, year, cases }));
-    let grantId = '';
 
     test('Justice registers and uploads; Education requests; Justice approves; Education fetches the granted fields; Audit sees it all', async () => {
       const registered = await api('justice', 'POST', '/api/v1/datasets', { body: registration(datasetId, 'justice') });
@@ -124,7 +118,7 @@ describe('every organisation on its own host', () => {
         },
       });
       expect(requested.status).toBe(201);
-      grantId = String(requested.body.id);
+      const grantId = String(requested.body.id);
 
       const approved = await api('justice', 'POST', `/api/v1/grants/${grantId}/approve`, { role: 'approver' });
       expect(approved.status).toBe(200);
@@ -259,5 +253,45 @@ describe('every organisation on its own host', () => {
     for (const department of DEPARTMENTS) {
       expect(output).toMatch(new RegExp(`${hostOf(department)}\\s+${addressOfOrg(department).replaceAll('.', '\\.')}\\s+UP`));
     }
+  });
+  describe('a department added later gets a host of its own', () => {
+    const NAME = 'health';
+    const added = step(`add-department.sh ${NAME} on the multi-host network`, () => script('add-department.sh', [NAME], 900_000));
+    const addressOfHealth = (): string => addressOf(hostName(`peer0.${NAME}`));
+
+    test("add-department.sh gives Health its own namespace and address, names it in every host's table, and makes its orderer a consenter", async () => {
+      const output = await added();
+      console.log(`[multi-host] ${output.split('\n').filter((line) => line.includes(' added to ')).join('')}`);
+
+      expect(output).toContain(`department ${NAME} (HealthMSP) added to govchannel`);
+      expect(output).toMatch(/orderer0\.health is consenter 5 of govchannel: 5 consenters/);
+      for (const daemon of [`ca.${NAME}`, `orderer0.${NAME}`, `peer0.${NAME}`, `gateway.${NAME}`]) {
+        expect([daemon, await namespaceOf(pidOf(daemon))]).toEqual([daemon, hostOf(NAME)]);
+      }
+      expect(addressOfHealth()).toMatch(/^10\.231\.\d+\.\d+$/);
+      expect((await listenersOn(hostOf(NAME))).filter((address) => !address.startsWith(`${addressOfHealth()}:`))).toEqual([]);
+      for (const host of [...DEPARTMENTS, NAME].map(hostOf)) {
+        expect([host, readFileSync(`/etc/netns/${host}/hosts`, 'utf8').includes(hostName(`peer0.${NAME}`))]).toEqual([host, true]);
+      }
+      const certificate = new X509Certificate(readFileSync(path.join(STATE_DIR, 'orgs', NAME, 'nodes', `peer0.${NAME}`, 'tls', 'server.crt')));
+      expect(certificate.checkHost(hostName(`peer0.${NAME}`))).toBe(hostName(`peer0.${NAME}`));
+    }, 900_000);
+
+    test("Health's gateway serves by host name from its host: a dataset it registers reads back through Education's", async () => {
+      await added(); // fails, with the script's output, when add-department.sh did
+      const health = NAME as Department;
+      const id = `multi-host-health-${runId}`;
+      const registered = await api(health, 'POST', '/api/v1/datasets', { body: registration(id, 'health') });
+      expect(registered.status).toBe(201);
+      expect(registered.body).toMatchObject({ id, ownerMsp: 'HealthMSP' });
+
+      const read = await eventually(
+        `${id} on Education's peer`,
+        () => directApi('education', 'GET', `/api/v1/datasets/${id}`),
+        (response: ApiResponse) => response.status === 200,
+        30_000,
+      );
+      expect(read.body).toMatchObject({ id, ownerMsp: 'HealthMSP' });
+    }, 300_000);
   });
 });
