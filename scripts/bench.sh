@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm run bench`: side-by-side benchmarks on the running network (start it with `npm start`).
-# Deploys the single-putState baseline chaincode beside govshare (a no-op when already deployed),
+# Deploys the baseline chaincodes beside govshare (a no-op when already deployed): the single-putState
+# benchnoop, and fabric-samples' asset-transfer-basic when its sources are at hand (scripts/lib/samples.sh),
 # then runs bench/src/run.ts. Settings: BENCH_CONCURRENCY, BENCH_SECONDS, BENCH_ROUNDS, BENCH_RATE;
 # block cutting: GOVSHARE_BATCH_TIMEOUT / GOVSHARE_MAX_MESSAGE_COUNT when the channel is created.
 # BENCH_PARTS picks comparisons (p1-submit,p1-evaluate,p2,p3, and consensus: BFT vs Raft on a second
@@ -16,6 +17,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib/env.sh"
 # shellcheck source=scripts/lib/node-deps.sh
 source "$here/lib/node-deps.sh"
+# shellcheck source=scripts/lib/samples.sh
+source "$here/lib/samples.sh"
 ensure_node_deps
 
 curl -fs --max-time 2 "http://$GOVSHARE_HOST:$(gateway_port education)/readyz" >/dev/null ||
@@ -38,6 +41,13 @@ if ((current_limit < bench_limit)); then
   trap restore_gateways EXIT
 fi
 "$here/deploy-chaincode.sh" --name benchnoop --source "$GOVSHARE_ROOT/bench/noop-chaincode"
+# fabric-samples' asset-transfer-basic beside it (P2's second baseline), when its sources are at hand.
+if basic="$(build_asset_transfer_basic)"; then
+  "$here/deploy-chaincode.sh" --name basic --source "$basic"
+  export BENCH_ASSET_TRANSFER_BASIC_DEPLOYED=basic
+else
+  step "asset-transfer-basic is not available (above): P2 runs without that baseline"
+fi
 cd "$GOVSHARE_ROOT"
 npx tsc -p bench/tsconfig.json
 if [[ "${1:-}" == cpu ]]; then

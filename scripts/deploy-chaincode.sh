@@ -4,8 +4,9 @@
 # The package is reproducible (same code, same package id), so re-running with unchanged code is a
 # no-op, and changed code becomes the next sequence: an in-place upgrade that keeps all state.
 #   deploy-chaincode.sh                              the govshare chaincode (chaincode/, TypeScript)
-#   deploy-chaincode.sh --name N --source DIR        a plain JavaScript chaincode from DIR whose
-#                                                    dependencies are among govshare's (benchmarks)
+#   deploy-chaincode.sh --name N --source DIR        a built JavaScript chaincode from DIR: with its own
+#                                                    node_modules (asset-transfer-basic), or else with
+#                                                    dependencies among govshare's (benchnoop)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/lib/env.sh
@@ -59,6 +60,12 @@ stage_package() {
     pkg.engines = { ...pkg.engines, node: process.argv[2] };
     fs.writeFileSync(process.argv[1], JSON.stringify(pkg, null, 2) + "\n");
   ' "$stage/package.json" "$GOVSHARE_NODE_VERSION"
+  # A chaincode built with its own lockfile (a baseline such as asset-transfer-basic) brings its own production
+  # node_modules: it runs on those, not on govshare's.
+  if [[ -n "$SOURCE_DIR" && -d "$SOURCE_DIR/node_modules" ]]; then
+    [[ -f "$stage/node_modules/fabric-shim/cli.js" ]] || die "$SOURCE_DIR/node_modules has no fabric-shim"
+    return
+  fi
   local dep
   while read -r dep; do
     [[ "$dep" == "$GOVSHARE_ROOT/node_modules/"* ]] || continue
