@@ -49,6 +49,9 @@ build_asset_transfer_basic() {
   (cd "$sources" && tar --exclude=./node_modules --exclude=./dist -cf - .) | tar -C "$out" -xf -
   (cd "$out" && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build && npm prune --omit=dev --no-audit --no-fund --loglevel=error) >&2 ||
     { echo "building asset-transfer-basic failed" >&2; return 1; }
+  # The peer unpacks a chaincode package with regular files and directories only: npm's node_modules/.bin
+  # links (the chaincode's start script is not used; the builder runs fabric-shim's cli.js) must go.
+  find "$out/node_modules" -type l -delete
   echo "$digest" >"$stamp"
   echo "$out"
 }
