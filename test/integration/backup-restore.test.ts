@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { api } from './support/http';
+import { apiAfterPropagation, closePeerSessions } from './support/propagation';
 import { consensusMode, gatewaysFile, ordererOf, REPO_ROOT, STATE_DIR } from './support/network';
 import { answered, step } from './support/steps';
 
@@ -60,17 +61,22 @@ const recordsOf = (seed: number) => [
 /** The fingerprint the gateway commits for an upload: SHA-256 of the records as JSON with sorted keys. */
 const fingerprintOf = (records: ReturnType<typeof recordsOf>): string => sha256(JSON.stringify(records.map((r) => ({ amount: r.amount, region: r.region }))));
 
+/*
+ * The setup's writes wait until every peer has their block (apiAfterPropagation): another department acts on each
+ * next, and its peer must already hold what it acts on (a CI run got 404 GRANT_NOT_FOUND approving a request that
+ * the owner's peer had not yet committed).
+ */
 async function registerWithData(department: 'finance' | 'education', id: string, seed: number): Promise<void> {
-  const registered = await api(department, 'POST', '/api/v1/datasets', {
+  const registered = await apiAfterPropagation(department, 'POST', '/api/v1/datasets', {
     body: { id, title: `Dataset ${id}`, description: 'Backup and restore test data', classification: 'INTERNAL', fingerprint: '0'.repeat(64), fields },
   });
   expect(registered.status).toBe(201);
-  const uploaded = await api(department, 'PUT', `/api/v1/datasets/${id}/data`, { body: recordsOf(seed) });
+  const uploaded = await apiAfterPropagation(department, 'PUT', `/api/v1/datasets/${id}/data`, { body: recordsOf(seed) });
   expect(uploaded.status).toBe(200);
 }
 
 async function grant(requester: 'finance' | 'education', owner: 'finance' | 'education', datasetId: string): Promise<void> {
-  const requested = await api(requester, 'POST', '/api/v1/grants', {
+  const requested = await apiAfterPropagation(requester, 'POST', '/api/v1/grants', {
     body: {
       datasetId,
       purpose: { code: 'POLICY_EVALUATION', text: 'Budget against pupil numbers' },
@@ -81,7 +87,7 @@ async function grant(requester: 'finance' | 'education', owner: 'finance' | 'edu
     },
   });
   expect(requested.status).toBe(201);
-  const approved = await api(owner, 'POST', `/api/v1/grants/${String(requested.body.id)}/approve`, { role: 'approver', body: {} });
+  const approved = await apiAfterPropagation(owner, 'POST', `/api/v1/grants/${String(requested.body.id)}/approve`, { role: 'approver', body: {} });
   expect(approved.status).toBe(200);
 }
 
@@ -101,6 +107,7 @@ const ids = {
   education: `edu-shared-${runId}`,
 };
 afterAll(() => {
+  closePeerSessions();
   rmSync(scratch, { recursive: true, force: true });
 });
 
