@@ -126,8 +126,19 @@ committed_field() { # committed_field <version|sequence|approvals.<MSP id>>: of 
       } catch { /* none */ } });' "$1"
 }
 
-orderer_flags() { # orderer_flags <org>: that org's admin submits through the orderer it trusts (admin.sh)
-  echo -o "$(orderer_address "$1")" --tls --cafile "$(orderer_ca "$1")"
+# orderers_for <org>: the orderers that org's admin tries, its own (orderer_for) first, then the others.
+# Going through another department's orderer trusts it with nothing but passing the signed transaction on
+# (it cannot alter it); it is what keeps a deploy going when the own orderer accepts a transaction and never
+# orders it, as a SmartBFT follower caught in same-height syncs was seen to do under load
+# (hyperledger-labs/SmartBFT#663, not in Fabric 3.1.5).
+orderers_for() {
+  local own other
+  own="$(orderer_for "$1")"
+  echo "$own"
+  for other in "${ORDERERS[@]}"; do [[ "$other" == "$own" ]] || echo "$other"; done
+}
+orderer_node_flags() { # orderer_node_flags <orderer node>
+  echo -o "$(node_host "$1"):$(orderer_port "$1")" --tls --cafile "$(orderer_node_ca "$1")"
 }
 
 install_everywhere() {
@@ -142,15 +153,33 @@ install_everywhere() {
   for pid in "${pids[@]}"; do wait "$pid" || die "chaincode install failed; see $LOG_DIR/deploy.log"; done
 }
 
-# approve_for <org> <label> <sequence>: that org approves the definition with its own installed package.
+# approved_by <org> <package id> <sequence>: that org's approval of this package at this sequence is committed.
+approved_by() {
+  local approved
+  approved="$(peer_as_admin "$1" lifecycle chaincode queryapproved -C "$CHANNEL_NAME" -n "$CHAINCODE_NAME" \
+    --sequence "$3" -O json 2>/dev/null)" || return 1
+  # The package id is in source.Type.LocalPackage.package_id (the CLI marshals the proto with encoding/json).
+  [[ "$approved" == *"\"$2\""* ]]
+}
+
+# approve_for <org> <label> <sequence>: that org approves the definition with its own installed package,
+# through its own orderer or, when that one does not order the approval, through the others in turn.
 approve_for() {
-  local org="$1" label="$2" sequence="$3" package_id
+  local org="$1" label="$2" sequence="$3" package_id orderer
   package_id="$(installed_package_id "$org" "$label")"
   [[ -n "$package_id" ]] || die "package $label is not installed on $(peer_name "$org")"
-  # shellcheck disable=SC2046 # orderer_flags is a list of words
-  peer_as_admin "$org" lifecycle chaincode approveformyorg $(orderer_flags "$org") -C "$CHANNEL_NAME" \
-    -n "$CHAINCODE_NAME" --version "$label" --package-id "$package_id" --sequence "$sequence" \
-    >>"$LOG_DIR/deploy.log" 2>&1 || die "approval by $org failed; see $LOG_DIR/deploy.log"
+  for orderer in $(orderers_for "$org"); do
+    # shellcheck disable=SC2046 # orderer_node_flags is a list of words
+    if peer_as_admin "$org" lifecycle chaincode approveformyorg $(orderer_node_flags "$orderer") -C "$CHANNEL_NAME" \
+      -n "$CHAINCODE_NAME" --version "$label" --package-id "$package_id" --sequence "$sequence" \
+      >>"$LOG_DIR/deploy.log" 2>&1; then
+      return
+    fi
+    # Ordered after all (late), or by a retry that raced it: the approval is there either way.
+    approved_by "$org" "$package_id" "$sequence" && return
+    step "the approval by $org through $orderer did not commit; trying the next orderer (see $LOG_DIR/deploy.log)"
+  done
+  die "approval by $org failed through every orderer; see $LOG_DIR/deploy.log"
 }
 
 approve_and_commit() {
@@ -164,10 +193,18 @@ approve_and_commit() {
     peers+=(--peerAddresses "$(node_host "$(peer_name "$org")"):$(peer_port "$org")" --tlsRootCertFiles "$(ca_cert "$org")")
   done
   step "committing sequence $sequence to $CHANNEL_NAME"
-  # shellcheck disable=SC2046
-  peer_as_admin education lifecycle chaincode commit $(orderer_flags education) -C "$CHANNEL_NAME" \
-    -n "$CHAINCODE_NAME" --version "$label" --sequence "$sequence" "${peers[@]}" \
-    >>"$LOG_DIR/deploy.log" 2>&1 || die "commit failed; see $LOG_DIR/deploy.log"
+  local orderer
+  for orderer in $(orderers_for education); do
+    # shellcheck disable=SC2046
+    if peer_as_admin education lifecycle chaincode commit $(orderer_node_flags "$orderer") -C "$CHANNEL_NAME" \
+      -n "$CHAINCODE_NAME" --version "$label" --sequence "$sequence" "${peers[@]}" \
+      >>"$LOG_DIR/deploy.log" 2>&1; then
+      return
+    fi
+    [[ "$(committed_field sequence)" == "$sequence" ]] && return
+    step "the commit through $orderer did not commit; trying the next orderer (see $LOG_DIR/deploy.log)"
+  done
+  die "commit failed through every orderer; see $LOG_DIR/deploy.log"
 }
 
 # approve_where_missing <label>: on a grown network, an org that joined the channel after the definition

@@ -2,11 +2,13 @@
  * The BFT ordering service as the channel really has it (the default mode): every department runs one
  * SmartBFT consenter of its own, enrolled from its own CA and keeping its state under its own org
  * directory; no separate orderer organisation exists; a department's admin cannot operate another
- * department's orderer; `network.sh status` names each consenter, its org, and the leader they follow.
+ * department's orderer; `network.sh status` names each consenter, its org, and the leader they follow; and
+ * deploy-chaincode.sh reaches the ordering service through another department's orderer when an admin's own
+ * orderer does not order its transaction.
  */
 import { common, msp, orderer } from '@hyperledger/fabric-protos';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
@@ -148,4 +150,42 @@ describeBft('BFT ordering: one consenter per department', () => {
     const leader = rows[0]?.split(' ')[1] ?? '';
     expect(status.output).toMatch(new RegExp(`BFT leader of govchannel: ${leader.replace('.', '\\.')} \\(view \\d+, seen by ${String(departments.length)} of ${String(departments.length)} consenters\\)`));
   });
+  test("deploy-chaincode.sh goes on through another department's orderer while an admin's own orderer is down, and that orderer catches up", async () => {
+    // A copy of the benchmarks' noop chaincode under a name of its own: a new definition, so every org approves.
+    const source = path.join(work, 'fallback-noop');
+    cpSync(path.join(REPO_ROOT, 'bench', 'noop-chaincode'), source, { recursive: true });
+    const pkg = JSON.parse(readFileSync(path.join(source, 'package.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(path.join(source, 'package.json'), JSON.stringify({ ...pkg, name: 'govshare-fallback-noop' }, null, 2));
+    const network = (...args: string[]) => run('bash', [path.join(REPO_ROOT, 'scripts', 'network.sh'), ...args]);
+    const own = ordererOf('finance').name;
+    expect(network('stop', own).status).toBe(0);
+    let deployed: { status: number | null; output: string };
+    try {
+      const deploy = spawnSync('bash', [path.join(REPO_ROOT, 'scripts', 'deploy-chaincode.sh'), '--name', 'fallbacknoop', '--source', source], {
+        encoding: 'utf8',
+        timeout: 600_000,
+        cwd: REPO_ROOT,
+      });
+      deployed = { status: deploy.status, output: `${deploy.stdout}${deploy.stderr}` };
+    } finally {
+      expect(network('start', own).status).toBe(0);
+    }
+    expect(deployed.output).toContain(`the approval by finance through ${own} did not commit; trying the next orderer`);
+    expect(deployed.output).toMatch(/chaincode fallbacknoop \(fallbacknoop_\w+\) serving on every peer/);
+    expect(deployed.status).toBe(0);
+
+    // The restarted orderer takes the blocks it missed: every orderer and peer at one height (network.sh status,
+    // the node table: NODE PID PORT STATE HEIGHT).
+    const nodeHeights = (): string[] => {
+      const table = network('status').output.split('\n\n')[0] ?? '';
+      return [...table.matchAll(/^(?:orderer|peer0\.)\S+\s+\d+\s+\d+\s+up\s+(\d*)$/gm)].map((row) => row[1] ?? '');
+    };
+    let heights = nodeHeights();
+    for (let attempt = 0; attempt < 60 && !(heights.length === 2 * consenterDepartments().length && new Set(heights).size === 1 && heights[0] !== ''); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      heights = nodeHeights();
+    }
+    expect(heights).toHaveLength(2 * consenterDepartments().length);
+    expect(new Set(heights).size).toBe(1);
+  }, 600_000);
 });
