@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run test:unit`: the fast tier, no network. Typecheck, lint, import cycles and the unit tests of every
-# workspace (contract, chaincode, gateway, the scripts' own tests), side by side: jest runs one worker on a
-# 2-core machine, so typecheck and lint use the other core meanwhile. Each part's output is printed whole once
+# workspace (contract, chaincode, gateway, the scripts' own tests), side by side: jest (2 workers) while
+# typecheck, lint and the cycle check run one after the other beside it. Each part's output is printed whole once
 # it ends, in a fixed order; the last line is "N passed, N failed" over the four parts.
 #
 # Warm runs reuse tsc's incremental build info and ESLint's cache (node_modules/.cache/eslint, keyed on file

@@ -150,14 +150,18 @@ describeBft('BFT ordering: one consenter per department', () => {
     const leader = rows[0]?.split(' ')[1] ?? '';
     expect(status.output).toMatch(new RegExp(`BFT leader of govchannel: ${leader.replace('.', '\\.')} \\(view \\d+, seen by ${String(departments.length)} of ${String(departments.length)} consenters\\)`));
   });
-  test("deploy-chaincode.sh goes on through another department's orderer while an admin's own orderer is down, and that orderer catches up", async () => {
+  test("deploy-chaincode.sh goes on through another department's orderer while an admin's own orderer (a follower) is down, and that orderer catches up", async () => {
     // A copy of the benchmarks' noop chaincode under a name of its own: a new definition, so every org approves.
     const source = path.join(work, 'fallback-noop');
     cpSync(path.join(REPO_ROOT, 'bench', 'noop-chaincode'), source, { recursive: true });
     const pkg = JSON.parse(readFileSync(path.join(source, 'package.json'), 'utf8')) as Record<string, unknown>;
     writeFileSync(path.join(source, 'package.json'), JSON.stringify({ ...pkg, name: 'govshare-fallback-noop' }, null, 2));
     const network = (...args: string[]) => run('bash', [path.join(REPO_ROOT, 'scripts', 'network.sh'), ...args]);
-    const own = ordererOf('finance').name;
+    // A follower, not the leader: stopping the leader would add view changes to what this test is about, and in
+    // one CI run a consenter then stayed behind in the old view (SmartBFT's same-height syncs, docs/network.md).
+    const leader = /BFT leader of govchannel: (orderer0\.\w+)/.exec(network('status').output)?.[1];
+    const department = consenterDepartments().find((d) => d !== 'education' && ordererOf(d).name !== leader) ?? 'finance';
+    const own = ordererOf(department).name;
     expect(network('stop', own).status).toBe(0);
     let deployed: { status: number | null; output: string };
     try {
@@ -170,7 +174,7 @@ describeBft('BFT ordering: one consenter per department', () => {
     } finally {
       expect(network('start', own).status).toBe(0);
     }
-    expect(deployed.output).toContain(`the approval by finance through ${own} did not commit; trying the next orderer`);
+    expect(deployed.output).toContain(`the approval by ${department} through ${own} did not commit; trying the next orderer`);
     expect(deployed.output).toMatch(/chaincode fallbacknoop \(fallbacknoop_\w+\) serving on every peer/);
     expect(deployed.status).toBe(0);
 
