@@ -21,6 +21,8 @@ import { connectAs, type FabricSession } from '../integration/support/fabric';
 import { DEPARTMENTS, mspIdOf, STATE_DIR } from '../integration/support/network';
 import {
   BFT,
+  consenterViews,
+  describeRestarts,
   killNode,
   nodeStates,
   ordererBlock,
@@ -35,6 +37,7 @@ import {
   settle,
   sleep,
   startNode,
+  waitForConsentersInStep,
   waitForConvergence,
   waitForLeader,
 } from './cluster';
@@ -248,9 +251,12 @@ describeBft('Byzantine orderers: a ledger altered on disk, an impostor with a fo
     report(`  ${liar}'s block file repaired; it serves the original block ${probeBlock} again`);
     // It takes part in consensus again (and the next test finds 4 consenters in step).
     const settled = await settle(`${probeId}-settle`);
-    report(`  after the repair: 2 probe rounds committed with ${liar} back, all orderers and peers at height ${settled.height} (${(settled.waitedMs / 1000).toFixed(1)}s)`);
+    report(`  after the repair: 2 probe rounds committed with ${liar} back, all orderers and peers at height ${settled.height} (${(settled.waitedMs / 1000).toFixed(1)}s)${describeRestarts(settled.restarted)}`);
   });
   test("an impostor on an orderer's address, with keys from a CA the channel does not know, orders nothing and no peer or consenter takes anything from it", async () => {
+    // With one consenter replaced, a submit needs every other one (the peers' gateways want a BFT quorum of
+    // orderers to accept it): the test starts from 4 consenters in one view, at one height.
+    const inStep = await waitForConsentersInStep(CONVERGENCE_TIMEOUT_MS);
     const leader = await waitForLeader(30_000);
     const impostorAt = ORDERERS.find((o) => o !== leader) ?? '';
     const honest = ORDERERS.filter((o) => o !== impostorAt);
@@ -274,14 +280,21 @@ describeBft('Byzantine orderers: a ledger altered on disk, an impostor with a fo
     } catch (err) {
       started = `refused to start (${(err instanceof Error ? err.message : String(err)).split('\n').slice(-2).join(' ').slice(0, 200)})`;
     }
-    report(`  impostor on ${impostorAt}'s address (MSP id of ${impostorAt}, keys of a foreign CA): ${started}; chain height before ${heightBefore}`);
+    report(
+      `  impostor on ${impostorAt}'s address (MSP id of ${impostorAt}, keys of a foreign CA): ${started}; chain height before ${heightBefore}; ` +
+        `all 4 consenters had been in one view (leader ${leader}) after ${(inStep.waitedMs / 1000).toFixed(1)}s`,
+    );
 
     // 2. The honest consenters go on ordering without it (3 of 4 is a quorum), whatever it does.
     const probeId = `impostor-${runId}`;
     const writes = [];
     for (let i = 0; i < 6; i += 1) writes.push(await registerDataset(WRITERS[i % WRITERS.length] ?? 'education', `${probeId}-${String(i)}`, () => 0));
     const committed = writes.filter(isSuccess).length;
-    report(`  with the impostor up: ${committed} of ${writes.length} registrations committed by the honest consenters`);
+    const failures = writes.filter((w) => !isSuccess(w)).map((w) => `${String(w.outcome)} ${w.code ?? ''} ${w.detail?.slice(0, 160) ?? ''}`.trim());
+    report(
+      `  with the impostor up: ${committed} of ${writes.length} registrations committed by the honest consenters` +
+        (failures.length === 0 ? '' : `; failed: ${failures.join(' | ')}; consenters: ${[...(await consenterViews())].map(([o, v]) => `${o} ${v ?? '-'}`).join(', ')}`),
+    );
     expect(committed).toBe(writes.length);
 
     // 3. A client that trusts the department's CA refuses the impostor's TLS; what it holds, it had before.
@@ -319,6 +332,6 @@ describeBft('Byzantine orderers: a ledger altered on disk, an impostor with a fo
     // 5. The real orderer comes back with its own keys and catches up.
     await putBackHonestIdentity();
     const settled = await settle(`${probeId}-settle`);
-    report(`  ${impostorAt} back with its own keys: all orderers and peers at height ${settled.height} (${(settled.waitedMs / 1000).toFixed(1)}s)`);
+    report(`  ${impostorAt} back with its own keys: all orderers and peers at height ${settled.height} (${(settled.waitedMs / 1000).toFixed(1)}s)${describeRestarts(settled.restarted)}`);
   });
 });

@@ -131,6 +131,50 @@ export async function leaders(): Promise<LeaderView[]> {
   return leader === undefined ? [] : [{ leader, view: view ?? 0 }];
 }
 
+/**
+ * BFT: the (view, leader id) each consenter reports, undefined where its metrics do not answer. A
+ * consenter that lags in an older view still accepts nothing the others order in the new one; the
+ * peers' gateways send a BFT submit to every orderer and need a quorum of them to accept it, so with
+ * one consenter down every other one has to be in step.
+ */
+export async function consenterViews(): Promise<Map<Orderer, string | undefined>> {
+  const texts = await Promise.all(ORDERERS.map(async (orderer) => metricsOf(ordererOpsPort(orderer))));
+  return new Map(
+    ORDERERS.map((orderer, i) => {
+      const text = texts[i];
+      const view = text === undefined ? undefined : channelMetric(text, 'consensus_smartbft_view_number');
+      const leaderId = text === undefined ? undefined : channelMetric(text, 'consensus_smartbft_view_leader_id');
+      return [orderer, view === undefined || leaderId === undefined ? undefined : `view ${String(view)} leader ${String(leaderId)}`];
+    }),
+  );
+}
+
+/** How long settle() gives a consenter with the others' blocks to reach their view before restarting it. */
+const IN_STEP_GRACE_MS = 20_000;
+
+/**
+ * Waits (bounded) until every consenter reports the same view and leader and every orderer and peer the
+ * same height (Raft: until the heights converge). Throws with what each one reported.
+ */
+export async function waitForConsentersInStep(timeoutMs: number): Promise<{ height: number; waitedMs: number }> {
+  const started = Date.now();
+  for (;;) {
+    const views = BFT ? await consenterViews() : new Map<Orderer, string>();
+    const distinct = new Set(views.values());
+    const height = converged(await heights());
+    if (height !== undefined && (!BFT || (distinct.size === 1 && !distinct.has(undefined)))) return { height, waitedMs: Date.now() - started };
+    if (Date.now() - started > timeoutMs) {
+      const seen = [...views].map(([o, v]) => `${o}: ${v ?? 'no metrics'}`).join(', ');
+      throw new Error(`the consenters were not in step within ${String(timeoutMs)} ms (height ${height === undefined ? 'differs' : String(height)}; ${seen})`);
+    }
+    await sleep(1_000);
+  }
+}
+
+/** For a report line: the consenters settle() had to restart, if any. */
+export const describeRestarts = (restarted: readonly Orderer[]): string =>
+  restarted.length === 0 ? '' : `; restarted ${restarted.join(', ')}, which had the blocks but stayed in an older view`;
+
 export const describeLeader = (l: LeaderView): string => (l.view === undefined ? l.leader : `${l.leader} (view ${String(l.view)})`);
 
 /** The one leader, waiting (bounded) while an election or a view change is under way. */
@@ -334,7 +378,11 @@ export function cleanupScratch(): void {
  * Settling makes each restarted node do its catching-up while the network is quiet, so that the next test
  * starts from 4 consenters in step rather than one fault already spent. Fails if a round does not commit.
  */
-export async function settle(probeId: string, rounds = 2, timeoutMs = 60_000): Promise<{ height: number; waitedMs: number }> {
+export async function settle(
+  probeId: string,
+  rounds = 2,
+  timeoutMs = 60_000,
+): Promise<{ height: number; waitedMs: number; restarted: readonly Orderer[] }> {
   const started = Date.now();
   let height = 0;
   for (let round = 0; round < rounds; round += 1) {
@@ -349,5 +397,26 @@ export async function settle(probeId: string, rounds = 2, timeoutMs = 60_000): P
     }
     height = (await waitForConvergence(Math.max(1_000, timeoutMs - (Date.now() - started)))).height;
   }
-  return { height, waitedMs: Date.now() - started };
+  // Settled means every consenter takes part again, not only that the blocks reached it. One that has the
+  // blocks but stays in an older view (SmartBFT's same-height sync, hyperledger-labs/SmartBFT#663) is
+  // restarted once: on start it takes the view from its last block. The restart is returned, to be reported.
+  const restarted: Orderer[] = [];
+  try {
+    height = (await waitForConsentersInStep(Math.min(IN_STEP_GRACE_MS, Math.max(1_000, timeoutMs - (Date.now() - started))))).height;
+  } catch (err) {
+    if (!BFT) throw err;
+    const views = await consenterViews();
+    const counts = new Map<string | undefined, number>();
+    for (const v of views.values()) counts.set(v, (counts.get(v) ?? 0) + 1);
+    const majority = [...counts].find(([v, n]) => v !== undefined && n >= ORDERING_QUORUM)?.[0];
+    if (majority === undefined) throw err;
+    for (const [orderer, view] of views) {
+      if (view === majority) continue;
+      await script('network.sh', ['stop', orderer]);
+      await startNode(orderer);
+      restarted.push(orderer);
+    }
+    height = (await waitForConsentersInStep(Math.max(IN_STEP_GRACE_MS, timeoutMs - (Date.now() - started)))).height;
+  }
+  return { height, waitedMs: Date.now() - started, restarted };
 }

@@ -22,6 +22,7 @@ import {
   BFT,
   cleanupScratch,
   describeLeader,
+  describeRestarts,
   killNode,
   leaders,
   lookupTransaction,
@@ -168,7 +169,7 @@ beforeAll(async () => {
   startHeight = settled.height;
   const waited = await waitForRateLimitHeadroom(seedId);
   if (waited.length > 0) report(`before the load, rate-limit windows: ${waited.join('; ')}`);
-  report(`before the load: seed and 2 probe rounds committed, all orderers and peers at height ${startHeight} (${fmt(settled.waitedMs / 1000)}s)`);
+  report(`before the load: seed and 2 probe rounds committed, all orderers and peers at height ${startHeight} (${fmt(settled.waitedMs / 1000)}s)${describeRestarts(settled.restarted)}`);
 });
 
 afterAll(async () => {
@@ -176,7 +177,7 @@ afterAll(async () => {
     await restoreAllNodes();
     // The next user of the network (the Byzantine test, add-department) gets 4 consenters in step.
     const settled = await settle(`faults-${runId}-after`);
-    report(`after the tests: every node up, 2 probe rounds committed, all at height ${settled.height} (${fmt(settled.waitedMs / 1000)}s); host load average ${hostLoad()}`);
+    report(`after the tests: every node up, 2 probe rounds committed, all at height ${settled.height} (${fmt(settled.waitedMs / 1000)}s)${describeRestarts(settled.restarted)}; host load average ${hostLoad()}`);
   } finally {
     for (const session of sessions.values()) session.close();
     cleanupScratch();
