@@ -2,11 +2,10 @@
 # `npm run bench`: side-by-side benchmarks on the running network (start it with `npm start`).
 # Deploys the baseline chaincodes beside govshare (a no-op when already deployed): the single-putState
 # benchnoop, and fabric-samples' asset-transfer-basic when its sources are at hand (scripts/lib/samples.sh),
-# then runs bench/src/run.ts. Settings: BENCH_CONCURRENCY, BENCH_SECONDS, BENCH_ROUNDS, BENCH_RATE;
+# then runs the capacity sweep (bench/src/sweep.ts) and bench/src/run.ts; both rewrite their tables in
+# bench/RESULTS.md. Settings: BENCH_CONCURRENCY, BENCH_SECONDS, BENCH_ROUNDS, BENCH_RATE;
 # block cutting: GOVSHARE_BATCH_TIMEOUT / GOVSHARE_MAX_MESSAGE_COUNT when the channel is created.
-# BENCH_PARTS picks comparisons (p1-submit,p1-evaluate,p2,p3, and consensus: BFT vs Raft on a second
-# network, scripts/bench-consensus.sh); BENCH_EVALUATE_CONCURRENCY=8,16,32 runs
-# P1 evaluate at each. `npm run bench -- cpu` instead measures the CPU time per P1 evaluate of each
+# BENCH_PARTS picks parts (below); BENCH_EVALUATE_CONCURRENCY=8,16,32 runs P1 evaluate at each. `npm run bench -- cpu` instead measures the CPU time per P1 evaluate of each
 # process (bench/src/cpu.ts).
 # The gateways' per-token rate limit (600/min by default) would turn P1 into a test of the limiter:
 # when it is lower than BENCH_RATE_LIMIT (1000000/min), the gateways are restarted with that limit for
@@ -58,9 +57,18 @@ if [[ "${1:-}" == sweep ]]; then
   node bench/dist/bench/src/sweep.js
   exit
 fi
-# BENCH_PARTS may name "consensus" (BFT vs Raft, scripts/bench-consensus.sh) beside run.ts's parts.
-parts="${BENCH_PARTS:-p1-submit,p1-evaluate,p2,p3,consensus}"
-other_parts="$(tr ',' '\n' <<<"$parts" | grep -vx consensus | paste -sd, -)" || true
+# The default run: the capacity sweep first, then P1–P3 at capacity (closed loops of BENCH_CONCURRENCY, 96 in
+# flight, past the knee of the register curve; P3 at half the register capacity the sweep just found), then
+# BFT vs Raft. BENCH_PARTS picks parts: sweep, p1-submit, p1-evaluate, p2, p3 (run.ts) and consensus
+# (scripts/bench-consensus.sh, a second network).
+parts="${BENCH_PARTS:-sweep,p1-submit,p1-evaluate,p2,p3,consensus}"
+if [[ ",$parts," == *",sweep,"* ]]; then
+  node bench/dist/bench/src/sweep.js
+  # shellcheck disable=SC2012 # the newest of our own timestamped files: names without spaces
+  BENCH_SWEEP_RESULTS="$(ls -t bench/results/sweep-*.json | head -1)"
+  export BENCH_SWEEP_RESULTS
+fi
+other_parts="$(tr ',' '\n' <<<"$parts" | grep -vxE 'consensus|sweep' | paste -sd, -)" || true
 if [[ -n "$other_parts" ]]; then
   BENCH_PARTS="$other_parts" node bench/dist/bench/src/run.js
 fi

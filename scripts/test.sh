@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: typecheck + lint, unit tests, then integration tests against a real Fabric network, then
-# the fault suite on a network of its own (test-faults.sh), then the multi-host tests on a network with
-# every organisation on its own host (test-multi-host.sh).
+# the fault suite on a network of its own (test-faults.sh), then the fault suite again and the multi-host
+# tests on a network with every organisation on its own host (test-multi-host.sh).
 # If a network with ready gateways is already running it is reused (the checkout's chaincode is
 # deployed to it and its gateways restarted, so the code under test is this checkout's);
 # otherwise the network is started here and stopped again afterwards.
@@ -134,10 +134,10 @@ fi
 if [[ "${GOVSHARE_SKIP_MULTI_HOST:-}" == 1 ]]; then
   step "multi-host tests left out (GOVSHARE_SKIP_MULTI_HOST=1); run them with: npm run test:multi-host"
 else
-  step "multi-host tests on a network of their own (scripts/test-multi-host.sh, about 4 minutes)"
+  step "fault and multi-host tests across hosts, on a network of their own (scripts/test-multi-host.sh, about 8 minutes)"
   GOVSHARE_MULTI_HOST_RESULTS="$results/multi-host" "$here/test-multi-host.sh"
   record_check "multi-host network: started, tested and removed with nothing left" $?
-  result_files+=("$results/multi-host/multi-host.json")
+  result_files+=("$results/multi-host/faults.json" "$results/multi-host/backup-restore.json" "$results/multi-host/multi-host.json")
 fi
 
 print_totals "$results/summary.txt" "${result_files[@]}"

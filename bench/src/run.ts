@@ -10,11 +10,12 @@
  * Where time goes: Prometheus snapshots of every peer, orderer and the education gateway before and
  * after the P1 submit phase give per-stage means (endorse, order, commit, HTTP), and around P2 the
  * mean endorsement-proposal time of each chaincode.
- * Prints a table and writes bench/results/<time>.json. Everything targets 127.0.0.1 and is bounded.
+ * Prints a table, writes bench/results/<time>.json and replaces the P1–P3 tables of bench/RESULTS.md.
+ * Everything targets 127.0.0.1 and is bounded.
  */
 import autocannon from 'autocannon';
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
@@ -22,13 +23,26 @@ import { connectAs, type FabricSession } from '../../test/integration/support/fa
 import { gatewaysFile, REPO_ROOT } from '../../test/integration/support/network';
 import { closedLoop, openLoop, type Samples } from './load';
 import { formatBreakdown, proposalMeans, snapshot, submitBreakdown, type Breakdown } from './metrics';
+import { provenance, recordResults, renderSection, table, type Provenance, type SectionKey } from './results';
 import { blockCutting } from './settings';
 import { pool, summarise, type TrialResult } from './stats';
 
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? '8');
+/** At capacity: 96 in flight is past the knee of the register curve here (at 8, every block is cut by the BatchTimeout). */
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? '96');
 const seconds = Number(process.env.BENCH_SECONDS ?? '15');
 const rounds = Number(process.env.BENCH_ROUNDS ?? '2');
-const arrivalRate = Number(process.env.BENCH_RATE ?? '20');
+/**
+ * P3's fixed arrival rate: half of the register capacity the sweep of this run found (scripts/bench.sh passes its
+ * results file as BENCH_SWEEP_RESULTS), unless BENCH_RATE says otherwise; 20/s without either.
+ */
+function halfRegisterCapacity(): number | undefined {
+  const file = process.env.BENCH_SWEEP_RESULTS;
+  if (file === undefined || file === '') return undefined;
+  const sweep = JSON.parse(readFileSync(file, 'utf8')) as { results?: { family: string; capacity?: number }[] };
+  const capacity = sweep.results?.find((r) => r.family === 'register')?.capacity;
+  return capacity === undefined ? undefined : Math.max(1, Math.round(capacity / 2));
+}
+const arrivalRate = Number(process.env.BENCH_RATE ?? halfRegisterCapacity() ?? 20);
 /** P1 evaluate at each of these concurrencies in one run, e.g. BENCH_EVALUATE_CONCURRENCY=8,16,32; BENCH_CONCURRENCY alone by default. */
 const evaluateConcurrencies = (process.env.BENCH_EVALUATE_CONCURRENCY ?? String(concurrency)).split(',').map((value) => {
   const parsed = Number(value.trim());
@@ -302,6 +316,41 @@ function report(comparisons: readonly Comparison[], breakdown: Breakdown | undef
   const file = path.join(directory, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify({ settings, machine, comparisons, whereTimeGoes: { p1Submit: breakdown, p2ProposalMs: proposals } }, null, 2)}\n`);
   console.log(`\nresults: ${path.relative(REPO_ROOT, file)}`);
+  const written = recordResults(resultSections(comparisons, breakdown, proposals, settings, provenance('npm run bench', file, machine.loadAverage.end)));
+  console.log(`current tables: ${path.relative(REPO_ROOT, written)}`);
+}
+
+/** RESULTS.md sections p1, p2, p3: one row per comparison measured in this run, the goal judged on the worst round. */
+function resultSections(
+  comparisons: readonly Comparison[],
+  breakdown: Breakdown | undefined,
+  proposals: Record<string, number> | undefined,
+  settings: Readonly<Record<string, unknown>>,
+  origin: Provenance,
+): Map<SectionKey, string> {
+  const side = (result: TrialResult): string =>
+    `${result.label}: ${result.throughput.toFixed(1)}/s, p50 ${result.p50.toFixed(0)} / p95 ${result.p95.toFixed(0)} ms, ${String(result.errors)} errors`;
+  const sections = new Map<SectionKey, string>();
+  for (const key of ['p1', 'p2', 'p3'] as const) {
+    const mine = comparisons.filter((c) => c.name.toLowerCase().startsWith(key));
+    if (mine.length === 0) continue;
+    const rows = mine.map((c) => [
+      c.name,
+      side(c.a),
+      side(c.b),
+      `**${c.worstRoundRatio.toFixed(2)}×** (rounds ${c.roundRatios.map((r) => `${r.toFixed(2)}×`).join(', ')})`,
+      `${c.ratio.toFixed(2)}×`,
+      c.goal.replace('>=', '≥').replace('<=', '≤'),
+      c.met ? 'met' : `**not met**`,
+    ]);
+    const body = [`Settings: \`${JSON.stringify(settings)}\``, '', ...table(['comparison', 'A', 'B', 'worst round (each round)', 'pooled', 'goal, every round', ''], rows)];
+    if (key === 'p1' && breakdown !== undefined) body.push('', 'Where time goes, P1 submit phase (mean per stage):', '', '```', ...formatBreakdown(breakdown), '```');
+    if (key === 'p2' && proposals !== undefined) {
+      body.push('', `Endorsement proposal (chaincode execution on one peer), mean: ${Object.entries(proposals).map(([name, ms]) => `${name} ${ms.toFixed(1)} ms`).join(', ')}.`);
+    }
+    sections.set(key, renderSection(key, origin, body));
+  }
+  return sections;
 }
 
 main().catch((error: unknown) => {

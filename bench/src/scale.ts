@@ -14,7 +14,7 @@
  * time they took; reading the whole window (following bookmarks) is timed for the Audit org's auditor and
  * for Justice's officer (a department sees its own records only). Each a closed loop of BENCH_SCALE_CONCURRENCY for BENCH_SCALE_SECONDS,
  * BENCH_SCALE_ROUNDS rounds interleaved. Prints p50/p95 per scale and largest/smallest ratios, writes
- * bench/results/scale-<time>.json. A scale whose seeding would exceed BENCH_SEED_BUDGET_MINUTES (at the
+ * bench/results/scale-<time>.json and the P4 table of bench/RESULTS.md. A scale whose seeding would exceed BENCH_SEED_BUDGET_MINUTES (at the
  * rate measured so far) is skipped and reported as not reached.
  */
 import { createHash } from 'node:crypto';
@@ -26,6 +26,7 @@ import { connectAs, decode, type FabricSession } from '../../test/integration/su
 import { REPO_ROOT, type Department } from '../../test/integration/support/network';
 import { closedLoop } from './load';
 import { peerHeights } from './metrics';
+import { provenance, recordResults, renderSection, table } from './results';
 import { blockCutting } from './settings';
 import { summarise, type TrialResult } from './stats';
 
@@ -368,6 +369,23 @@ function report(scaleResults: readonly ScaleResult[], notReached: readonly { dat
   const file = path.join(directory, `scale-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify({ settings, machine, scales: scaleResults, ratios, notReached }, null, 2)}\n`);
   console.log(`\nresults: ${path.relative(REPO_ROOT, file)}`);
+  const columns = ['measurement (p50 / p95 ms)', ...scaleResults.map((scale) => String(scale.datasets)), `p95 ratio ${String(last.datasets)}/${String(first.datasets)}`, 'goal ≤ 1.5×'];
+  const rows = first.results.map((result, index) => [
+    result.label,
+    ...scaleResults.map((scale) => {
+      const cell = scale.results[index];
+      return cell === undefined ? '' : `${cell.p50.toFixed(1)} / ${cell.p95.toFixed(1)}`;
+    }),
+    `${(ratios[index]?.ratioP95 ?? Number.NaN).toFixed(2)}×`,
+    ratios[index]?.met === true ? 'met' : '**not met**',
+  ]);
+  const notes = [
+    ...scaleResults.map((scale) => `- at ${String(scale.datasets)}: load average ${scale.loadAverage[0].toFixed(1)} → ${scale.loadAverage[1].toFixed(1)}${scale.seeding === undefined ? '' : `; seeded at ${scale.seeding.perSecond.toFixed(1)} datasets/s`}`),
+    ...notReached.map((skipped) => `- not reached: ${String(skipped.datasets)} (${skipped.reason})`),
+  ];
+  const body = [`Settings: \`${JSON.stringify(settings)}\``, '', ...table(columns, rows), '', ...notes];
+  const written = recordResults(new Map([['p4', renderSection('p4', provenance('npm run bench:scale', file), body)]]));
+  console.log(`current tables: ${path.relative(REPO_ROOT, written)}`);
 }
 
 main().catch((error: unknown) => {

@@ -17,9 +17,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { gatewaysFile, REPO_ROOT, type Department, type Role } from '../../test/integration/support/network';
 import { openLoop } from './load';
+import { gitCommit, provenance, recordResults, renderSection, table, type Provenance } from './results';
 import { blockCutting } from './settings';
 import { summarise, type TrialResult } from './stats';
 
@@ -227,12 +227,31 @@ async function sweep(family: Family): Promise<FamilyResult> {
   return { family: family.name, boundMs, capacity, brokeAt, steps };
 }
 
-function gitCommit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
+/** RESULTS.md's capacity section: each family's capacity, then its whole curve. */
+function capacitySection(results: readonly FamilyResult[], settings: Readonly<Record<string, unknown>>, origin: Provenance): string {
+  const summary = table(
+    ['family', 'capacity', 'p95 bound', 'breaks'],
+    results.map((r) => [
+      r.family,
+      r.capacity === undefined ? `below ${String(rates[0] ?? 0)}/s` : `**${String(r.capacity)}/s**`,
+      `${String(r.boundMs)} ms`,
+      r.brokeAt === undefined ? `not up to ${String(rates.at(-1) ?? 0)}/s` : `at ${String(r.brokeAt.offered)}/s: ${r.brokeAt.why}`,
+    ]),
+  );
+  const curve = table(
+    ['family', 'offered /s', 'achieved /s', 'p50 ms', 'p95 ms', 'errors'],
+    results.flatMap((r) => r.steps.map((step) => [r.family, String(step.offered), step.achieved.toFixed(1), step.p50.toFixed(0), step.p95.toFixed(0), String(step.errors)])),
+  );
+  const body = [
+    `Settings: \`${JSON.stringify(settings)}\`. Capacity: the highest offered rate with ≥ 98 % achieved, p95 under the bound and 0 errors; latency from each request's scheduled send.`,
+    '',
+    ...summary,
+    '',
+    'The curves:',
+    '',
+    ...curve,
+  ];
+  return renderSection('capacity', origin, body);
 }
 
 async function main(): Promise<void> {
@@ -258,6 +277,11 @@ async function main(): Promise<void> {
   const file = path.join(directory, `sweep-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify({ commit: gitCommit(), settings, machine, results }, null, 2)}\n`);
   console.log(`\nresults: ${path.relative(REPO_ROOT, file)}`);
+  // A partial sweep (BENCH_SWEEP_FAMILIES) is not the current table of every family: it leaves RESULTS.md alone.
+  if (families.length === FAMILIES.length) {
+    const written = recordResults(new Map([['capacity', capacitySection(results, settings, provenance('npm run bench', file, [loadAtStart, machine.loadAverage.end]))]]));
+    console.log(`current tables: ${path.relative(REPO_ROOT, written)}`);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -27,8 +27,10 @@ import {
   nodeStates,
   ordererBlock,
   ordererChainDir,
+  ordererAddress,
   ordererDataDir,
   ordererHeight,
+  ordererHostName,
   ordererNodeDir,
   ORDERERS,
   peerBlock,
@@ -83,7 +85,8 @@ const openssl = (...args: string[]): void => {
 
 /**
  * An identity an outsider can make: a CA of its own, and from it an orderer's enrolment certificate (OU=orderer,
- * the MSP id as organisation) and a TLS certificate for the orderer's host names, written into `nodeDir` in the
+ * the MSP id as organisation) and a TLS certificate for the orderer's names and address (on a multi-host network
+ * its host name and its host's address, as the real one has), written into `nodeDir` in the
  * layout the real orderer's MSP and TLS directories have. Returns the foreign CA's certificate file.
  */
 function writeForeignIdentity(scratchDir: string, nodeDir: string, orderer: string): string {
@@ -104,8 +107,11 @@ function writeForeignIdentity(scratchDir: string, nodeDir: string, orderer: stri
   const department = orderer.replace(/^orderer0\./, '');
   const mspId = `${department.charAt(0).toUpperCase()}${department.slice(1)}MSP`;
   issue('sign', `/O=${mspId}/OU=orderer/CN=${orderer}`, 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n');
+  // The real orderer's names: on a multi-host network also its host name and its host's address.
+  const names = [`DNS:${orderer}`, 'DNS:localhost', 'IP:127.0.0.1'];
+  if (ordererHostName(orderer) !== '127.0.0.1') names.push(`DNS:${ordererHostName(orderer)}`, `IP:${ordererAddress(orderer)}`);
   issue('tls', `/O=${mspId}/CN=${orderer}`,
-    `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=DNS:${orderer},DNS:localhost,IP:127.0.0.1\n`);
+    `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=${names.join(',')}\n`);
   const msp = path.join(nodeDir, 'msp');
   for (const dir of ['cacerts', 'signcerts', 'keystore', 'tlscacerts']) mkdirSync(path.join(msp, dir), { recursive: true });
   writeFileSync(path.join(msp, 'cacerts', 'ca.pem'), readFileSync(file('ca.crt')));

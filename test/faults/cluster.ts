@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import type { FabricSession } from '../integration/support/fabric';
 import { isSuccess, registerDataset, WRITERS } from './load';
 import {
+  addressOf,
   allDepartments,
   CHANNEL,
   consensusMode,
@@ -22,6 +23,7 @@ import {
   ordererOf,
   REPO_ROOT,
   STATE_DIR,
+  topology,
   type Department,
 } from '../integration/support/network';
 
@@ -45,6 +47,13 @@ const departmentOf = (orderer: Orderer): string => orderer.replace(/^orderer0\./
 const ordererPort = (orderer: Orderer): number =>
   BFT ? ordererOf(departmentOf(orderer)).port : portBase + 100 + 10 * (ORDERERS.indexOf(orderer) + 1);
 const ordererOpsPort = (orderer: Orderer): number => ordererPort(orderer) + 2;
+let hostsTopology: boolean | undefined;
+/** Whether every organisation is on its own host (`network.sh up --hosts`), read once from the state directory. */
+const onHosts = (): boolean => (hostsTopology ??= topology() === 'hosts');
+/** How nodes and certificates name an orderer: 127.0.0.1, or its host name (scripts/lib/env.sh node_host). */
+export const ordererHostName = (orderer: Orderer): string => (!onHosts() ? '127.0.0.1' : BFT ? `${orderer}.govshare.test` : `${orderer}.orderer.govshare.test`);
+/** The address this machine reaches an orderer's listeners on (hosts mode: its host's address on the bridge). */
+export const ordererAddress = (orderer: Orderer): string => (onHosts() ? addressOf(ordererHostName(orderer)) : '127.0.0.1');
 /** The CA that issued the orderer's TLS certificate (its department's, or OrdererMSP's). */
 const ordererCaFile = (orderer: Orderer): string => path.join(STATE_DIR, 'ca', BFT ? departmentOf(orderer) : 'orderer', 'ca-cert.pem');
 /** A BFT orderer's consenter id: its department's org index. */
@@ -81,9 +90,10 @@ export async function nodeStates(): Promise<Map<string, string>> {
   return states;
 }
 
-async function metricsOf(port: number): Promise<string | undefined> {
+/** An orderer's Prometheus metrics (its operations listener), or undefined when it does not answer. */
+async function ordererMetrics(orderer: Orderer): Promise<string | undefined> {
   try {
-    const response = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(2_000) });
+    const response = await fetch(`http://${ordererAddress(orderer)}:${String(ordererOpsPort(orderer))}/metrics`, { signal: AbortSignal.timeout(2_000) });
     return response.ok ? await response.text() : undefined;
   } catch {
     return undefined;
@@ -108,7 +118,7 @@ export interface LeaderView {
  * view_leader_id gauges), none while they disagree or fewer than a quorum answer.
  */
 export async function leaders(): Promise<LeaderView[]> {
-  const texts = await Promise.all(ORDERERS.map(async (orderer) => metricsOf(ordererOpsPort(orderer))));
+  const texts = await Promise.all(ORDERERS.map(async (orderer) => ordererMetrics(orderer)));
   if (!BFT) {
     return ORDERERS.filter((_, i) => {
       const text = texts[i];
@@ -138,7 +148,7 @@ export async function leaders(): Promise<LeaderView[]> {
  * one consenter down every other one has to be in step.
  */
 export async function consenterViews(): Promise<Map<Orderer, string | undefined>> {
-  const texts = await Promise.all(ORDERERS.map(async (orderer) => metricsOf(ordererOpsPort(orderer))));
+  const texts = await Promise.all(ORDERERS.map(async (orderer) => ordererMetrics(orderer)));
   return new Map(
     ORDERERS.map((orderer, i) => {
       const text = texts[i];
@@ -222,7 +232,7 @@ export async function ordererBlock(orderer: Orderer, block: number | 'newest', t
   const file = path.join(scratch, `${orderer}-${String(block)}-${fetchCount}.block`);
   // prettier-ignore
   await script('peer-cli.sh', ['education', 'channel', 'fetch', String(block), file, '-c', CHANNEL,
-    '-o', `127.0.0.1:${ordererPort(orderer)}`, '--tls', '--cafile', tlsCaFile], 30_000);
+    '-o', `${ordererHostName(orderer)}:${String(ordererPort(orderer))}`, '--tls', '--cafile', tlsCaFile], 30_000);
   try {
     return common.Block.deserializeBinary(readFileSync(file));
   } finally {

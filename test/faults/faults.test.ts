@@ -16,8 +16,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { connectAs, type FabricSession } from '../integration/support/fabric';
-import { api } from '../integration/support/http';
-import { DEPARTMENTS, gatewaysFile, mspIdOf, ROLES, STATE_DIR, type Department } from '../integration/support/network';
+import { api, httpRequest } from '../integration/support/http';
+import { DEPARTMENTS, gatewayReadyUrlOf, mspIdOf, ROLES, STATE_DIR, type Department } from '../integration/support/network';
 import {
   BFT,
   cleanupScratch,
@@ -158,8 +158,8 @@ beforeAll(async () => {
   const down = [...states].filter(([, state]) => state !== 'up').map(([node]) => node);
   if (down.length > 0) throw new Error(`every node must be up before the fault tests; down: ${down.join(', ')}`);
   for (const department of DEPARTMENTS) {
-    const ready = await fetch(`${gatewaysFile()[department].url}/readyz`, { signal: AbortSignal.timeout(5_000) });
-    if (!ready.ok) throw new Error(`gateway of ${department} is not ready (${ready.status})`);
+    const ready = await httpRequest(gatewayReadyUrlOf(department), { timeoutMs: 5_000 });
+    if (ready.status !== 200) throw new Error(`gateway of ${department} is not ready (${ready.status})`);
   }
   await waitForLeader(30_000);
   const seed = await registerDataset('education', seedId, () => 0);

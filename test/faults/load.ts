@@ -1,11 +1,12 @@
 /**
  * Steady, bounded load through the department gateways: an open-loop generator that starts
- * requests at a fixed rate (round-robin over the four gateways, 127.0.0.1 only), with a cap on
+ * requests at a fixed rate (round-robin over the four gateways, on loopback or by host name), with a cap on
  * requests in flight and on their total number, and a client-side timeout on each request.
  * Open loop, so that a few requests stuck behind a killed node do not stall the load itself.
  */
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { httpRequest, RequestTimeoutError } from '../integration/support/http';
 import { gatewaysFile, type Department, type Role } from '../integration/support/network';
 
 /**
@@ -74,16 +75,13 @@ async function timedCall(call: Call, clock: () => number): Promise<RequestRecord
   const headers: Record<string, string> = { authorization: `Bearer ${gateway.tokens[call.role]}` };
   if (call.kind === 'write') headers['content-type'] = 'application/json';
   try {
-    const response = await fetch(
-      call.kind === 'write' ? `${gateway.url}/api/v1/datasets` : `${gateway.url}/api/v1/datasets/${call.id}`,
-      {
-        method: call.kind === 'write' ? 'POST' : 'GET',
-        headers,
-        body: call.kind === 'write' ? JSON.stringify(registration(call.id)) : undefined,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      },
-    );
-    const text = await response.text();
+    const answer = await httpRequest(call.kind === 'write' ? `${gateway.url}/api/v1/datasets` : `${gateway.url}/api/v1/datasets/${call.id}`, {
+      method: call.kind === 'write' ? 'POST' : 'GET',
+      headers,
+      ...(call.kind === 'write' ? { body: JSON.stringify(registration(call.id)) } : {}),
+      timeoutMs: REQUEST_TIMEOUT_MS,
+    });
+    const text = answer.text;
     let body: Record<string, unknown>;
     try {
       body = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
@@ -93,14 +91,14 @@ async function timedCall(call: Call, clock: () => number): Promise<RequestRecord
     return {
       ...base,
       end: clock(),
-      outcome: response.status,
+      outcome: answer.status,
       code: str(body.code),
       txId: str(body.txId),
       blockNumber: str(body.blockNumber),
       detail: str(body.detail),
     };
   } catch (err) {
-    const timedOut = err instanceof DOMException && err.name === 'TimeoutError';
+    const timedOut = err instanceof RequestTimeoutError;
     return {
       ...base,
       end: clock(),
@@ -247,13 +245,12 @@ export async function waitForRateLimitHeadroom(probeId: string, maxWaitS = 65): 
   const waited: string[] = [];
   for (const [department, role] of LOAD_CLIENTS) {
     const gateway = gatewaysFile()[department];
-    const response = await fetch(`${gateway.url}/api/v1/datasets/${probeId}`, {
+    const answer = await httpRequest(`${gateway.url}/api/v1/datasets/${probeId}`, {
       headers: { authorization: `Bearer ${gateway.tokens[role]}` },
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      timeoutMs: REQUEST_TIMEOUT_MS,
     });
-    await response.text();
     const field = (name: string): number | undefined => {
-      const match = new RegExp(`${name}=(\\d+)`).exec(response.headers.get('ratelimit') ?? '');
+      const match = new RegExp(`${name}=(\\d+)`).exec(answer.headers.ratelimit ?? '');
       return match?.[1] === undefined ? undefined : Number(match[1]);
     };
     const [limit, remaining, reset] = [field('limit'), field('remaining'), field('reset')];

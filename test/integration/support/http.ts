@@ -1,6 +1,6 @@
 /** A tiny client of the department gateways' REST API, as a department app would use it. */
 import type { LookupFunction } from 'node:net';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { addressOf, allDepartments, gatewaysFile, tlsRootCertOf, type Department, type Role } from './network';
 
 export interface ApiResponse {
@@ -24,25 +24,66 @@ const lookupInHostsTable: LookupFunction = (hostname, options, callback) => {
   }
 };
 
-function httpsFetch(url: URL, method: string, headers: Record<string, string>, body: string | undefined): Promise<{ status: number; contentType: string; text: string }> {
+export interface HttpAnswer {
+  readonly status: number;
+  /** Lower-case header names; a repeated header's values joined with ", ". */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly text: string;
+}
+
+/** A request that got no whole answer within its time limit (its name is what fetch's timeout gives). */
+export class RequestTimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+}
+
+let httpsAgent: HttpsAgent | undefined;
+/** One keep-alive agent for every gateway, as a department app would hold (hosts table, the departments' CAs). */
+function agent(): HttpsAgent {
+  httpsAgent ??= new HttpsAgent({ keepAlive: true, lookup: lookupInHostsTable, ca: allDepartments().map(tlsRootCertOf), minVersion: 'TLSv1.3' });
+  return httpsAgent;
+}
+
+function httpsFetch(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      url,
-      { method, headers, lookup: lookupInHostsTable, ca: allDepartments().map(tlsRootCertOf), minVersion: 'TLSv1.3', timeout: 60_000 },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? '', text });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`no answer from ${url.origin} within 60 s`)));
-    req.on('error', reject);
+    const req = httpsRequest(url, { method, headers, agent: agent() }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        clearTimeout(timer);
+        const answerHeaders = Object.fromEntries(Object.entries(res.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]));
+        resolve({ status: res.statusCode ?? 0, headers: answerHeaders, text });
+      });
+      res.on('error', reject);
+    });
+    const timer = setTimeout(() => req.destroy(new RequestTimeoutError(`no answer from ${url.origin} within ${String(timeoutMs)} ms`)), timeoutMs);
+    req.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
     req.end(body);
   });
+}
+
+/**
+ * One HTTP(S) request to a gateway URL, on loopback (http://127.0.0.1) or on a multi-host network (https by
+ * host name, see above); throws RequestTimeoutError after `timeoutMs`, and what the connection threw otherwise.
+ */
+export async function httpRequest(
+  url: string | URL,
+  init: { readonly method?: string; readonly headers?: Readonly<Record<string, string>>; readonly body?: string; readonly timeoutMs?: number } = {},
+): Promise<HttpAnswer> {
+  const target = typeof url === 'string' ? new URL(url) : url;
+  const { method = 'GET', body, timeoutMs = 60_000 } = init;
+  const headers = { ...init.headers };
+  if (target.protocol === 'https:') return httpsFetch(target, method, headers, body, timeoutMs);
+  try {
+    const response = await fetch(target, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    return { status: response.status, headers: Object.fromEntries(response.headers), text: await response.text() };
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'TimeoutError') throw new RequestTimeoutError(`no answer from ${target.origin} within ${String(timeoutMs)} ms`);
+    throw err;
+  }
 }
 
 export async function api(
@@ -57,16 +98,10 @@ export async function api(
   if (token !== null) headers.authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-  const url = new URL(`${entry.url}${path}`);
-  if (url.protocol === 'https:') {
-    const answer = await httpsFetch(url, method, headers, body);
-    return { status: answer.status, contentType: answer.contentType, body: answer.text === '' ? {} : (JSON.parse(answer.text) as Record<string, unknown>) };
-  }
-  const response = await fetch(url, { method, headers, body });
-  const text = await response.text();
+  const answer = await httpRequest(`${entry.url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
   return {
-    status: response.status,
-    contentType: response.headers.get('content-type') ?? '',
-    body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+    status: answer.status,
+    contentType: answer.headers['content-type'] ?? '',
+    body: answer.text === '' ? {} : (JSON.parse(answer.text) as Record<string, unknown>),
   };
 }

@@ -150,6 +150,16 @@ export function gatewaysFile(): Readonly<Record<Department, GatewayEntry>> {
   return JSON.parse(readFileSync(path.join(STATE_DIR, 'gateways.json'), 'utf8')) as Record<Department, GatewayEntry>;
 }
 
+/**
+ * Where a department's gateway answers /readyz: its API listener on loopback; on a multi-host network its
+ * operations listener (HTTPS, API port + 200, scripts/lib/env.sh gateway_ops_port), which operators firewall apart.
+ */
+export function gatewayReadyUrlOf(department: string): string {
+  const api = new URL((gatewaysFile() as Readonly<Record<string, GatewayEntry>>)[department]?.url ?? `http://unknown-${department}`);
+  if (topology() !== 'hosts') return `${api.origin}/readyz`;
+  return `https://${api.hostname}:${String(Number(api.port) + 200)}/readyz`;
+}
+
 /** The ordering mode the network was created with (recorded with its genesis block; BFT by default). */
 export function consensusMode(): 'bft' | 'raft' {
   const file = path.join(STATE_DIR, 'consensus');
