@@ -14,6 +14,8 @@
 #   network.sh clean    stop the gateways and the network, then delete all generated state (crypto, ledgers, logs)
 #   network.sh stop|start|kill <node>   one node (kill = SIGKILL, for fault tests); e.g. stop orderer2
 #   network.sh cut|reconnect <org>      hosts mode: unplug that org's host from the bridge, or plug it back
+#   network.sh discovered <org>         wait (at most 60 s) until that org's peer sees the chaincode on every
+#                       peer through gossip: after a peer restart, before asking it for endorsements by others
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if [[ "${1:-}" == up && "${2:-}" == --hosts ]]; then export GOVSHARE_TOPOLOGY=hosts; fi
@@ -31,6 +33,8 @@ source "$here/lib/nodes.sh"
 source "$here/lib/channel.sh"
 # shellcheck source=scripts/lib/hosts.sh
 source "$here/lib/hosts.sh"
+# shellcheck source=scripts/lib/discovery.sh
+source "$here/lib/discovery.sh"
 
 all_orgs() { echo "${CA_ORGS[@]}"; }
 
@@ -258,5 +262,6 @@ case "${1:-}" in
   stop) stop_daemon "${2:?usage: $0 stop <node>}" ;;
   kill) node_kill "${2:?usage: $0 kill <node>}" ;;
   cut | reconnect) link_command "$1" "${2:?usage: $0 $1 <org>}" ;;
-  *) echo "usage: $0 up [--hosts]|down|status|logs [node]|clean|start <node>|stop <node>|kill <node>|cut <org>|reconnect <org>" >&2; exit 2 ;;
+  discovered) org_index "${2:?usage: $0 discovered <org>}" >/dev/null && wait_for_org_discovery "$2" ;;
+  *) echo "usage: $0 up [--hosts]|down|status|logs [node]|clean|start <node>|stop <node>|kill <node>|cut <org>|reconnect <org>|discovered <org>" >&2; exit 2 ;;
 esac

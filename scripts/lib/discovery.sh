@@ -20,11 +20,15 @@ peers_with_chaincode() {
 # peer restarts), requests may fail with "no peers available". Call it before reporting success.
 wait_for_discovery() {
   local org
-  for org in "${PEER_ORGS[@]}"; do
-    for _ in $(seq 1 120); do
-      [[ "$(peers_with_chaincode "$org")" -ge "${#PEER_ORGS[@]}" ]] && continue 2
-      sleep 0.5
-    done
-    die "discovery on $(peer_name "$org") does not see $CHAINCODE_NAME on all ${#PEER_ORGS[@]} peers after 60s"
+  for org in "${PEER_ORGS[@]}"; do wait_for_org_discovery "$org"; done
+}
+
+# wait_for_org_discovery <org>: until that org's peer sees the chaincode on every peer (at most 60 s).
+wait_for_org_discovery() {
+  local org="$1"
+  for _ in $(seq 1 120); do
+    [[ "$(peers_with_chaincode "$org")" -ge "${#PEER_ORGS[@]}" ]] && return 0
+    sleep 0.5
   done
+  die "discovery on $(peer_name "$org") does not see $CHAINCODE_NAME on all ${#PEER_ORGS[@]} peers after 60s"
 }
