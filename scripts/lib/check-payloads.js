@@ -4,7 +4,8 @@
 // (data/<org>/<dataset>/<sha256>.json) with exactly that SHA-256. Prints the verified count and names every
 // dataset whose payload is missing (uploaded after the backup, or never uploaded); exits 1 only when a stored
 // payload does not match its fingerprint.
-// Usage: check-payloads.js <state dir> <org>
+// Usage: check-payloads.js <state dir> <org> (restore.sh runs it on the org's host with NODE_EXTRA_CA_CERTS set to
+// the org's CA, since on a multi-host network the gateway serves HTTPS by host name).
 'use strict';
 const { createHash } = require('node:crypto');
 const fs = require('node:fs');

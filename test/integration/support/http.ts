@@ -36,11 +36,19 @@ export class RequestTimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
-let httpsAgent: HttpsAgent | undefined;
-/** One keep-alive agent for every gateway, as a department app would hold (hosts table, the departments' CAs). */
+let httpsAgent: { readonly departments: string; readonly agent: HttpsAgent } | undefined;
+/**
+ * One keep-alive agent for every gateway, as a department app would hold (hosts table, the departments' CAs);
+ * a new one when a department joined (add-department.sh), so that its CA is trusted too.
+ */
 function agent(): HttpsAgent {
-  httpsAgent ??= new HttpsAgent({ keepAlive: true, lookup: lookupInHostsTable, ca: allDepartments().map(tlsRootCertOf), minVersion: 'TLSv1.3' });
-  return httpsAgent;
+  const departments = allDepartments().join(',');
+  if (httpsAgent?.departments !== departments) {
+    httpsAgent?.agent.destroy();
+    const ca = allDepartments().map(tlsRootCertOf);
+    httpsAgent = { departments, agent: new HttpsAgent({ keepAlive: true, lookup: lookupInHostsTable, ca, minVersion: 'TLSv1.3' }) };
+  }
+  return httpsAgent.agent;
 }
 
 function httpsFetch(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<HttpAnswer> {
