@@ -134,7 +134,7 @@ fi
 if [[ "${GOVSHARE_SKIP_MULTI_HOST:-}" == 1 ]]; then
   step "multi-host tests left out (GOVSHARE_SKIP_MULTI_HOST=1); run them with: npm run test:multi-host"
 else
-  step "fault and multi-host tests across hosts, on a network of their own (scripts/test-multi-host.sh, about 8 minutes)"
+  step "fault and multi-host tests across hosts, on a network of their own (scripts/test-multi-host.sh, about 9 minutes)"
   GOVSHARE_MULTI_HOST_RESULTS="$results/multi-host" "$here/test-multi-host.sh"
   record_check "multi-host network: started, tested and removed with nothing left" $?
   result_files+=("$results/multi-host/faults.json" "$results/multi-host/backup-restore.json" "$results/multi-host/multi-host.json")
